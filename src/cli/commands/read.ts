@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { NotFoundError } from '../../core/errors.js';
+import { parsePositiveInteger, validateName } from '../../core/input.js';
+import { readStream, streamVersion } from '../../store/index.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { printEvents } from '../print.js';
+
+interface ReadFlags extends FormatFlags {
+  from?: string;
+  limit?: string;
+  backwards?: boolean;
+}
+
+export function registerRead(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('read')
+      .description('print the events of one stream in order')
+      .argument('<stream>', 'stream name, e.g. account-a1')
+      .option('--from <version>', 'start at this version (inclusive)')
+      .option('--limit <n>', 'at most this many events')
+      .option('--backwards', 'newest first (from the last version, or down from --from)'),
+    DATA_FORMATS,
+  ).action(async (stream: string, flags: ReadFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    validateName('stream', stream);
+    const from = flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from);
+    const limit =
+      flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit);
+    await withStore(run.ctx, { create: false }, async (db) => {
+      if (streamVersion(db, stream) === 0)
+        throw new NotFoundError(`stream "${stream}" does not exist`);
+      const events = readStream(db, stream, { from, limit, backwards: flags.backwards === true });
+      await printEvents(run.out, format, events);
+    });
+  });
+}

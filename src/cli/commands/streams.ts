@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { parsePositiveInteger } from '../../core/input.js';
+import { listStreams } from '../../store/index.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { printRows } from '../print.js';
+
+interface StreamsFlags extends FormatFlags {
+  prefix?: string;
+  limit?: string;
+}
+
+const COLUMNS = ['stream', 'version', 'firstRecordedAt', 'lastRecordedAt'];
+
+export function registerStreams(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('streams')
+      .description('list streams with their version and first and last recordedAt')
+      .option('--prefix <prefix>', 'only streams whose name starts with this')
+      .option('--limit <n>', 'at most this many streams'),
+    DATA_FORMATS,
+  ).action(async (flags: StreamsFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    const limit =
+      flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit);
+    const rows = await withStore(run.ctx, { create: false }, (db) =>
+      listStreams(db, { prefix: flags.prefix, limit }),
+    );
+    await printRows(run.out, format, rows as unknown as Record<string, unknown>[], COLUMNS);
+  });
+}

@@ -1,0 +1,82 @@
+import { CAUGHT_UP, formatEventJson, type StoredEvent } from '../store/index.js';
+import type { Format } from './formats.js';
+import type { Output } from './output.js';
+import { renderDelimited, renderEventLine } from './render.js';
+
+/** Prints rows that fit in memory (streams, status, query results) in any format. */
+export async function printRows(
+  out: Output,
+  format: Format,
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[] = rows[0] ? Object.keys(rows[0]) : [],
+): Promise<void> {
+  switch (format) {
+    case 'json':
+      await out.write(jsonArray(rows.map((row) => JSON.stringify(row))));
+      break;
+    case 'ndjson':
+      for (const row of rows) await out.line(JSON.stringify(row));
+      break;
+    case 'csv':
+      await out.write(renderDelimited(rows, columns, ','));
+      break;
+    case 'tsv':
+      await out.write(renderDelimited(rows, columns, '\t'));
+      break;
+    case 'table': {
+      if (rows.length === 0) break;
+      const { renderTable } = await import('./table.js');
+      await out.line(renderTable(rows, columns, out.style));
+      break;
+    }
+  }
+  await out.flush();
+}
+
+/** Prints one record (status, verify): an object, not an array, in JSON forms. */
+export async function printRecord(
+  out: Output,
+  format: Format,
+  record: Record<string, unknown>,
+): Promise<void> {
+  if (format === 'json' || format === 'ndjson') {
+    await out.line(JSON.stringify(record));
+  } else {
+    const rows = Object.entries(record).map(([key, value]) => ({ key, value }));
+    await printRows(out, format, rows, ['key', 'value']);
+  }
+  await out.flush();
+}
+
+/**
+ * Streams events as they come, in flat memory; stops early when the reader closes the pipe.
+ * The table form is one line per event (a table would need every row before printing).
+ */
+export async function printEvents(
+  out: Output,
+  format: Format,
+  events: Iterable<StoredEvent> | AsyncIterable<StoredEvent | typeof CAUGHT_UP>,
+): Promise<number> {
+  let count = 0;
+  if (format === 'json') await out.write('[');
+  for await (const event of events) {
+    if (out.closed) break;
+    if (event === CAUGHT_UP) {
+      // A followed log has nothing more for now: show what came before waiting.
+      await out.flush();
+      continue;
+    }
+    if (format === 'json')
+      await out.write(`${count === 0 ? '\n' : ',\n'}${formatEventJson(event)}`);
+    else if (format === 'table') await out.line(renderEventLine(event, out.style));
+    else await out.line(formatEventJson(event));
+    count += 1;
+  }
+  if (format === 'json') await out.write(count === 0 ? ']\n' : '\n]\n');
+  await out.flush();
+  return count;
+}
+
+function jsonArray(items: readonly string[]): string {
+  return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
+}

@@ -1,0 +1,40 @@
+import type { ChalkInstance } from 'chalk';
+import type { StoredEvent } from '../store/index.js';
+
+/** CSV (RFC 4180 quoting) or TSV (tabs and newlines escaped) with a header line. */
+export function renderDelimited(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  separator: ',' | '\t',
+): string {
+  const cell = separator === ',' ? csvCell : tsvCell;
+  const lines = [columns.map(cell).join(separator)];
+  for (const row of rows) lines.push(columns.map((column) => cell(row[column])).join(separator));
+  return `${lines.join('\n')}\n`;
+}
+
+function plain(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function csvCell(value: unknown): string {
+  const text = plain(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function tsvCell(value: unknown): string {
+  return plain(value)
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r');
+}
+
+/** One event as a line for people: position, stream@version, type, data. */
+export function renderEventLine(event: StoredEvent, style: ChalkInstance): string {
+  const position = style.dim(`#${event.position}`.padStart(7));
+  const where = style.cyan(`${event.stream}@${event.version}`);
+  return `${position}  ${where}  ${style.bold(event.type)}  ${event.dataJson}  ${style.dim(event.recordedAt)}`;
+}

@@ -1,0 +1,22 @@
+// Loaded only when a table is printed: cli-table3 is not needed on the NDJSON path.
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+
+export function renderTable(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  style: ChalkInstance,
+): string {
+  const table = new Table({
+    head: columns.map((column) => style.bold(column)),
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) table.push(columns.map((column) => cellText(row[column])));
+  return table.toString();
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

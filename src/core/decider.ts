@@ -1,0 +1,54 @@
+import type { JsonObject, RecordedEvent } from './events.js';
+
+/** A command as it reaches a decider: `exec Deposit '{"accountId":"a1","amount":100}'`. */
+export interface Command<Type extends string = string, Data = JsonObject> {
+  type: Type;
+  data: Data;
+}
+
+/** An event as a decider proposes it; the store adds position, version, id and time. */
+export interface DecidedEvent<Type extends string = string, Data = JsonObject> {
+  type: Type;
+  data: Data;
+}
+
+/**
+ * Three plain functions and two names. A decider owns the streams of one category: the
+ * stream of a command is `${category}-${streamId(command)}`, e.g. `account-a1`.
+ * `decide` returns the new events or throws (a DomainRejection, via `reject()`, for a broken
+ * rule); `evolve` is total and returns the state unchanged for events it does not know.
+ */
+export interface Decider<
+  State = unknown,
+  C extends Command = Command,
+  E extends DecidedEvent = DecidedEvent,
+> {
+  category: string;
+  /** The command types this decider handles. */
+  commands: readonly C['type'][];
+  streamId(command: C): string;
+  initialState(): State;
+  evolve(state: State, event: RecordedEvent & E): State;
+  decide(command: C, state: State): E[];
+}
+
+/** Folds events into a state, from the decider's initial state. */
+export function fold<State>(
+  decider: Pick<Decider<State, never, never>, 'initialState' | 'evolve'>,
+  events: Iterable<RecordedEvent>,
+): State {
+  let state = decider.initialState();
+  for (const event of events) state = decider.evolve(state, event as never);
+  return state;
+}
+
+/** The stream a decider's streams start with: `account-` for category `account`. */
+export function streamPrefix(category: string): string {
+  return `${category}-`;
+}
+
+/** The category of a stream name: the part before the first `-`. */
+export function categoryOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash === -1 ? stream : stream.slice(0, dash);
+}

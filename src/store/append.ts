@@ -1,0 +1,102 @@
+import { DuplicateEventIdError } from '../core/errors.js';
+import type { NewEvent } from '../core/events.js';
+import { checkExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
+import { validateEventId, validateName } from '../core/input.js';
+import { newEventId } from './ids.js';
+import type { Db } from './open.js';
+import { storeStatements } from './statements.js';
+import { toStoredEvents, type StoredEvent } from './stored-event.js';
+
+export interface AppendOptions {
+  /** Default `any`. Ignored when the whole batch is a retry of events already stored. */
+  expectedVersion?: ExpectedVersion;
+  /** Stamps `recordedAt`; the edge of the system owns the clock. */
+  now?: () => Date;
+}
+
+export interface AppendResult {
+  stream: string;
+  /** The events written by this call; empty for a retry of a stored batch. */
+  events: StoredEvent[];
+  /** The stream's version after the call. */
+  version: number;
+  /** True when every event id was already stored in this stream and nothing was written. */
+  alreadyStored: boolean;
+}
+
+/**
+ * Appends a batch to one stream, all or nothing, in a `BEGIN IMMEDIATE` transaction: the
+ * expected version is checked under the write lock, and `UNIQUE(stream, version)` guards the
+ * rest. Re-sending a batch whose ids are all stored in this stream is a successful no-op.
+ */
+export function appendToStream(
+  db: Db,
+  stream: string,
+  events: readonly NewEvent[],
+  options: AppendOptions = {},
+): AppendResult {
+  validateName('stream', stream);
+  const prepared = events.map((event) => ({
+    ...event,
+    type: validateName('event type', event.type),
+    id: event.id === undefined ? undefined : validateEventId(event.id),
+  }));
+  // better-sqlite3 transactions must stay synchronous: no await may happen inside.
+  return db.transaction(() => insertBatch(db, stream, prepared, options)).immediate();
+}
+
+function insertBatch(
+  db: Db,
+  stream: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+): AppendResult {
+  const sql = storeStatements(db);
+  const stored = findStoredBatch(db, stream, events);
+  const actual = (sql.streamVersion.get(stream) as number | null) ?? 0;
+  if (stored) return { stream, events: [], version: actual, alreadyStored: true };
+
+  checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
+  const recordedAt = (options.now?.() ?? new Date()).toISOString();
+  const positions: number[] = [];
+  const rows = events.map((event, index) => {
+    const row = {
+      id: event.id ?? newEventId(),
+      stream,
+      version: actual + index + 1,
+      type: event.type,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata ?? {}),
+      recordedAt,
+    };
+    positions.push(Number(sql.insertEvent.run(row).lastInsertRowid));
+    return row;
+  });
+  return {
+    stream,
+    events: toStoredEvents(rows, positions),
+    version: actual + events.length,
+    alreadyStored: false,
+  };
+}
+
+/**
+ * True when every event of the batch carries an id already stored in `stream` (a retry).
+ * Throws when an id is stored in another stream, or when only part of the batch is stored.
+ */
+function findStoredBatch(db: Db, stream: string, events: readonly NewEvent[]): boolean {
+  const sql = storeStatements(db);
+  let storedCount = 0;
+  let firstStoredId: string | undefined;
+  for (const event of events) {
+    if (event.id === undefined) continue;
+    const storedIn = sql.streamOfEventId.get(event.id) as string | undefined;
+    if (storedIn === undefined) continue;
+    if (storedIn !== stream) throw new DuplicateEventIdError(event.id, stream, storedIn);
+    storedCount += 1;
+    firstStoredId ??= event.id;
+  }
+  if (storedCount === 0) return false;
+  if (storedCount === events.length) return true;
+  throw new DuplicateEventIdError(firstStoredId!, stream, stream);
+}
