@@ -1,4 +1,4 @@
-import { DuplicateEventIdError } from '../core/errors.js';
+import { DuplicateEventIdError, InputError } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { checkExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
 import { validateEventId, validateName } from '../core/input.js';
@@ -41,6 +41,10 @@ export function appendToStream(
     type: validateName('event type', event.type),
     id: event.id === undefined ? undefined : validateEventId(event.id),
   }));
+  const ids = prepared.flatMap((event) => (event.id === undefined ? [] : [event.id]));
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined)
+    throw new InputError(`event id ${repeated} appears twice in the batch`);
   // better-sqlite3 transactions must stay synchronous: no await may happen inside.
   return db.transaction(() => insertBatch(db, stream, prepared, options)).immediate();
 }
