@@ -68,10 +68,11 @@ function readSchemaState(db: Database.Database): SchemaState {
 export function migrateSchema(db: Database.Database, path: string, spec: SchemaSpec): void {
   const target = spec.migrations.length;
   const before = readSchemaState(db);
-  checkSchemaState(db, path, spec, before);
   if (before.applicationId === spec.applicationId && before.version === target) return;
 
-  // Re-check under the write lock: another process may have migrated in between.
+  // Anything else is decided under the write lock, on one consistent view of the file: read
+  // outside it, another process's schema creation could be seen half-way (tables present but
+  // application_id not yet set), making a new store look like a foreign database.
   db.transaction(() => {
     const state = readSchemaState(db);
     checkSchemaState(db, path, spec, state);
