@@ -9,7 +9,7 @@ export function renderTable(
 ): string {
   const table = new Table({
     head: columns.map((column) => style.bold(column)),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const row of rows) table.push(columns.map((column) => cellText(row[column])));
   return table.toString();
