@@ -21,4 +21,7 @@ export const EXIT_CODE_OF: Record<ErrorCode, number> = {
   TIMEOUT: EXIT.notYet,
   STORE: EXIT.failure,
   INTERRUPTED: EXIT.interrupted,
+  PROJECTION_FAILED: EXIT.failure,
+  DOMAIN: EXIT.failure,
+  SPECS_FAILED: EXIT.failure,
 };

@@ -1,5 +1,5 @@
 import type { Command, DecidedEvent, Decider } from './decider.js';
-import { DomainRejection } from './errors.js';
+import { DomainRejection, InputError } from './errors.js';
 import type { Projection } from './projection.js';
 
 /** What a domain module exports by default. */
@@ -24,7 +24,18 @@ export function defineProjection<P extends Projection>(projection: P): P {
   return projection;
 }
 
-/** Refuse a command for a business reason: `exec` exits 4 with this message. */
-export function reject(message: string): never {
-  throw new DomainRejection(message);
+/**
+ * Refuse a command for a business reason: `exec` exits 4 with this message. `reason` is a
+ * stable name for the rule (`InsufficientFunds`) that specs can match on.
+ */
+export function reject(message: string, reason?: string): never {
+  throw new DomainRejection(message, reason);
+}
+
+/**
+ * Refuse a command whose data is malformed (a missing field, a string where a number belongs):
+ * `exec` exits 2, as for any bad input. Business rules use `reject()` instead.
+ */
+export function invalidData(message: string): never {
+  throw new InputError(message);
 }

@@ -10,7 +10,10 @@ export type ErrorCode =
   | 'STORE_BUSY'
   | 'TIMEOUT'
   | 'STORE'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  | 'PROJECTION_FAILED'
+  | 'DOMAIN'
+  | 'SPECS_FAILED';
 
 export class EventliteError extends Error {
   constructor(
@@ -99,5 +102,46 @@ export class StoreError extends EventliteError {
 export class InterruptedError extends EventliteError {
   constructor(message = 'interrupted') {
     super('INTERRUPTED', message);
+  }
+}
+
+/**
+ * A projection's handler (or the SQL it issued) failed on one event. The batch was rolled back,
+ * the checkpoint stayed on the last good batch, and the projection is marked failed.
+ */
+export class ProjectionFailedError extends EventliteError {
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+    readonly stream: string,
+    readonly type: string,
+    readonly reason: string,
+  ) {
+    super(
+      'PROJECTION_FAILED',
+      `projection "${projection}" failed at event ${position} (stream "${stream}", type ${type}): ${reason}`,
+    );
+  }
+}
+
+/**
+ * A domain module's own code failed: a decider threw something other than a rejection, or
+ * returned something that is not a list of events. The message names the command and the
+ * function; the original error (with its line in the user's file) is kept as the cause.
+ */
+export class DomainError extends EventliteError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DOMAIN', message, options);
+    // The CLI prints `stack` with --debug: show where the user's code failed, not only here.
+    const cause = options?.cause;
+    if (cause instanceof Error && cause.stack)
+      this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
+  }
+}
+
+/** `eventlite test` ran and at least one spec case failed. */
+export class SpecsFailedError extends EventliteError {
+  constructor(message: string) {
+    super('SPECS_FAILED', message);
   }
 }

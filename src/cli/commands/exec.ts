@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/events.js';
+import { parseJsonObject, parsePositiveInteger } from '../../core/input.js';
+import { correlationIdOf } from '../../domain/correlation.js';
+import { DEFAULT_MAX_ATTEMPTS, executeCommand, type ExecuteResult } from '../../domain/execute.js';
+import { loadDomain } from '../../domain/load.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
+import { readAll } from '../input.js';
+import { type CliStreams, formatOf, type Run, startRun, withStore } from '../io.js';
+import { printEvents, printRows } from '../print.js';
+import { traceTo } from './exec-trace.js';
+
+interface ExecFlags extends FormatFlags {
+  dryRun?: boolean;
+  trace?: boolean;
+  correlationId?: string;
+  maxAttempts?: string;
+}
+
+export function registerExec(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('exec')
+      .description(
+        'handle a command through the domain module: fold its stream, decide, append the events (re-deciding on a conflict)',
+      )
+      .argument('<command>', 'command type, e.g. Deposit')
+      .argument('[data]', 'command data as a JSON object; - or absent: read stdin')
+      .option('--dry-run', 'decide and print the events it would append; append nothing')
+      .option('--trace', 'show the events read, the state, the decision and the append (stderr)')
+      .option('--correlation-id <id>', "stored in each event's metadata (default: a new UUID)")
+      .option(
+        '--max-attempts <n>',
+        `read and decide at most this many times when other writers conflict (default ${DEFAULT_MAX_ATTEMPTS})`,
+      ),
+    DATA_FORMATS,
+  ).action(async (type: string, data: string | undefined, flags: ExecFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    const maxAttempts =
+      flags.maxAttempts === undefined
+        ? DEFAULT_MAX_ATTEMPTS
+        : parsePositiveInteger('--max-attempts', flags.maxAttempts);
+    const correlationId = correlationIdOf(flags.correlationId);
+    const commandData = await readCommandData(run, data);
+    const domain = await loadDomain(run.ctx.domainPath);
+    // A dry run changes nothing, not even by creating the store: with none, decide against
+    // an empty one in memory.
+    const ctx =
+      flags.dryRun && !existsSync(run.ctx.dbPath) ? { ...run.ctx, dbPath: ':memory:' } : run.ctx;
+    const result = await withStore(ctx, { create: !flags.dryRun }, (db) =>
+      executeCommand(
+        db,
+        domain,
+        { type, data: commandData },
+        {
+          correlationId,
+          maxAttempts,
+          dryRun: flags.dryRun === true,
+          observe: flags.trace ? traceTo(streams.stderr, run.ctx.color) : undefined,
+        },
+      ),
+    );
+    if (flags.dryRun) {
+      run.note(`dry run: nothing appended to ${result.stream}`);
+      await printProposed(run, format, result);
+    } else {
+      if (result.appended.length === 0) run.note(`${type} decided no events; nothing appended`);
+      await printEvents(run.out, format, result.appended);
+    }
+  });
+}
+
+async function readCommandData(run: Run, data: string | undefined): Promise<JsonObject> {
+  if (data === undefined && run.stdinIsTTY) {
+    throw new InputError(
+      'missing DATA: give the command data as a JSON object, or pipe it on stdin',
+    );
+  }
+  const text = data === undefined || data === '-' ? await readAll('-') : data;
+  if (text.trim() === '') throw new InputError('missing DATA: stdin was empty');
+  return parseJsonObject(text, 'DATA');
+}
+
+/** A dry run's events have no position, id or time yet: only where they would land. */
+async function printProposed(run: Run, format: Format, result: ExecuteResult): Promise<void> {
+  const rows = result.decided.map((event, index) => ({
+    stream: result.stream,
+    version: result.versionRead + index + 1,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  }));
+  await printRows(run.out, format, rows, ['stream', 'version', 'type', 'data', 'metadata']);
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { EventliteError, InterruptedError, NotFoundError } from '../../core/errors.js';
+import { parseNonNegativeInteger } from '../../core/input.js';
+import { CAUGHT_UP, type StoredEvent } from '../../store/index.js';
+import { correlationIdOf } from '../../domain/correlation.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../domain/execute.js';
+import { loadDomain } from '../../domain/load.js';
+import { replayLines, type ReplayStep } from '../../domain/replay.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { describeSource, readLines } from '../input.js';
+import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { printEvents } from '../print.js';
+import { interruptSignal } from '../signals.js';
+
+interface ReplayFlags extends FormatFlags {
+  delay?: string;
+  keepGoing?: boolean;
+  correlationId?: string;
+}
+
+interface Tally {
+  applied: number;
+  rejected: number;
+  failed: number;
+  events: number;
+  /** The first failure that was not a rejection: it decides the exit status with --keep-going. */
+  firstError?: EventliteError;
+}
+
+export function registerReplay(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('replay')
+      .description(
+        'feed a scenario line by line: commands {"command","data"} and raw events {"stream","type","data"}',
+      )
+      .argument('<file>', 'NDJSON scenario file; - reads stdin')
+      .option('--delay <ms>', 'pause between lines, to pace a live demo')
+      .option(
+        '--keep-going',
+        'go on after a failed line; exit 0 if the only failures are rejections',
+      )
+      .option('--correlation-id <id>', "stored in every event's metadata (default: a new UUID)"),
+    DATA_FORMATS,
+  ).action(async (file: string, flags: ReplayFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    const delayMs = flags.delay === undefined ? 0 : parseNonNegativeInteger('--delay', flags.delay);
+    const correlationId = correlationIdOf(flags.correlationId);
+    const source = describeSource(file);
+    // Checked before the store is opened (and maybe created): a typo changes nothing.
+    if (file !== '-' && !existsSync(file)) throw new NotFoundError(`no such file: ${file}`);
+    const lines = readLines(file);
+    const showProgress = run.stderrIsTTY && !run.ctx.quiet;
+    const tally: Tally = { applied: 0, rejected: 0, failed: 0, events: 0 };
+    const interrupt = interruptSignal();
+    let lastFailure: EventliteError | undefined;
+
+    // Events print as each line lands (CAUGHT_UP makes printEvents flush), so a paced demo
+    // shows them live; failures and progress go to stderr.
+    async function* eventsOf(steps: AsyncIterable<ReplayStep>) {
+      for await (const step of steps) {
+        if (showProgress) streams.stderr.write('\r\x1b[K');
+        if (step.kind === 'applied') {
+          tally.applied += 1;
+          tally.events += step.events.length;
+          yield* step.events as StoredEvent[];
+        } else {
+          if (step.rejected) tally.rejected += 1;
+          else tally.failed += 1;
+          if (!step.rejected) tally.firstError ??= step.error;
+          lastFailure = step.error;
+          if (flags.keepGoing) streams.stderr.write(`${step.error.message}\n`);
+        }
+        yield CAUGHT_UP;
+        if (showProgress) streams.stderr.write(`${step.where}  ${summary(tally)}`);
+      }
+    }
+
+    try {
+      await withStore(run.ctx, { create: true }, async (db) => {
+        const steps = replayLines(db, () => loadDomain(run.ctx.domainPath), lines, {
+          source,
+          correlationId,
+          keepGoing: flags.keepGoing === true,
+          delayMs,
+          signal: interrupt.signal,
+          maxAttempts: DEFAULT_MAX_ATTEMPTS,
+        });
+        await printEvents(run.out, format, eventsOf(steps));
+      });
+    } finally {
+      interrupt.dispose();
+      if (showProgress) streams.stderr.write('\r\x1b[K');
+    }
+    run.note(`replayed ${source}: ${summary(tally)}`);
+    if (interrupt.signal.aborted) throw new InterruptedError();
+    if (!flags.keepGoing && lastFailure) throw lastFailure;
+    if (tally.firstError) {
+      const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
+      throw new EventliteError(
+        tally.firstError.code,
+        `${failures}; the first: ${tally.firstError.message}`,
+      );
+    }
+  });
+}
+
+function summary(tally: Tally): string {
+  const failed = tally.failed > 0 ? `, ${tally.failed} failed` : '';
+  return (
+    `${tally.applied} applied, ${tally.rejected} rejected${failed}, ` +
+    `${tally.events === 1 ? '1 event' : `${tally.events} events`} appended`
+  );
+}

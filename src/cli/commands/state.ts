@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { parseNonNegativeInteger, validateName } from '../../core/input.js';
+import { loadDomain } from '../../domain/load.js';
+import { streamState } from '../../domain/stream-state.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+
+interface StateFlags extends FormatFlags {
+  at?: string;
+}
+
+export function registerState(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('state')
+      .description("print the state the owning decider folds from a stream's events")
+      .argument('<stream>', 'stream name, e.g. account-acc-1')
+      .option('--at <version>', 'the state as of this version (0: the initial state)'),
+    DATA_FORMATS,
+  ).action(async (stream: string, flags: StateFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    validateName('stream', stream);
+    const at = flags.at === undefined ? undefined : parseNonNegativeInteger('--at', flags.at);
+    const domain = await loadDomain(run.ctx.domainPath);
+    const folded = await withStore(run.ctx, { create: false }, (db) =>
+      streamState(db, domain, stream, { at }),
+    );
+    // JSON forms print the state itself, one line, so `| jq .balance` works.
+    if (format === 'table') {
+      const { style } = run.out;
+      await run.out.line(
+        style.dim(`${folded.stream} at version ${folded.version} (decider ${folded.decider})`),
+      );
+      await run.out.line(JSON.stringify(folded.state, null, 2) ?? 'undefined');
+    } else {
+      await run.out.line(JSON.stringify(folded.state) ?? 'null');
+    }
+    await run.out.flush();
+  });
+}

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { SpecsFailedError } from '../../core/errors.js';
+import { loadDomain } from '../../domain/load.js';
+import { findSpecFiles } from '../../domain/specs/find-specs.js';
+import { runSpecCases } from '../../domain/specs/run-specs.js';
+import type { CaseResult, ProjectionCaseRunner, SpecCase } from '../../domain/specs/spec-case.js';
+import { readSpecFile } from '../../domain/specs/spec-file.js';
+import { withFormatOptions } from '../format-options.js';
+import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { type CliStreams, formatOf, type Run, startRun } from '../io.js';
+import { printRows } from '../print.js';
+
+/**
+ * Runs projection cases (given events, then a query's rows). Left undefined until the
+ * projection runner is wired in: such cases then fail with a message that says so.
+ */
+const projectionRunner: ProjectionCaseRunner | undefined = undefined;
+
+export function registerTest(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('test')
+      .description(
+        'run given/when/then specs (YAML or JSON): given events, when a command, then events or a rejection',
+      )
+      .argument('[spec...]', 'spec files or folders (default: ./specs)'),
+    DATA_FORMATS,
+  ).action(async (paths: string[], flags: FormatFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, DATA_FORMATS);
+    // Every file is read and checked before any case runs: a malformed spec is bad input.
+    const cases: SpecCase[] = [];
+    for (const file of findSpecFiles(paths))
+      cases.push(...(await readSpecFile(file.path, file.label)));
+    const domain = await loadDomain(run.ctx.domainPath);
+    const results = await runSpecCases(domain, cases, { projectionRunner });
+    if (format === 'table') await printCaseLines(run, results);
+    else
+      await printRows(
+        run.out,
+        format,
+        results.map((result) => ({ ...result })),
+      );
+    const failed = results.filter((result) => !result.passed).length;
+    const passed = results.length - failed;
+    if (failed > 0) throw new SpecsFailedError(`${failed} of ${results.length} specs failed`);
+    run.note(`${passed} of ${results.length} specs passed`);
+  });
+}
+
+async function printCaseLines(run: Run, results: readonly CaseResult[]): Promise<void> {
+  const { style } = run.out;
+  let file: string | undefined;
+  for (const result of results) {
+    if (result.file !== file) {
+      file = result.file;
+      await run.out.line(style.bold(file));
+    }
+    const mark = result.passed ? style.green('✓') : style.red('✗');
+    await run.out.line(`  ${mark} ${result.name}${style.dim(`  (line ${result.line})`)}`);
+    if (!result.passed && result.message) await run.out.line(`      ${style.red(result.message)}`);
+  }
+  await run.out.flush();
+}

@@ -1,0 +1,90 @@
+import type { Command, DecidedEvent } from '../core/decider.js';
+import { DomainError, DomainRejection, type EventliteError, InputError } from '../core/errors.js';
+import type { RecordedEvent } from '../core/events.js';
+import { describeJson, validateName } from '../core/input.js';
+import type { NamedDecider } from './lookup.js';
+
+// Every call into a user's decider goes through here, so what comes back is checked and what
+// is thrown is sorted: a rejection stays a rejection (exit 4), malformed data stays an input
+// error (exit 2), and anything else is the domain's own failure (exit 1), named precisely.
+
+/** `${category}-${streamId(command)}`, e.g. `account-a1`. */
+export function streamOfCommand({ name, decider }: NamedDecider, command: Command): string {
+  const where = `command "${command.type}": decider "${name}" streamId()`;
+  const id = callUserCode(where, () => decider.streamId(command), command.type);
+  if (typeof id !== 'string' || id === '') {
+    throw new InputError(
+      `${command.type}: the data names no stream (streamId() gave ${describeJson(id ?? null)})`,
+    );
+  }
+  return validateName('stream', `${decider.category}-${id}`);
+}
+
+/** The state the decider folds from a stream's events; names the event that broke evolve(). */
+export function foldEvents(
+  { name, decider }: NamedDecider,
+  events: Iterable<RecordedEvent>,
+): unknown {
+  let state = callUserCode(`decider "${name}" initialState()`, () => decider.initialState());
+  for (const event of events) {
+    const where = `decider "${name}" evolve() on ${event.stream} version ${event.version} (${event.type})`;
+    state = callUserCode(where, () => decider.evolve(state, event));
+  }
+  return state;
+}
+
+export function decideCommand(
+  { name, decider }: NamedDecider,
+  command: Command,
+  state: unknown,
+): DecidedEvent[] {
+  const where = `command "${command.type}": decider "${name}" decide()`;
+  const decided: unknown = callUserCode(where, () => decider.decide(command, state), command.type);
+  if (!Array.isArray(decided)) {
+    throw new DomainError(`${where} must return a list of events, got ${describe(decided)}`);
+  }
+  return decided.map((event: unknown, index) => {
+    const item = event as Partial<DecidedEvent> | null;
+    if (
+      item === null ||
+      typeof item !== 'object' ||
+      typeof item.type !== 'string' ||
+      item.type === ''
+    ) {
+      throw new DomainError(`${where}: event ${index + 1} needs a type, got ${describe(event)}`);
+    }
+    const data = item.data ?? {};
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new DomainError(`${where}: event ${index + 1} (${item.type}) data must be an object`);
+    }
+    return { type: item.type, data };
+  });
+}
+
+/** Runs one call into user code and sorts what it throws; `commandType` prefixes bad-data messages. */
+export function callUserCode<T>(where: string, call: () => T, commandType?: string): T {
+  try {
+    return call();
+  } catch (error) {
+    throw sortUserError(error, where, commandType);
+  }
+}
+
+function sortUserError(error: unknown, where: string, commandType?: string): EventliteError {
+  // Matched on `code`, not only instanceof: a module may bundle its own copy of eventlite.
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'DOMAIN_REJECTION') {
+    if (error instanceof DomainRejection) return error;
+    return new DomainRejection(message, (error as { reason?: string }).reason);
+  }
+  if (code === 'INPUT') {
+    return new InputError(commandType ? `${commandType}: ${message}` : message);
+  }
+  const kind = error instanceof Error ? error.name : 'a non-error value';
+  return new DomainError(`${where} threw ${kind}: ${message}`, { cause: error });
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : describeJson(value);
+}

@@ -1,0 +1,58 @@
+import { existsSync, statSync } from 'node:fs';
+import { extname, relative, resolve } from 'node:path';
+import type { Domain } from '../core/domain.js';
+import { InputError, NotFoundError } from '../core/errors.js';
+import { validateDomain } from './validate.js';
+
+const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+export const NO_DOMAIN_MESSAGE =
+  'no domain module: give --domain or create eventlite.config.ts (see eventlite init --example bank)';
+
+/**
+ * Loads and validates a user's domain module. TypeScript and JavaScript alike go through jiti:
+ * it compiles TS on the fly with the right line numbers in stack traces, and it lets
+ * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below).
+ */
+export async function loadDomain(path: string | undefined, cwd = process.cwd()): Promise<Domain> {
+  if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
+  const absolute = resolve(cwd, path);
+  const label = relative(cwd, absolute) || path;
+  if (!existsSync(absolute)) throw new NotFoundError(`no such domain module: ${path}`);
+  if (statSync(absolute).isDirectory())
+    throw new InputError(`${path} is a folder, not a domain module`);
+  if (!LOADABLE.includes(extname(absolute))) {
+    throw new InputError(`${label}: a domain module must be one of ${LOADABLE.join(' ')}`);
+  }
+  const loaded = await importModule(absolute, label);
+  return validateDomain(defaultExport(loaded), label);
+}
+
+async function importModule(absolute: string, label: string): Promise<unknown> {
+  // Loaded lazily: commands that need no domain never pay for the TypeScript compiler.
+  const [{ createJiti }, library] = await Promise.all([import('jiti'), import('../index.js')]);
+  const jiti = createJiti(import.meta.url, {
+    // The user's `import { defineDomain, reject } from 'eventlite'` gets this very module
+    // instance, so `instanceof DomainRejection` holds across the boundary.
+    virtualModules: { eventlite: library },
+    interopDefault: false,
+    sourceMaps: true,
+  });
+  try {
+    return await jiti.import(absolute);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(`${label}: cannot load the domain module: ${firstLine(reason)}`);
+  }
+}
+
+function defaultExport(loaded: unknown): unknown {
+  if (loaded !== null && typeof loaded === 'object' && 'default' in loaded) {
+    return (loaded as { default: unknown }).default;
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}

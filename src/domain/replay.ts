@@ -1,0 +1,133 @@
+import type { Domain } from '../core/domain.js';
+import { EventliteError, InputError } from '../core/errors.js';
+import type { NewEvent } from '../core/events.js';
+import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
+import { requireObject } from '../core/input.js';
+import { toNewEvent, validateNameAt } from '../core/new-event.js';
+import { appendToStream, type Db, type StoredEvent } from '../store/index.js';
+import { toCommand } from './command-input.js';
+import { executeCommand } from './execute.js';
+
+export interface ReplayLine {
+  /** 1-based, for `file:line` messages. */
+  number: number;
+  text: string;
+}
+
+export interface ReplayOptions {
+  /** The file's name as the user gave it (`stdin` for `-`), for `file:line` messages. */
+  source: string;
+  correlationId: string;
+  /** Go on after a failed line instead of stopping there. */
+  keepGoing: boolean;
+  /** A pause between lines, to pace a live demo. */
+  delayMs?: number;
+  /** Stops between lines (Ctrl-C): what was committed stays committed. */
+  signal?: AbortSignal;
+  maxAttempts?: number;
+}
+
+export type ReplayStep =
+  | { kind: 'applied'; where: string; label: string; events: StoredEvent[] }
+  /** `error` carries the original code (so the exit status) and a message that names file:line. */
+  | { kind: 'failed'; where: string; label: string; error: EventliteError; rejected: boolean };
+
+/**
+ * Feeds a scenario to the store line by line: a `{"command","data"}` line goes through its
+ * decider like `exec`, a `{"stream","type","data",…}` line is appended as it is. Yields one
+ * step per line; after a failure it stops unless `keepGoing`. The domain is loaded only when
+ * the first command line needs it, so a file of raw events replays without one.
+ */
+export async function* replayLines(
+  db: Db,
+  loadDomain: () => Promise<Domain>,
+  lines: AsyncIterable<ReplayLine>,
+  options: ReplayOptions,
+): AsyncGenerator<ReplayStep> {
+  let domain: Domain | undefined;
+  let first = true;
+  for await (const line of lines) {
+    if (!first && options.delayMs) await sleep(options.delayMs, options.signal);
+    first = false;
+    if (options.signal?.aborted) return;
+    const where = `${options.source}:${line.number}`;
+    let label = 'line';
+    try {
+      const value = parseLine(line.text, where);
+      if ('command' in value) {
+        const command = toCommand(value, where);
+        label = command.type;
+        domain ??= await loadDomain();
+        const result = await executeCommand(db, domain, command, {
+          correlationId: options.correlationId,
+          maxAttempts: options.maxAttempts,
+        });
+        yield { kind: 'applied', where, label, events: result.appended };
+      } else {
+        const { stream, event, expectedVersion } = toRawEvent(value, where, options.correlationId);
+        label = event.type;
+        const result = appendToStream(db, stream, [event], { expectedVersion });
+        yield { kind: 'applied', where, label, events: result.events };
+      }
+    } catch (error) {
+      if (!(error instanceof EventliteError)) throw error;
+      const rejected = error.code === 'DOMAIN_REJECTION';
+      const message = rejected ? `${label} rejected: ${error.message}` : error.message;
+      // Messages from line checks already start with `file:line`.
+      const text = message.startsWith(`${where}:`) ? message : `${where}: ${message}`;
+      yield { kind: 'failed', where, label, rejected, error: new EventliteError(error.code, text) };
+      if (!options.keepGoing) return;
+    }
+  }
+}
+
+function parseLine(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
+  }
+  const object = requireObject(value, where);
+  if (!('command' in object) && !('stream' in object)) {
+    throw new InputError(
+      `${where}: a line is a command {"command","data"} or an event {"stream","type","data"}`,
+    );
+  }
+  return object;
+}
+
+function toRawEvent(
+  value: Record<string, unknown>,
+  where: string,
+  correlationId: string,
+): { stream: string; event: NewEvent; expectedVersion: ExpectedVersion } {
+  const stream = validateNameAt(where, 'stream', value.stream);
+  const { type, data, metadata, id, expectedVersion } = value;
+  const event = toNewEvent({ type, data, metadata, id }, where);
+  event.metadata = { correlationId, ...event.metadata };
+  return { stream, event, expectedVersion: toExpectedVersion(expectedVersion, where) };
+}
+
+function toExpectedVersion(value: unknown, where: string): ExpectedVersion {
+  if (value === undefined) return 'any';
+  try {
+    return parseExpectedVersion(String(value));
+  } catch {
+    throw new InputError(
+      `${where}: "expectedVersion" must be a version number, any, no-stream or exists, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,100 @@
+import type { Domain } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { describeJson } from '../core/input.js';
+
+// A domain module is user code loaded at run time, so TypeScript's checks may never have run
+// on it. Its shape is checked here, structurally, and every message names the file and the
+// missing piece: `eventlite.config.ts: decider "account" has no evolve()`.
+
+const DECIDER_FUNCTIONS = ['streamId', 'initialState', 'evolve', 'decide'] as const;
+
+export function validateDomain(value: unknown, file: string): Domain {
+  const fail = (problem: string): never => {
+    throw new InputError(`${file}: ${problem}`);
+  };
+  if (value === undefined) fail('no default export: export default defineDomain({ deciders })');
+  if (!isObject(value)) {
+    fail(`the default export must be defineDomain({ deciders: {...} }), got ${describe(value)}`);
+  }
+  const domain = value as Record<string, unknown>;
+  if (!isObject(domain.deciders)) fail('the domain has no deciders object');
+  const deciders = domain.deciders as Record<string, unknown>;
+  if (Object.keys(deciders).length === 0) fail('the domain has no deciders');
+
+  const ownerOfCommand = new Map<string, string>();
+  const ownerOfCategory = new Map<string, string>();
+  for (const [name, decider] of Object.entries(deciders)) {
+    const where = `decider "${name}"`;
+    if (!isObject(decider)) fail(`${where} must be an object, got ${describe(decider)}`);
+    const { category, commands } = decider as Record<string, unknown>;
+    if (typeof category !== 'string' || !/^[A-Za-z0-9_]+$/.test(category)) {
+      // The stream `account-a1` belongs to category `account`: a dash in it would be ambiguous.
+      fail(`${where} needs a category of letters, digits or _ (no "-"), got ${describe(category)}`);
+    }
+    if (ownerOfCategory.has(category as string)) {
+      fail(
+        `deciders "${ownerOfCategory.get(category as string)}" and "${name}" share the category "${category}"`,
+      );
+    }
+    ownerOfCategory.set(category as string, name);
+    if (!Array.isArray(commands) || commands.length === 0) {
+      fail(`${where} has no commands list (the command types it handles)`);
+    }
+    for (const command of commands as unknown[]) {
+      if (typeof command !== 'string' || command === '') {
+        fail(`${where}: command names must be non-empty strings, got ${describe(command)}`);
+      }
+      const owner = ownerOfCommand.get(command as string);
+      if (owner !== undefined)
+        fail(`command "${command}" is handled by both "${owner}" and "${name}"`);
+      ownerOfCommand.set(command as string, name);
+    }
+    for (const key of DECIDER_FUNCTIONS) {
+      const member = (decider as Record<string, unknown>)[key];
+      if (member === undefined) fail(`${where} has no ${key}()`);
+      if (typeof member !== 'function')
+        fail(`${where}: ${key} must be a function, got ${describe(member)}`);
+    }
+  }
+  if (domain.projections !== undefined) validateProjections(domain.projections, fail);
+  return value as Domain;
+}
+
+function validateProjections(value: unknown, fail: (problem: string) => never): void {
+  if (!Array.isArray(value)) fail(`projections must be a list, got ${describe(value)}`);
+  const names = new Set<string>();
+  (value as unknown[]).forEach((projection, index) => {
+    if (!isObject(projection))
+      fail(`projection ${index + 1} must be an object, got ${describe(projection)}`);
+    const { name, version, setup, views, on } = projection as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') fail(`projection ${index + 1} has no name`);
+    const where = `projection "${name}"`;
+    if (names.has(name as string)) fail(`two projections are named "${name}"`);
+    names.add(name as string);
+    if (!Number.isSafeInteger(version) || (version as number) < 1) {
+      fail(`${where} needs a version (a positive integer), got ${describe(version)}`);
+    }
+    if (!isStringList(setup)) fail(`${where}: setup must be a list of SQL statements`);
+    if (views !== undefined && !isStringList(views))
+      fail(`${where}: views must be a list of SQL statements`);
+    if (!isObject(on)) fail(`${where} has no on: { EventType: (event) => statements }`);
+    for (const [type, handler] of Object.entries(on as object)) {
+      if (typeof handler !== 'function')
+        fail(`${where}: on.${type} must be a function, got ${describe(handler)}`);
+    }
+  });
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  return describeJson(value);
+}
