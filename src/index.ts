@@ -7,3 +7,17 @@ export type { JsonObject, NewEvent, RecordedEvent } from './core/events.js';
 export { type ExpectedVersion } from './core/expected-version.js';
 export * from './core/projection.js';
 export * from './store/index.js';
+export {
+  followProjections,
+  openReadDatabase,
+  projectionStates,
+  runProjections,
+  runQuery,
+  waitForProjections,
+  type FollowOptions as FollowProjectionsOptions,
+  type ProjectionState,
+  type ProjectionStatus,
+  type QueryResult,
+  type RunOptions as RunProjectionsOptions,
+  type WaitOptions as WaitForProjectionsOptions,
+} from './projections/index.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { StoreError } from '../../core/errors.js';
+import { checkCheckpoints } from '../../projections/index.js';
 import { verifyStore } from '../../store/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
@@ -11,13 +12,17 @@ export function registerVerify(program: Command, streams: CliStreams): void {
     program
       .command('verify')
       .description(
-        'check integrity (gapless positions, contiguous versions, schema); exit 0 only if all hold',
+        'check integrity (gapless positions, contiguous versions, schema, checkpoints); exit 0 only if all hold',
       ),
     DATA_FORMATS,
   ).action(async (flags: FormatFlags, command: Command) => {
     const run = startRun(command, streams);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const checks = await withStore(run.ctx, { create: false }, (db) => verifyStore(db));
+    const checks = await withStore(run.ctx, { create: false }, (db) => {
+      // With a read database: its checkpoints must not be past the head.
+      const checkpoints = checkCheckpoints(db, run.ctx.readDbPath);
+      return checkpoints ? [...verifyStore(db), checkpoints] : verifyStore(db);
+    });
     const rows = checks.map((check) => ({
       check: check.name,
       ok:

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { parseQueryParam, runQuery, type QueryParams } from '../../projections/index.js';
+import { withFormatOptions } from '../format-options.js';
+import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
+import { readAll } from '../input.js';
+import { type CliStreams, formatOf, startRun } from '../io.js';
+import { printRows } from '../print.js';
+
+interface QueryFlags extends FormatFlags {
+  param: QueryParams;
+  jsonCols?: boolean;
+}
+
+export function registerQuery(program: Command, streams: CliStreams): void {
+  withFormatOptions(
+    program
+      .command('query')
+      .description('run one read-only SQL statement against the read models; writes are refused')
+      .argument('<sql>', 'one SQL statement, or - to read it from stdin')
+      .option(
+        '--param <name=value>',
+        'bind :name (repeatable); numbers bind as numbers',
+        (text: string, previous: QueryParams) => parseQueryParam(text, previous),
+        {},
+      )
+      .option('--json-cols', 'parse text that holds a JSON object or array (default: keep text)'),
+    TABULAR_FORMATS,
+  ).action(async (sql: string, flags: QueryFlags, command: Command) => {
+    const run = startRun(command, streams);
+    const format = formatOf(run, flags, TABULAR_FORMATS);
+    const text = sql === '-' ? await readAll('-') : sql;
+    const result = runQuery(run.ctx.readDbPath, text, flags.param);
+    const rows = result.rows.map((row) => outputRow(row, flags.jsonCols === true));
+    await printRows(run.out, format, rows, result.columns);
+  });
+}
+
+function outputRow(row: Record<string, unknown>, jsonCols: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) out[column] = outputValue(value, jsonCols);
+  return out;
+}
+
+function outputValue(value: unknown, jsonCols: boolean): unknown {
+  // A BLOB would otherwise print as {"type":"Buffer","data":[…]}.
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  if (!jsonCols || typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,76 @@
+import { EventliteError, InputError } from '../core/errors.js';
+import { translateSqliteError, type Db } from '../store/index.js';
+import { openReadOnly } from './read-only.js';
+
+export type QueryParams = Record<string, string | number>;
+
+export interface QueryResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * Runs one read-only statement against the read database. Three locks, each enough alone for
+ * most cases: a read-only connection with `query_only` (SQLite refuses any write to the file);
+ * better-sqlite3 refuses more than one statement; and the statement must be one that returns
+ * rows without writing (`stmt.reader && stmt.readonly`), which turns away INSERT/UPDATE/DELETE
+ * (also inside a CTE), DDL, ATTACH/DETACH, VACUUM INTO, BEGIN, and PRAGMAs that set something.
+ * `load_extension()` stays disabled as an SQL function (SQLite's default).
+ */
+export function runQuery(readDbPath: string, sql: string, params: QueryParams = {}): QueryResult {
+  const db = openReadOnly(readDbPath);
+  try {
+    const statement = prepareReadOnly(db, sql, readDbPath);
+    const columns = statement.columns().map((column) => column.name);
+    const rows = queryFailure(readDbPath, () =>
+      Object.keys(params).length > 0 ? statement.all(params) : statement.all(),
+    ) as Record<string, unknown>[];
+    return { columns, rows };
+  } finally {
+    db.close();
+  }
+}
+
+function prepareReadOnly(db: Db, sql: string, path: string) {
+  if (sql.trim() === '') throw new InputError('query is empty: give one SQL statement');
+  const statement = queryFailure(path, () => db.prepare(sql));
+  if (!statement.reader || !statement.readonly) {
+    throw new InputError(
+      'query refused: only a read-only statement that returns rows (SELECT, WITH … SELECT, read-only PRAGMA) may run here',
+    );
+  }
+  return statement;
+}
+
+function queryFailure<T>(path: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const translated = translateSqliteError(error, path);
+    if (translated instanceof EventliteError) throw translated;
+    const message = error instanceof Error ? error.message : String(error);
+    if (/more than one statement/.test(message)) {
+      throw new InputError('query refused: give exactly one SQL statement');
+    }
+    if (/contains no statements/.test(message)) {
+      throw new InputError('query is empty: give one SQL statement');
+    }
+    throw new InputError(`query failed: ${message}`);
+  }
+}
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** `NAME=VALUE` → a binding for `:NAME`; values that read as numbers bind as numbers. */
+export function parseQueryParam(text: string, into: QueryParams = {}): QueryParams {
+  const equals = text.indexOf('=');
+  const name = equals < 0 ? '' : text.slice(0, equals);
+  if (!PARAM_NAME.test(name)) {
+    throw new InputError(`--param must be NAME=VALUE with NAME a plain identifier, got "${text}"`);
+  }
+  const raw = text.slice(equals + 1);
+  const number = Number(raw);
+  const asNumber = NUMBER.test(raw) && (Number.isSafeInteger(number) || !Number.isInteger(number));
+  return { ...into, [name]: asNumber ? number : raw };
+}
