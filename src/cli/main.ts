@@ -10,9 +10,9 @@ import { buildProgram } from './program.js';
  * codes and stderr text; it never calls process.exit, so piped output is always flushed.
  */
 export async function runCli(argv: readonly string[], streams: CliStreams): Promise<number> {
-  const program = buildProgram(streams);
   const debug = argv.includes('--debug');
   try {
+    const program = await buildProgram(streams, argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {

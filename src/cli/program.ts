@@ -1,15 +1,4 @@
 import { Command } from 'commander';
-import { registerAppend } from './commands/append.js';
-import { registerExport } from './commands/export.js';
-import { registerImport } from './commands/import.js';
-import { registerInit } from './commands/init.js';
-import { registerLog } from './commands/log.js';
-import { registerRead } from './commands/read.js';
-import { registerStatus } from './commands/status.js';
-import { registerStreams } from './commands/streams.js';
-import { registerVerify } from './commands/verify.js';
-import { registerDomainCommands } from './commands/domain-commands.js';
-import { registerProjectionCommands } from './commands/projection-commands.js';
 import type { CliStreams } from './io.js';
 import { VERSION } from './version.js';
 
@@ -26,7 +15,50 @@ Exit codes:
 
 Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, NO_COLOR.`;
 
-export function buildProgram(streams: CliStreams): Command {
+type Register = (program: Command, streams: CliStreams) => void;
+
+// Each command's module is imported only when that command runs (or when help lists them
+// all): a store-only command like `streams` then loads a fraction of the code, which is most
+// of what start-up costs beyond Node itself. The order here is the order of `--help`.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
+  append: async () => (await import('./commands/append.js')).registerAppend,
+  streams: async () => (await import('./commands/streams.js')).registerStreams,
+  read: async () => (await import('./commands/read.js')).registerRead,
+  log: async () => (await import('./commands/log.js')).registerLog,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  import: async () => (await import('./commands/import.js')).registerImport,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  exec: async () => (await import('./commands/exec.js')).registerExec,
+  state: async () => (await import('./commands/state.js')).registerState,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
+  test: async () => (await import('./commands/test-specs.js')).registerTest,
+  projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
+  query: async () => (await import('./commands/query.js')).registerQuery,
+  tables: async () => (await import('./commands/tables.js')).registerTables,
+};
+
+/** Global options that take a value, so that value is not mistaken for the command name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--read-db', '--domain']);
+
+/** The command named on the line, alone; all of them for help, no command or an unknown one. */
+function commandsToRegister(argv: readonly string[] | undefined): string[] {
+  const all = Object.keys(COMMANDS);
+  if (argv === undefined) return all;
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) index += 1;
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? [arg] : all;
+  }
+  return all;
+}
+
+/** The whole program, or (given argv) the program with just the command argv names. */
+export async function buildProgram(
+  streams: CliStreams,
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command('eventlite')
     .description(
       'An event store and projection tool over SQLite: CQRS and event sourcing from a terminal.',
@@ -53,16 +85,7 @@ export function buildProgram(streams: CliStreams): Command {
     })
     .configureHelp({ showGlobalOptions: true });
 
-  registerInit(program, streams);
-  registerAppend(program, streams);
-  registerStreams(program, streams);
-  registerRead(program, streams);
-  registerLog(program, streams);
-  registerExport(program, streams);
-  registerImport(program, streams);
-  registerStatus(program, streams);
-  registerVerify(program, streams);
-  registerDomainCommands(program, streams);
-  registerProjectionCommands(program, streams);
+  const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, streams);
   return program;
 }

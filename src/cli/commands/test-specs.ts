@@ -5,23 +5,21 @@ import { findSpecFiles } from '../../domain/specs/find-specs.js';
 import { runSpecCases } from '../../domain/specs/run-specs.js';
 import type { CaseResult, ProjectionCaseRunner, SpecCase } from '../../domain/specs/spec-case.js';
 import { readSpecFile } from '../../domain/specs/spec-file.js';
+import { runProjectionCase } from '../../projections/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliStreams, formatOf, type Run, startRun } from '../io.js';
 import { printRows } from '../print.js';
 
-/**
- * Runs projection cases (given events, then a query's rows). Left undefined until the
- * projection runner is wired in: such cases then fail with a message that says so.
- */
-const projectionRunner: ProjectionCaseRunner | undefined = undefined;
+/** Runs projection cases (given events, then a query's rows) against scratch read models. */
+const projectionRunner: ProjectionCaseRunner = runProjectionCase;
 
 export function registerTest(program: Command, streams: CliStreams): void {
   withFormatOptions(
     program
       .command('test')
       .description(
-        'run given/when/then specs (YAML or JSON): given events, when a command, then events or a rejection',
+        "run given/when/then specs (YAML or JSON): given events, when a command, then events or a rejection, or then a query's rows",
       )
       .argument('[spec...]', 'spec files or folders (default: ./specs)'),
     DATA_FORMATS,
@@ -58,7 +56,9 @@ async function printCaseLines(run: Run, results: readonly CaseResult[]): Promise
     }
     const mark = result.passed ? style.green('✓') : style.red('✗');
     await run.out.line(`  ${mark} ${result.name}${style.dim(`  (line ${result.line})`)}`);
-    if (!result.passed && result.message) await run.out.line(`      ${style.red(result.message)}`);
+    if (result.passed || !result.message) continue;
+    // A projection case's message lists expected and actual rows, one per line: keep them indented.
+    for (const line of result.message.split('\n')) await run.out.line(`      ${style.red(line)}`);
   }
   await run.out.flush();
 }
