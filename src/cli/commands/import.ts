@@ -4,6 +4,7 @@ import { beginImport } from '../../store/index.js';
 import { parseExportedEvent } from '../exported-event.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliStreams, startRun, withStore } from '../io.js';
+import { startSpinner } from '../spinner.js';
 
 export function registerImport(program: Command, streams: CliStreams): void {
   program
@@ -18,22 +19,28 @@ export function registerImport(program: Command, streams: CliStreams): void {
       const lines = readLines(file);
       // Open the file before the store, so a missing file changes nothing.
       const first = await lines.next();
+      const spinner = await startSpinner(run, streams, `importing ${source}`);
       await withStore(run.ctx, { create: true }, async (db) => {
         const session = beginImport(db);
+        let read = 0;
         try {
           if (!first.done) {
             session.add(parseExportedEvent(first.value.text, `${source}:${first.value.number}`));
             for await (const line of lines) {
               session.add(parseExportedEvent(line.text, `${source}:${line.number}`));
+              if (++read % 5000 === 0) spinner.update(`importing ${source}: ${read} events read`);
             }
           }
+          spinner.update(`importing ${source}: committing ${read} events`);
           const summary = session.commit();
+          spinner.stop();
           run.note(
             `imported ${summary.imported} event${summary.imported === 1 ? '' : 's'}` +
               (summary.skipped > 0 ? ` (${summary.skipped} already stored, skipped)` : '') +
               `; head is at ${summary.head}`,
           );
         } catch (error) {
+          spinner.stop();
           session.rollback();
           if (error instanceof SyntaxError) throw new InputError(error.message);
           throw error;

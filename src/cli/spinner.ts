@@ -1,0 +1,39 @@
+import type { CliStreams, Run } from './io.js';
+
+/** A status line on stderr that updates in place, or nothing where one does not belong. */
+export interface Spinner {
+  /** Replaces the status text; updates closer together than a frame are dropped. */
+  update(text: string): void;
+  /** A whole line on stderr that does not tear the spinner. */
+  notice(text: string): void;
+  stop(): void;
+}
+
+/**
+ * A spinner only when stderr is a terminal and not --quiet; ora is imported only then. A
+ * terminal that reports no width (some CI pseudo-terminals) makes ora's line clearing run away,
+ * so it gets none either.
+ */
+export async function startSpinner(run: Run, streams: CliStreams, text: string): Promise<Spinner> {
+  const columns = (streams.stderr as { columns?: number }).columns ?? 0;
+  if (!run.stderrIsTTY || run.ctx.quiet || columns <= 0) {
+    return { update: () => {}, notice: (line) => run.note(line), stop: () => {} };
+  }
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: streams.stderr, isEnabled: true }).start(text);
+  let shownAt = 0;
+  return {
+    update(next) {
+      const now = Date.now();
+      if (now - shownAt < 100) return;
+      shownAt = now;
+      spinner.text = next;
+    },
+    notice(line) {
+      spinner.clear();
+      streams.stderr.write(`${line}\n`);
+      spinner.render();
+    },
+    stop: () => spinner.stop(),
+  };
+}
