@@ -51,24 +51,29 @@ export function beginImport(db: Db): ImportSession {
 
   return {
     add(event) {
-      const storedIn = sql.streamOfEventId.get(event.id) as string | undefined;
-      if (storedIn !== undefined) {
+      const version = currentVersion(event.stream) + 1;
+      try {
+        sql.importEvent.run(
+          event.id,
+          event.stream,
+          version,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          event.recordedAt,
+        );
+      } catch (error) {
+        // Insert first and look only when the id clashes: nearly every imported event is new.
+        // The failed statement is undone whole, its AUTOINCREMENT step included (an
+        // ON CONFLICT DO NOTHING would keep that step and leave a gap in the positions).
+        if (!isEventIdClash(error)) throw error;
+        const storedIn = sql.streamOfEventId.get(event.id) as string;
         if (storedIn !== event.stream) {
           throw new DuplicateEventIdError(event.id, event.stream, storedIn);
         }
         skipped += 1;
         return;
       }
-      const version = currentVersion(event.stream) + 1;
-      sql.insertEvent.run({
-        id: event.id,
-        stream: event.stream,
-        version,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
-        recordedAt: event.recordedAt,
-      });
       versions.set(event.stream, version);
       imported += 1;
     },
@@ -80,4 +85,9 @@ export function beginImport(db: Db): ImportSession {
       if (db.inTransaction) db.exec('ROLLBACK');
     },
   };
+}
+
+function isEventIdClash(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && message === 'UNIQUE constraint failed: events.id';
 }

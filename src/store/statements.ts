@@ -8,6 +8,7 @@ type StatementName =
   | 'streamVersion'
   | 'streamOfEventId'
   | 'insertEvent'
+  | 'importEvent'
   | 'head'
   | 'logPage'
   | 'streamPageForward'
@@ -30,6 +31,11 @@ function prepare(db: Database.Database): StoreStatements {
     insertEvent: db.prepare(
       `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
        VALUES (:id, :stream, :version, :type, :data, :metadata, :recordedAt)`,
+    ),
+    // Positional: binding named parameters costs more, and an import runs this per event.
+    importEvent: db.prepare(
+      `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     head: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
     logPage: db.prepare(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { beginImport } from '../../store/index.js';
 import { parseExportedEvent } from '../exported-event.js';
-import { describeSource, readLines } from '../input.js';
+import { describeSource, readLineBatches } from '../input.js';
 import { type CliStreams, startRun, withStore } from '../io.js';
 import { startSpinner } from '../spinner.js';
 
@@ -16,20 +16,19 @@ export function registerImport(program: Command, streams: CliStreams): void {
     .action(async (file: string, _flags: object, command: Command) => {
       const run = startRun(command, streams);
       const source = describeSource(file);
-      const lines = readLines(file);
-      // Open the file before the store, so a missing file changes nothing.
-      const first = await lines.next();
+      // Opening the file first means a missing file changes nothing.
+      const batches = readLineBatches(file);
       const spinner = await startSpinner(run, streams, `importing ${source}`);
       await withStore(run.ctx, { create: true }, async (db) => {
         const session = beginImport(db);
         let read = 0;
         try {
-          if (!first.done) {
-            session.add(parseExportedEvent(first.value.text, `${source}:${first.value.number}`));
-            for await (const line of lines) {
+          for await (const batch of batches) {
+            for (const line of batch) {
               session.add(parseExportedEvent(line.text, `${source}:${line.number}`));
-              if (++read % 5000 === 0) spinner.update(`importing ${source}: ${read} events read`);
             }
+            read += batch.length;
+            spinner.update(`importing ${source}: ${read} events read`);
           }
           spinner.update(`importing ${source}: committing ${read} events`);
           const summary = session.commit();
