@@ -58,6 +58,13 @@ try {
   );
   eventlite(['streams', '--format', 'table'], { title: 'The streams and the global log' });
   eventlite(['log', '--format', 'table']);
+  eventlite(['projections', 'run'], {
+    title: 'The read side: the projection turns the events into a table',
+  });
+  eventlite(['projections', '--format', 'table']);
+  eventlite(['query', 'SELECT * FROM account_summary ORDER BY account_id', '--format', 'table'], {
+    title: 'Query the read model with plain SQL',
+  });
 } catch (error) {
   process.stderr.write(`demo failed: ${error.message}\n`);
   process.exitCode = 1;

@@ -14,6 +14,7 @@ export {
 } from './read-schema.js';
 export { readProjectionRows, type ProjectionRow } from './registry.js';
 export { runProjections, type RunOptions, type RunResult } from './runner.js';
+export { runProjectionCase } from './spec-runner.js';
 export { projectionStates, type ProjectionState, type ProjectionStatus } from './status.js';
 export { listReadTables, type ReadTable } from './tables.js';
 export { waitForProjections, type WaitOptions } from './wait.js';

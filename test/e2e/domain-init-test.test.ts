@@ -22,6 +22,7 @@ describe('init --example', () => {
       'eventlite.db',
       'scenario.ndjson',
       'specs',
+      'specs/account-summary.spec.yaml',
       'specs/account.spec.yaml',
     ]);
     expect(readFileSync(join(folder.dir, 'eventlite.config.ts'), 'utf8')).toBe(
@@ -32,7 +33,7 @@ describe('init --example', () => {
     const again = await cli(['init', '--example', 'bank']);
     expect([again.code, again.stderr]).toEqual([
       2,
-      'error: refusing to overwrite eventlite.config.ts, scenario.ndjson, specs/account.spec.yaml (use --force)\n',
+      'error: refusing to overwrite eventlite.config.ts, scenario.ndjson, specs/account-summary.spec.yaml, specs/account.spec.yaml (use --force)\n',
     ]);
     expect(readFileSync(join(folder.dir, 'scenario.ndjson'), 'utf8')).toBe('my own story\n');
 
@@ -77,6 +78,9 @@ describe('test', () => {
     const result = await cli(['test', '--format', 'table']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('specs/account.spec.yaml\n  ✓ opening an account  (line 4)\n');
+    expect(result.stdout).toContain(
+      'specs/account-summary.spec.yaml\n  ✓ account_summary follows deposits and withdrawals  (line 7)\n',
+    );
     expect(result.stdout).not.toContain('✗');
   });
 
@@ -94,7 +98,7 @@ describe('test', () => {
     expect(result.stdout).toContain(
       '  ✗ a deposit raises the balance  (line 23)\n      event 1 (MoneyDeposited): data.balance: expected 160, got 150\n',
     );
-    expect(result.stderr).toBe('error: 1 of 9 specs failed\n');
+    expect(result.stderr).toBe('error: 1 of 12 specs failed\n');
   });
 
   it('runs the spec files it is given, JSON included', async () => {
@@ -152,5 +156,24 @@ describe('npm run demo', () => {
       'replayed scenario.ndjson: 7 applied, 1 rejected, 7 events appended',
     );
     expect(result.stderr).toContain('error: InsufficientFunds');
+    // It ends on the read side: the projection caught up, then account_summary as a table.
+    expect(result.stderr).toContain('account_summary: at position 8\n');
+    const query =
+      "$ eventlite query 'SELECT * FROM account_summary ORDER BY account_id' --format table\n";
+    expect(result.stdout).toContain(query);
+    const table = result.stdout.slice(result.stdout.lastIndexOf(query) + query.length);
+    const rows = table.split('\n').filter((line) => /^│ acc-/.test(line));
+    expect(
+      rows.map((line) =>
+        line
+          .split('│')
+          .slice(1, 4)
+          .map((cell) => cell.trim()),
+      ),
+    ).toEqual([
+      ['acc-1', 'Ada Lovelace', '50'],
+      ['acc-2', 'Grace Hopper', '10'],
+    ]);
+    expect(table.trimEnd().endsWith('┘')).toBe(true);
   });
 });

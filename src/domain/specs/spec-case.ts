@@ -2,7 +2,10 @@ import type { Command } from '../../core/decider.js';
 import type { Domain } from '../../core/domain.js';
 import type { JsonObject } from '../../core/events.js';
 
-/** An event a spec starts from. Without `stream`, a command case puts it in the command's stream. */
+/**
+ * An event a spec starts from. Without `stream`, a command case puts it in the command's stream
+ * and a projection case in the stream `spec` (PROJECTION_SPEC_STREAM).
+ */
 export interface GivenEvent {
   stream?: string;
   type: string;
@@ -40,11 +43,17 @@ export interface CommandCase extends CaseBase {
   then: CommandExpectation;
 }
 
+/** Where a projection case's given events go when they name no stream. */
+export const PROJECTION_SPEC_STREAM = 'spec';
+
+/** Values a query binds to `:name`, as `eventlite query --param` does: text or numbers. */
+export type SpecQueryParams = Record<string, string | number>;
+
 /** given events, then a projection's rows for a query. */
 export interface ProjectionCase extends CaseBase {
   kind: 'projection';
   query: string;
-  params: JsonObject;
+  params: SpecQueryParams;
   /** The rows the query must return, in order; each row a subset of the returned columns. */
   rows: JsonObject[];
 }

@@ -3,7 +3,13 @@ import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
 import { describeJson, requireObject } from '../../core/input.js';
 import { toCommand } from '../command-input.js';
-import type { CommandExpectation, ExpectedEvent, GivenEvent, SpecCase } from './spec-case.js';
+import type {
+  CommandExpectation,
+  ExpectedEvent,
+  GivenEvent,
+  SpecCase,
+  SpecQueryParams,
+} from './spec-case.js';
 
 /**
  * Reads one spec file: YAML, or JSON (which YAML reads too). The top level is a list of cases,
@@ -43,6 +49,9 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
   const where = `${place.where} (${name})`;
   const base = { file: place.file, line: place.line, name, given: toGiven(object.given, where) };
   const then = requireObject(object.then ?? null, `${where}: "then"`);
+  if (object.when !== undefined && object.query !== undefined) {
+    throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
+  }
   if (object.when !== undefined) {
     return {
       ...base,
@@ -52,8 +61,7 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
     };
   }
   if (typeof object.query === 'string') {
-    const params =
-      object.params === undefined ? {} : requireObject(object.params, `${where}: "params"`);
+    const params = toQueryParams(object.params, where);
     if (!Array.isArray(then.rows)) throw new InputError(`${where}: "then" needs rows: [...]`);
     const rows = then.rows.map((row, index) => requireObject(row, `${where}: row ${index + 1}`));
     return { ...base, kind: 'projection', query: object.query, params, rows };
@@ -78,9 +86,34 @@ function toGiven(value: unknown, where: string): GivenEvent[] {
     if (event.stream !== undefined) given.stream = event.stream as string;
     if (event.metadata !== undefined)
       given.metadata = requireObject(event.metadata, `${at}: metadata`);
-    if (typeof event.recordedAt === 'string') given.recordedAt = event.recordedAt;
+    if (event.recordedAt !== undefined) given.recordedAt = toTime(event.recordedAt, at);
     return given;
   });
+}
+
+// Projections often key rows by time (a month, a day), so a spec's times must be real ones.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T|$)/;
+
+function toTime(value: unknown, at: string): string {
+  if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)))
+    return value;
+  throw new InputError(
+    `${at}: recordedAt must be an ISO 8601 time (2026-01-05T10:00:00.000Z), got ${describeJson(value)}`,
+  );
+}
+
+// Bound like `eventlite query --param`: SQLite has no booleans, and null is better said in SQL.
+function toQueryParams(value: unknown, where: string): SpecQueryParams {
+  if (value === undefined) return {};
+  const params = requireObject(value, `${where}: "params"`);
+  for (const [name, param] of Object.entries(params)) {
+    if (typeof param === 'string' || (typeof param === 'number' && Number.isFinite(param)))
+      continue;
+    throw new InputError(
+      `${where}: params.${name} must be a text or a number, got ${describeJson(param)}`,
+    );
+  }
+  return params as SpecQueryParams;
 }
 
 function toExpectation(then: JsonObject, where: string): CommandExpectation {
