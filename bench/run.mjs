@@ -1,0 +1,49 @@
+// npm run bench: builds, then runs each measure and prints ours beside a raw better-sqlite3
+// baseline. A measure is a module exporting `name` and `run(config, log)` that returns rows
+// ({ measure, unit, ours, raw, target?, note? }); add one by adding it to MEASURES.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { FULL_LOG_EVENTS, readConfig } from './config.mjs';
+import { seconds } from './fixtures.mjs';
+import * as append from './measure-append.mjs';
+import * as importMeasure from './measure-import.mjs';
+import * as logMeasure from './measure-log.mjs';
+import * as startup from './measure-startup.mjs';
+import { printReport } from './report.mjs';
+
+const MEASURES = [importMeasure, append, logMeasure, startup];
+
+const config = readConfig();
+const unknown = (config.only ?? []).filter((name) => !MEASURES.some((m) => m.name === name));
+if (unknown.length > 0) {
+  throw new Error(
+    `BENCH_ONLY names no measure: ${unknown.join(', ')} (known: ${MEASURES.map((m) => m.name).join(', ')})`,
+  );
+}
+const loadBefore = os.loadavg()[0];
+const log = (text) => console.error(`[bench] ${text}`);
+const started = performance.now();
+const rows = [];
+for (const measure of MEASURES) {
+  if (config.only && !config.only.includes(measure.name)) continue;
+  const measureStarted = performance.now();
+  rows.push(...(await measure.run(config, log)));
+  log(`${measure.name} done in ${seconds(measureStarted)}`);
+}
+
+const cpus = os.cpus();
+printReport(rows, {
+  title:
+    `eventlite bench: node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ` +
+    `load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
+  footer:
+    `total ${seconds(started)}` +
+    (config.logEvents < FULL_LOG_EVENTS
+      ? '\nscaled-down run: start-up and cache warm-up weigh more, so the targets (set for the full' +
+        ' size) may be missed here'
+      : ''),
+});
+// A missed target fails the run only when asked: timings on a shared machine are noisy.
+if (process.env.BENCH_STRICT && rows.some((row) => row.target && !row.target.met)) {
+  process.exitCode = 1;
+}
