@@ -12,6 +12,7 @@ import {
 } from '../store/index.js';
 import { decideCommand, foldEvents, streamOfCommand } from './decide.js';
 import { deciderForCommand } from './lookup.js';
+import { sleep } from '../store/sleep.js';
 
 /** Enough for a handful of processes hammering one stream; each retry re-reads and decides anew. */
 export const DEFAULT_MAX_ATTEMPTS = 10;
@@ -105,6 +106,5 @@ function gaveUp(error: ConcurrencyError, attempts: number): ConcurrencyError {
 
 // Jitter keeps competing processes from retrying in lockstep and colliding again.
 function randomBackoff(attempt: number): Promise<void> {
-  const ms = Math.random() * 5 * attempt;
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(Math.random() * 5 * attempt);
 }

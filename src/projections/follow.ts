@@ -3,6 +3,7 @@ import type { Db } from '../store/index.js';
 import { catchUpProjection, type Target } from './catch-up.js';
 import { definitionHashes } from './definition.js';
 import { runProjections, type RunOptions } from './runner.js';
+import { sleep } from '../store/sleep.js';
 
 export interface FollowOptions extends RunOptions {
   signal: AbortSignal;
@@ -38,16 +39,4 @@ export async function followProjections(
 
 function dataVersion(db: Db): number {
   return db.pragma('data_version', { simple: true }) as number;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -4,6 +4,7 @@ import { headPosition, type Db } from '../store/index.js';
 import { staleReason } from './definition.js';
 import { hasProjectionTables, openReadOnlyIfExists } from './read-only.js';
 import { readProjectionRows } from './registry.js';
+import { sleep } from '../store/sleep.js';
 
 export interface WaitOptions {
   readDbPath: string;
@@ -68,8 +69,4 @@ function projectionsBehind(
     }
   }
   return behind;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

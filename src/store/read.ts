@@ -2,6 +2,7 @@ import { validateName } from '../core/input.js';
 import type { Db } from './open.js';
 import { storeStatements } from './statements.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from './stored-event.js';
+import { sleep } from './sleep.js';
 
 // Reads come out page by page (keyset pagination on position or version), so a caller can
 // stream a million events in flat memory and pause between pages without holding a read
@@ -113,16 +114,4 @@ export async function* followLog(
     yield CAUGHT_UP;
     await sleep(pollMs, options.signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
