@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import type { Projection } from '../core/projection.js';
-import { headPosition, type Db } from '../store/index.js';
+import { headPosition, openScratchDatabase, type Db } from '../store/index.js';
 import { applyEvents, failProjection, HandlerFailure } from './apply-batch.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -40,11 +39,8 @@ export async function rebuildProjection(
   const path = scratchPath(read.path, projection.name, process.pid);
   removeScratch(path);
   read.db.transaction(() => markRebuilding(read.db, projection.name, process.pid, options.now()))();
-  const scratch = new Database(path);
+  const scratch = openScratchDatabase(path);
   try {
-    // Scratch data: a crash just means starting over, so durability is not worth paying for.
-    scratch.pragma('journal_mode = MEMORY');
-    scratch.pragma('synchronous = OFF');
     for (const sql of projection.setup) scratch.exec(sql);
     const built = await replayInto(store, scratch, read, projection, options);
     if (built === undefined) {

@@ -7,6 +7,8 @@ export {
 } from './import.js';
 export {
   openDatabase,
+  openReadOnlyDatabase,
+  openScratchDatabase,
   openStore,
   DEFAULT_BUSY_TIMEOUT_MS,
   type Db,

@@ -38,6 +38,36 @@ export function openDatabase(path: string, spec: SchemaSpec, options: OpenOption
   });
 }
 
+/**
+ * A read-only connection: SQLite itself then refuses any write, whatever checks upstream let
+ * through, and the file is never created or migrated by merely looking at it.
+ */
+export function openReadOnlyDatabase(path: string): Db {
+  return withStoreErrors(path, () => {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+      db.pragma('query_only = ON');
+      // Touches the header: a file that is not SQLite fails here, not in the first query.
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
+}
+
+/** A throw-away file (a rebuild's scratch tables): a crash means starting over, so no fsync. */
+export function openScratchDatabase(path: string): Db {
+  return withStoreErrors(path, () => {
+    const db = new Database(path);
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+    return db;
+  });
+}
+
 function configure(db: Db, busyTimeoutMs: number): void {
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // The first statement that reads the file header: a foreign file fails here with NOTADB.
