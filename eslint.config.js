@@ -65,22 +65,13 @@ export default tseslint.config(
       ],
     },
   },
+  // Flat config: for one rule, the last matching block wins, so each block below states the
+  // whole of no-restricted-imports for its files.
   {
-    // Imports point inward: nothing outside the CLI may reach into it.
+    // Imports point inward: nothing outside the CLI may reach into it, and only src/store
+    // opens SQLite connections (the runner may name better-sqlite3's types).
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [{ group: ['**/cli/**', '**/cli/*.js'], message: 'Nothing imports src/cli.' }],
-        },
-      ],
-    },
-  },
-  {
-    // better-sqlite3 stays inside the store (and the projection runner, which owns the read db).
-    files: ['src/domain/**/*.ts', 'src/cli/**/*.ts', 'src/index.ts'],
+    ignores: ['src/cli/**', 'src/store/**', 'src/core/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -88,10 +79,38 @@ export default tseslint.config(
           paths: [
             {
               name: 'better-sqlite3',
-              message: 'Only src/store and src/projections talk to SQLite.',
+              message: 'Open connections through src/store.',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [{ group: ['**/cli/**', '**/cli/*.js'], message: 'Nothing imports src/cli.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/**', '**/cli/*.js'], message: 'Nothing imports src/cli.' },
+            {
+              group: ['**/projections/**', '**/domain/**'],
+              message: 'The store is below the runner and the domain loader.',
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'better-sqlite3', message: 'Only src/store talks to SQLite.' }] },
       ],
     },
   },
