@@ -23,6 +23,8 @@ export function readConfig(env = process.env) {
     startupRuns: positiveInteger(env, 'BENCH_STARTUP_RUNS', 10),
     /** Timed repetitions of the in-process and import measures; the median is reported. */
     repeats: positiveInteger(env, 'BENCH_REPEATS', 5),
+    /** Alternating rounds of the 1M projection runs (ours catch-up, rebuild, raw); median. */
+    projectionRounds: positiveInteger(env, 'BENCH_PROJECTION_ROUNDS', 3),
     only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((name) => name.trim()) : undefined,
   };
 }

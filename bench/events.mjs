@@ -1,9 +1,16 @@
-// Bank-like events in the contract's export shape, from a seeded generator so every run
-// writes the same streams, types and amounts (ids are fresh UUIDv7s).
+// Bank events in the contract's export shape, from a seeded generator so every run writes the
+// same streams, types and amounts (ids are fresh UUIDv7s). They are the events of the bank
+// example (fixtures/bank/eventlite.config.ts), so its `account_summary` projection runs over
+// them: each account's stream starts with AccountOpened {accountId, owner}, then
+// MoneyDeposited/MoneyWithdrawn {accountId, amount, balance} with the balance after the event
+// (never negative).
 import { randomUUID } from 'node:crypto';
 
-/** Bump when the generated data changes, so cached stores are rebuilt. */
-export const DATA_VERSION = 1;
+/**
+ * Bump when the generated data changes, so cached stores are rebuilt. 2: AccountOpened carries
+ * an owner and no amount (the bank projection needs the owner), balances start at 0.
+ */
+export const DATA_VERSION = 2;
 
 const START_MS = Date.UTC(2026, 0, 1);
 
@@ -25,18 +32,26 @@ export function* bankEvents(count, streams, seed = 1) {
     const account = Math.floor(random() * streams);
     const version = (versions[account] += 1);
     const amount = 1 + Math.floor(random() * 500);
+    const accountId = `a${account}`;
     let type = 'MoneyDeposited';
-    if (version === 1) type = 'AccountOpened';
-    else if (random() < 0.4 && balances[account] >= amount) type = 'MoneyWithdrawn';
-    balances[account] += type === 'MoneyWithdrawn' ? -amount : amount;
+    let data;
+    if (version === 1) {
+      // Version 1 of every stream, so an account is always opened before any money moves.
+      type = 'AccountOpened';
+      data = { accountId, owner: `Owner ${account}` };
+    } else {
+      if (random() < 0.4 && balances[account] >= amount) type = 'MoneyWithdrawn';
+      balances[account] += type === 'MoneyWithdrawn' ? -amount : amount;
+      data = { accountId, amount, balance: balances[account] };
+    }
     const ms = START_MS + position;
     yield {
       position,
-      stream: `account-a${account}`,
+      stream: `account-${accountId}`,
       version,
       type,
       id: uuidv7(ms),
-      data: { accountId: `a${account}`, amount, balance: balances[account] },
+      data,
       metadata: { source: 'bench' },
       recordedAt: new Date(ms).toISOString(),
     };

@@ -10,6 +10,7 @@ export const SCRATCH = join(ROOT, '.bench');
 export const RSS_PRELOAD = pathToFileURL(join(ROOT, 'bench', 'rss-preload.mjs')).href;
 export const RAW_LOG_READER = join(ROOT, 'bench', 'raw-log-reader.mjs');
 export const RAW_IMPORT_CHILD = join(ROOT, 'bench', 'raw-import-child.mjs');
+export const RAW_PROJECTION_CHILD = join(ROOT, 'bench', 'raw-projection-child.mjs');
 
 export function scratchPath(name) {
   mkdirSync(SCRATCH, { recursive: true });

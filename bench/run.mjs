@@ -8,10 +8,11 @@ import { seconds } from './fixtures.mjs';
 import * as append from './measure-append.mjs';
 import * as importMeasure from './measure-import.mjs';
 import * as logMeasure from './measure-log.mjs';
+import * as projections from './measure-projections.mjs';
 import * as startup from './measure-startup.mjs';
 import { printReport } from './report.mjs';
 
-const MEASURES = [importMeasure, append, logMeasure, startup];
+const MEASURES = [importMeasure, append, logMeasure, startup, projections];
 
 const config = readConfig();
 const unknown = (config.only ?? []).filter((name) => !MEASURES.some((m) => m.name === name));
