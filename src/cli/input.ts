@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { InputError, NotFoundError } from '../core/errors.js';
 
@@ -10,7 +11,23 @@ function openSource(path: string): NodeJS.ReadableStream {
   if (path === '-') return process.stdin;
   if (!existsSync(path)) throw new NotFoundError(`no such file: ${path}`);
   if (statSync(path).isDirectory()) throw new InputError(`${path} is a folder, not a file`);
-  return createReadStream(path, { encoding: 'utf8' });
+  return createReadStream(path);
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Input must be UTF-8. Decoding would quietly turn a stray byte (a Latin-1 "é") into U+FFFD,
+ * and events are never rewritten, so such a line is refused rather than stored changed.
+ */
+function notUtf8(where: string): InputError {
+  return new InputError(
+    `${where}: not valid UTF-8; convert the input first (e.g. iconv -f latin1 -t utf-8)`,
+  );
+}
+
+function asBuffer(chunk: unknown): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
 export interface Line {
@@ -26,14 +43,18 @@ export interface Line {
  */
 export function readLineBatches(path: string): AsyncGenerator<Line[]> {
   const source = openSource(path);
-  return splitLines(source);
+  return splitLines(source, describeSource(path));
 }
 
-async function* splitLines(source: NodeJS.ReadableStream): AsyncGenerator<Line[]> {
-  source.setEncoding('utf8');
-  let pending = '';
+// Lines are cut at the byte 0x0a, which never occurs inside a multi-byte UTF-8 sequence, so a
+// block of whole lines can be checked and decoded on its own. The chunks of an unfinished line
+// are kept in a list and joined once its end arrives: joining at every chunk makes a 50 MB
+// line cost time quadratic in its length.
+async function* splitLines(source: NodeJS.ReadableStream, name: string): AsyncGenerator<Line[]> {
+  let pending: Buffer[] = [];
   let number = 0;
-  const collect = (texts: string[]): Line[] => {
+  const collect = (bytes: Buffer): Line[] => {
+    const texts = decodeLines(bytes, name, number);
     const lines: Line[] = [];
     for (const raw of texts) {
       number += 1;
@@ -43,13 +64,32 @@ async function* splitLines(source: NodeJS.ReadableStream): AsyncGenerator<Line[]
     return lines;
   };
   for await (const chunk of source) {
-    const texts = (pending + (chunk as string)).split('\n');
-    pending = texts.pop()!;
-    const lines = collect(texts);
+    const bytes = asBuffer(chunk);
+    const end = bytes.lastIndexOf(NEWLINE);
+    if (end < 0) {
+      pending.push(bytes);
+      continue;
+    }
+    const complete = Buffer.concat([...pending, bytes.subarray(0, end)]);
+    pending = [bytes.subarray(end + 1)];
+    const lines = collect(complete);
     if (lines.length > 0) yield lines;
   }
-  const last = collect([pending]);
+  const last = collect(Buffer.concat(pending));
   if (last.length > 0) yield last;
+}
+
+/** `bytes` split into lines (without the newlines), refused when a line is not UTF-8. */
+function decodeLines(bytes: Buffer, name: string, linesBefore: number): string[] {
+  if (isUtf8(bytes)) return bytes.toString('utf8').split('\n');
+  // Some line is not UTF-8: find which, for the message.
+  let line = linesBefore + 1;
+  for (let start = 0; ; line += 1) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (end < 0 || !isUtf8(bytes.subarray(start, end))) break;
+    start = end + 1;
+  }
+  throw notUtf8(`${name}:${line}`);
 }
 
 /** The non-blank lines of a file or stdin, one at a time (see readLineBatches). */
@@ -63,8 +103,9 @@ export function readLines(path: string): AsyncGenerator<Line> {
 /** The whole of a file or stdin as text. */
 export async function readAll(path: string): Promise<string> {
   const source = openSource(path);
-  let text = '';
-  source.setEncoding('utf8');
-  for await (const chunk of source) text += chunk as string;
-  return text;
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(asBuffer(chunk));
+  const bytes = Buffer.concat(chunks);
+  if (!isUtf8(bytes)) throw notUtf8(describeSource(path));
+  return bytes.toString('utf8');
 }

@@ -93,8 +93,12 @@ export class TimeoutError extends EventliteError {
 
 /** The file is damaged, foreign, or from a newer eventlite: nothing the user typed can fix it. */
 export class StoreError extends EventliteError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The file, when the trouble is that it is damaged or not SQLite (not a full disk, say). */
+  readonly damagedFile?: string;
+
+  constructor(message: string, options?: { cause?: unknown; damagedFile?: string }) {
     super('STORE', message, options);
+    if (options?.damagedFile !== undefined) this.damagedFile = options.damagedFile;
   }
 }
 

@@ -11,7 +11,86 @@ export function parseJsonObject(text: string, what: string): JsonObject {
   } catch (error) {
     throw new InputError(`${what} is not valid JSON: ${(error as Error).message}`);
   }
+  checkJsonLimits(value, text, what);
   return requireObject(value, what);
+}
+
+/** Deeper JSON than this is refused: storing and printing it would overflow the call stack. */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * What JSON.parse accepts but the store could not give back unchanged is bad input: a number
+ * beyond ±1.8e308 (parsed as Infinity, written back as null), an integer literal beyond 2^53-1
+ * (its last digits would silently change; send such ids as strings), and nesting deeper than
+ * MAX_JSON_DEPTH. `text` is what `value` was parsed from; `what` prefixes messages.
+ */
+export function checkJsonLimits(value: unknown, text: string, what: string): void {
+  // Either problem needs a run of 16 digits or an exponent of 3 digits; most text has neither.
+  if (/\d{16}|[eE][+-]?\d{3}/.test(text)) checkNumberLiterals(text, what);
+  if (nestingExceeds(value, MAX_JSON_DEPTH)) {
+    throw new InputError(`${what}: JSON is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+}
+
+function checkNumberLiterals(text: string, what: string): void {
+  // `text` is valid JSON, so outside strings a '-' or a digit starts a number literal.
+  for (let index = 0; index < text.length;) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) {
+      index = endOfString(text, index);
+    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
+      let end = index + 1;
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end += 1;
+      checkNumberLiteral(text.slice(index, end), what);
+      index = end;
+    } else {
+      index += 1;
+    }
+  }
+}
+
+/** A digit, '.', 'e', 'E', '+' or '-'. */
+function isNumberChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || [0x2e, 0x65, 0x45, 0x2b, 0x2d].includes(code);
+}
+
+function checkNumberLiteral(literal: string, what: string): void {
+  const value = Number(literal);
+  const shown = literal.length > 40 ? `${literal.slice(0, 37)}...` : literal;
+  if (!Number.isFinite(value)) {
+    throw new InputError(`${what}: number ${shown} is out of range (beyond ±1.8e308)`);
+  }
+  // An integer that JavaScript writes back digit for digit loses nothing: that is how export
+  // prints any large number a domain stored, and import must take its own export back.
+  if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value) && String(value) !== literal) {
+    throw new InputError(
+      `${what}: integer ${shown} is beyond ±${Number.MAX_SAFE_INTEGER} and would lose digits; send it as a string`,
+    );
+  }
+}
+
+/** The index just past the string literal that opens at `start`. */
+function endOfString(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start + 1); ; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+  }
+}
+
+// Iterative: a value nested 100,000 deep parses fine, but any recursive walk overflows the stack.
+function nestingExceeds(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function requireObject(value: unknown, what: string): JsonObject {
@@ -47,6 +126,9 @@ export function parseNonNegativeInteger(flag: string, text: string): number {
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// With the u flag a paired surrogate is one code point, so this finds only lone halves: SQLite
+// would store each as U+FFFD, and the name read back would not be the name written.
+const LONE_SURROGATE = /\p{Cs}/u;
 export const MAX_NAME_LENGTH = 1000;
 
 /** Stream names and event types: non-empty, printable, of a sane length. */
@@ -61,6 +143,9 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
   }
   if (CONTROL_CHARACTER.test(name)) {
     throw new InputError(`${kind} name ${JSON.stringify(name)} contains a control character`);
+  }
+  if (LONE_SURROGATE.test(name)) {
+    throw new InputError(`${kind} name ${JSON.stringify(name)} is not valid Unicode`);
   }
   return name;
 }

@@ -2,11 +2,12 @@ import type { Domain } from '../core/domain.js';
 import { EventliteError, InputError } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
-import { requireObject } from '../core/input.js';
+import { checkJsonLimits, requireObject } from '../core/input.js';
 import { toNewEvent, validateNameAt } from '../core/new-event.js';
 import { appendToStream, type Db, type StoredEvent } from '../store/index.js';
 import { toCommand } from './command-input.js';
 import { executeCommand } from './execute.js';
+import { sleep } from '../store/sleep.js';
 
 export interface ReplayLine {
   /** 1-based, for `file:line` messages. */
@@ -88,6 +89,7 @@ function parseLine(text: string, where: string): Record<string, unknown> {
   } catch (error) {
     throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
   }
+  checkJsonLimits(value, text, where);
   const object = requireObject(value, where);
   if (!('command' in object) && !('stream' in object)) {
     throw new InputError(
@@ -118,16 +120,4 @@ function toExpectedVersion(value: unknown, where: string): ExpectedVersion {
       `${where}: "expectedVersion" must be a version number, any, no-stream or exists, got ${JSON.stringify(value)}`,
     );
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

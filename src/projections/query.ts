@@ -33,6 +33,8 @@ export function runQuery(readDbPath: string, sql: string, params: QueryParams = 
 
 function prepareReadOnly(db: Db, sql: string, path: string) {
   if (sql.trim() === '') throw new InputError('query is empty: give one SQL statement');
+  // SQLite stops reading at a NUL: whatever follows would be dropped without a word.
+  if (sql.includes('\0')) throw new InputError('query refused: it contains a NUL character');
   const statement = queryFailure(path, () => db.prepare(sql));
   if (!statement.reader || !statement.readonly) {
     throw new InputError(
@@ -71,6 +73,10 @@ export function parseQueryParam(text: string, into: QueryParams = {}): QueryPara
   }
   const raw = text.slice(equals + 1);
   const number = Number(raw);
-  const asNumber = NUMBER.test(raw) && (Number.isSafeInteger(number) || !Number.isInteger(number));
+  // Beyond 2^53 an integer would lose digits, and 1e400 would bind as Infinity: both stay text.
+  const asNumber =
+    NUMBER.test(raw) &&
+    Number.isFinite(number) &&
+    (Number.isSafeInteger(number) || !Number.isInteger(number));
   return { ...into, [name]: asNumber ? number : raw };
 }

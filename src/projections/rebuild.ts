@@ -53,6 +53,15 @@ export async function rebuildProjection(
       at: options.now(),
     });
     return built;
+  } catch (error) {
+    // The old tables stay, so the mark goes too. If the read database is what failed, clearing
+    // may fail as well; the first error is the one to report.
+    try {
+      read.db.transaction(() => markRebuilding(read.db, projection.name, null, null))();
+    } catch {
+      // reported below
+    }
+    throw error;
   } finally {
     if (scratch.open) scratch.close();
     removeScratch(path);

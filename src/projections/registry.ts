@@ -1,4 +1,4 @@
-import type { Db } from '../store/index.js';
+import { withStoreErrors, type Db } from '../store/index.js';
 
 /** A projection's bookkeeping row in the read database (`eventlite_projections`). */
 export interface ProjectionRow {
@@ -28,10 +28,11 @@ export function readProjectionRow(db: Db, name: string): ProjectionRow | undefin
     ProjectionRow | undefined;
 }
 
+/** Errors name the read database (see hasProjectionTables). */
 export function readProjectionRows(db: Db): Map<string, ProjectionRow> {
-  const rows = db
-    .prepare(`SELECT ${ROW_COLUMNS} FROM eventlite_projections ORDER BY name`)
-    .all() as ProjectionRow[];
+  const rows = withStoreErrors(db.name, () =>
+    db.prepare(`SELECT ${ROW_COLUMNS} FROM eventlite_projections ORDER BY name`).all(),
+  ) as ProjectionRow[];
   return new Map(rows.map((row) => [row.name, row]));
 }
 

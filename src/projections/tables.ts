@@ -1,4 +1,4 @@
-import type { Db } from '../store/index.js';
+import { withStoreErrors, type Db } from '../store/index.js';
 import { quoteIdentifier } from './objects.js';
 import { hasProjectionTables, openReadOnly } from './read-only.js';
 import { readObjectOwners } from './registry.js';
@@ -18,19 +18,23 @@ export type ReadTable = {
 export function listReadTables(readDbPath: string, options: { isStore: boolean }): ReadTable[] {
   const db = openReadOnly(readDbPath);
   try {
-    const owners = hasProjectionTables(db) ? readObjectOwners(db) : new Map<string, string>();
-    return userObjects(db, options.isStore).map(({ name, type }) => ({
-      name,
-      type,
-      rows: db
-        .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
-        .pluck()
-        .get() as number,
-      projection: owners.get(name) ?? null,
-    }));
+    return withStoreErrors(readDbPath, () => readTables(db, options.isStore));
   } finally {
     db.close();
   }
+}
+
+function readTables(db: Db, isStore: boolean): ReadTable[] {
+  const owners = hasProjectionTables(db) ? readObjectOwners(db) : new Map<string, string>();
+  return userObjects(db, isStore).map(({ name, type }) => ({
+    name,
+    type,
+    rows: db
+      .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
+      .pluck()
+      .get() as number,
+    projection: owners.get(name) ?? null,
+  }));
 }
 
 function userObjects(db: Db, isStore: boolean): { name: string; type: 'table' | 'view' }[] {

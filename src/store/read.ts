@@ -3,10 +3,12 @@ import type { Db } from './open.js';
 import { storeStatements } from './statements.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from './stored-event.js';
 import { sleep } from './sleep.js';
+import { withStoreErrors } from './sqlite-errors.js';
 
 // Reads come out page by page (keyset pagination on position or version), so a caller can
 // stream a million events in flat memory and pause between pages without holding a read
-// transaction open for the whole scan.
+// transaction open for the whole scan. A failed read is translated here, naming this file:
+// callers such as the projection runner also hold the read database, and must not blame it.
 const PAGE_SIZE = 2000;
 
 export interface ReadStreamOptions {
@@ -27,7 +29,8 @@ export function* readStream(
   let next = options.from ?? (options.backwards ? Number.MAX_SAFE_INTEGER : 1);
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
-    const rows = page.all(stream, next, Math.min(PAGE_SIZE, remaining)) as StoredEvent[];
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = withStoreErrors(db.name, () => page.all(stream, next, limit)) as StoredEvent[];
     yield* rows;
     remaining -= rows.length;
     if (rows.length < PAGE_SIZE) return;
@@ -52,7 +55,8 @@ export function* readLog(db: Db, options: ReadLogOptions = {}): Generator<Stored
   let next = options.from ?? 1;
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
-    const rows = page.all(next, Math.min(PAGE_SIZE, remaining)) as StoredEvent[];
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = withStoreErrors(db.name, () => page.all(next, limit)) as StoredEvent[];
     yield* rows;
     remaining -= rows.length;
     if (rows.length < PAGE_SIZE) return;
@@ -74,7 +78,7 @@ function logPageStatement(db: Db, types: readonly string[] | undefined) {
 }
 
 export function headPosition(db: Db): number {
-  return storeStatements(db).head.get() as number;
+  return withStoreErrors(db.name, () => storeStatements(db).head.get() as number);
 }
 
 export interface FollowOptions extends ReadLogOptions {

@@ -19,19 +19,29 @@ export function translateSqliteError(error: unknown, path: string): unknown {
     return new StoreBusyError(`${path} stayed locked by another process; try again`);
   }
   if (code === 'SQLITE_NOTADB') {
-    return new StoreError(`${path} is not a SQLite database`, { cause: error });
+    return new StoreError(`${path} is not a SQLite database`, { cause: error, damagedFile: path });
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return new StoreError(`${path} is damaged: ${message}`, { cause: error });
+    return new StoreError(`${path} is damaged: ${message}`, { cause: error, damagedFile: path });
   }
   if (code === 'SQLITE_FULL') {
     return new StoreError(`cannot write ${path}: the disk is full`, { cause: error });
+  }
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    // In WAL mode even a reader needs the -wal and -shm files beside the database.
+    const text = `cannot open ${path}: its folder is read-only, and SQLite must create ${path}-wal and -shm there`;
+    return new StoreError(text, { cause: error });
   }
   if (code.startsWith('SQLITE_READONLY')) {
     return new StoreError(`cannot write ${path}: ${message}`, { cause: error });
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return new StoreError(`cannot open ${path}: ${message}`, { cause: error });
+  }
+  if (code === 'SQLITE_IOERR_SHMSIZE') {
+    // The WAL index (-shm) could not grow: on a full disk SQLite reports this, not SQLITE_FULL.
+    const text = `cannot write ${path}: no room to grow ${path}-shm; the disk may be full`;
+    return new StoreError(text, { cause: error });
   }
   if (code.startsWith('SQLITE_IOERR')) {
     return new StoreError(`I/O error on ${path}: ${message}`, { cause: error });

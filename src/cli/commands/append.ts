@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { parseExpectedVersion } from '../../core/expected-version.js';
-import { parseJsonObject, validateEventId, validateName } from '../../core/input.js';
+import {
+  checkJsonLimits,
+  parseJsonObject,
+  validateEventId,
+  validateName,
+} from '../../core/input.js';
 import { toNewEvent } from '../../core/new-event.js';
 import { appendToStream } from '../../store/index.js';
 import { withFormatOptions } from '../format-options.js';
@@ -107,6 +112,7 @@ async function eventsFromFile(type: string | undefined, flags: AppendFlags): Pro
     } catch (error) {
       throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
     }
+    checkJsonLimits(value, line.text, where);
     events.push(toNewEvent(value, where));
   }
   if (events.length === 0) throw new InputError(`${source} holds no events`);
