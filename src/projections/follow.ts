@@ -22,9 +22,11 @@ export async function followProjections(
   projections: readonly Projection[],
   options: FollowOptions,
 ): Promise<void> {
+  // Taken before the first catch-up, which stops at the head as it was when it began: a
+  // commit made while it runs must still count as new, or it waits for the next commit.
+  let seen = dataVersion(store);
   await runProjections(store, read, projections, options);
   const hashes = projections.map(definitionHashes);
-  let seen = dataVersion(store);
   while (!options.signal.aborted) {
     await sleep(options.pollMs ?? 100, options.signal);
     const current = dataVersion(store);
