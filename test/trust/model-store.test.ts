@@ -1,0 +1,321 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConcurrencyError, DuplicateEventIdError, InputError } from '../../src/core/errors.js';
+import type { ExpectedVersion } from '../../src/core/expected-version.js';
+import { parseExportedEvent } from '../../src/cli/exported-event.js';
+import {
+  appendToStream,
+  beginImport,
+  formatEventJson,
+  listStreams,
+  openStore,
+  readLog,
+  readStream,
+  verifyStore,
+  type AppendResult,
+  type Db,
+} from '../../src/store/index.js';
+import { tempDir } from '../helpers/cli.js';
+import {
+  batchArbOf,
+  checkStore,
+  clean,
+  contractJson,
+  describeExpected,
+  describeExpectedVersion,
+  expectedArb,
+  fcOptions,
+  maxSteps,
+  TEST_TIMEOUT_MS,
+  optionalPositive,
+  PREFIXES,
+  resolveExpected,
+  StoreModel,
+  streamArb,
+  TYPES,
+  type AppendOutcome,
+  type BatchEvent,
+  type ExpectedChoice,
+} from './model-helpers.js';
+
+// Model-based tests of the store API: random sequences of appends (random streams, every kind of
+// expected version, batches of 1–5, ids from a small pool so retries, repeats and cross-stream
+// duplicates happen), retries of earlier batches, reads, listings and export/import, run
+// against StoreModel. After every step the whole log, the stream list, the counts and verify
+// must agree with the model. model-store-cli.test.ts drives the same model through the CLI.
+
+const BASE_TIME = Date.parse('2026-11-26T10:00:00.000Z');
+
+/** What the store was told the time was for the n-th append call (distinct for every call). */
+function clockAt(call: number): Date {
+  return new Date(BASE_TIME + call * 1000);
+}
+
+interface Real {
+  db: Db;
+}
+
+type StoreCommand = fc.Command<StoreModel, Real>;
+
+/** Appends through the store API and checks the outcome against the model's prediction. */
+function appendAndCheck(
+  model: StoreModel,
+  real: Real,
+  stream: string,
+  batch: readonly BatchEvent[],
+  choice: ExpectedChoice,
+): void {
+  const expected = resolveExpected(choice, model.version(stream));
+  const outcome = model.predict(stream, batch, expected);
+  const at = clockAt(model.sent.length);
+  model.sent.push({ stream, events: batch });
+  const options =
+    choice.kind === 'omit' ? { now: () => at } : { expectedVersion: expected, now: () => at };
+  let result: AppendResult | undefined;
+  let error: unknown;
+  try {
+    result = appendToStream(real.db, stream, batch, options);
+  } catch (caught) {
+    error = caught;
+  }
+  checkAppendOutcome(outcome, stream, expected, error);
+  if (outcome.kind === 'appended') {
+    const events = model.expectedEvents(stream, batch, result!.events, at.toISOString());
+    expect(result).toEqual({
+      stream,
+      events,
+      version: model.version(stream) + batch.length,
+      alreadyStored: false,
+    });
+    model.commit(events);
+  } else if (outcome.kind === 'retry') {
+    expect(result).toEqual({ stream, events: [], version: outcome.version, alreadyStored: true });
+  }
+  checkStore(model, real.db);
+}
+
+function checkAppendOutcome(
+  outcome: AppendOutcome,
+  stream: string,
+  expected: ExpectedVersion,
+  error: unknown,
+): void {
+  switch (outcome.kind) {
+    case 'appended':
+    case 'retry':
+      expect(error).toBeUndefined();
+      return;
+    case 'repeated-id':
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/appears twice in the batch/);
+      return;
+    case 'duplicate':
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect(error).toMatchObject({ code: 'CONCURRENCY', id: outcome.id, stream });
+      expect((error as DuplicateEventIdError).storedIn).toBe(outcome.storedIn);
+      expect((error as Error).message).toMatch(/^duplicate event id /);
+      return;
+    case 'conflict':
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect(error).toMatchObject({ code: 'CONCURRENCY', stream, actual: outcome.actual });
+      expect((error as Error).message).toBe(
+        `version conflict on stream "${stream}": expected ${describeExpectedVersion(expected)}, actual ${outcome.actual}`,
+      );
+      return;
+  }
+}
+
+class AppendBatch implements StoreCommand {
+  constructor(
+    readonly stream: string,
+    readonly batch: readonly BatchEvent[],
+    readonly choice: ExpectedChoice,
+  ) {}
+  check = () => true;
+  run(model: StoreModel, real: Real): void {
+    appendAndCheck(model, real, this.stream, this.batch, this.choice);
+  }
+  toString(): string {
+    return `append(${this.stream}, ${JSON.stringify(this.batch)}, ${describeExpected(this.choice)})`;
+  }
+}
+
+class Resend implements StoreCommand {
+  constructor(
+    readonly pick: number,
+    readonly otherStream: string | undefined,
+    readonly choice: ExpectedChoice,
+  ) {}
+  check = (model: Readonly<StoreModel>) => model.sent.length > 0;
+  run(model: StoreModel, real: Real): void {
+    const earlier = model.sent[this.pick % model.sent.length]!;
+    const stream = this.otherStream ?? earlier.stream;
+    appendAndCheck(model, real, stream, earlier.events, this.choice);
+  }
+  toString(): string {
+    return `resend(#${this.pick}, ${this.otherStream ?? 'same stream'}, ${describeExpected(this.choice)})`;
+  }
+}
+
+class ReadStream implements StoreCommand {
+  constructor(
+    readonly stream: string,
+    readonly options: { from?: number; limit?: number; backwards?: boolean },
+  ) {}
+  check = () => true;
+  run(model: StoreModel, real: Real): void {
+    expect([...readStream(real.db, this.stream, this.options)]).toEqual(
+      model.readStream(this.stream, this.options),
+    );
+  }
+  toString(): string {
+    return `read(${this.stream}, ${JSON.stringify(this.options)})`;
+  }
+}
+
+class ReadLog implements StoreCommand {
+  constructor(readonly options: { from?: number; limit?: number; types?: string[] }) {}
+  check = () => true;
+  run(model: StoreModel, real: Real): void {
+    expect([...readLog(real.db, this.options)]).toEqual(model.readLog(this.options));
+  }
+  toString(): string {
+    return `log(${JSON.stringify(this.options)})`;
+  }
+}
+
+class ListStreams implements StoreCommand {
+  constructor(readonly options: { prefix?: string; limit?: number }) {}
+  check = () => true;
+  run(model: StoreModel, real: Real): void {
+    expect(listStreams(real.db, this.options)).toEqual(model.streams(this.options));
+  }
+  toString(): string {
+    return `streams(${JSON.stringify(this.options)})`;
+  }
+}
+
+/**
+ * Export gives the contract's event shape byte for byte; importing it into an empty store and
+ * exporting again gives the same bytes; importing it again, or into the store it came from,
+ * adds nothing.
+ */
+class ExportImport implements StoreCommand {
+  check = () => true;
+  run(model: StoreModel, real: Real): void {
+    const exported = [...readLog(real.db)].map(formatEventJson);
+    expect(exported).toEqual(model.events.map(contractJson));
+    // An in-memory store: a fresh file per export would cost more than the rest of the step.
+    const copy = openStore(':memory:', { create: true });
+    try {
+      expect(importLines(copy, exported)).toEqual({
+        imported: exported.length,
+        skipped: 0,
+        head: exported.length,
+      });
+      expect([...readLog(copy)].map(formatEventJson)).toEqual(exported);
+      expect(importLines(copy, exported)).toEqual({
+        imported: 0,
+        skipped: exported.length,
+        head: exported.length,
+      });
+      expect(verifyStore(copy).filter((check) => !check.ok)).toEqual([]);
+    } finally {
+      copy.close();
+    }
+    expect(importLines(real.db, exported)).toEqual({
+      imported: 0,
+      skipped: exported.length,
+      head: model.head,
+    });
+    checkStore(model, real.db);
+  }
+  toString(): string {
+    return 'export+import';
+  }
+}
+
+function importLines(db: Db, lines: readonly string[]) {
+  const session = beginImport(db);
+  try {
+    lines.forEach((line, index) => session.add(parseExportedEvent(line, `export:${index + 1}`)));
+    return session.commit();
+  } catch (error) {
+    session.rollback();
+    throw error;
+  }
+}
+
+function storeCommands(stringUnit: 'binary' | 'grapheme-ascii') {
+  const batchArb = batchArbOf(stringUnit, 5);
+  const writes: fc.Arbitrary<StoreCommand> = fc.oneof(
+    {
+      arbitrary: fc
+        .tuple(streamArb, batchArb, expectedArb)
+        .map(([stream, batch, choice]) => new AppendBatch(stream, batch, choice)),
+      weight: 3,
+    },
+    {
+      arbitrary: fc
+        .tuple(fc.nat(), fc.option(streamArb, { nil: undefined, freq: 3 }), expectedArb)
+        .map(([pick, other, choice]) => new Resend(pick, other, choice)),
+      weight: 2,
+    },
+  );
+  // fc.commands picks among its arbitraries evenly: writes are listed twice to weigh more.
+  return [
+    writes,
+    writes,
+    fc
+      .tuple(streamArb, optionalPositive(8), optionalPositive(6), fc.boolean())
+      .map(
+        ([stream, from, limit, backwards]) =>
+          new ReadStream(stream, clean({ from, limit, backwards })),
+      ),
+    fc
+      .tuple(
+        optionalPositive(40),
+        optionalPositive(10),
+        fc.subarray([...TYPES, 'Unknown'], { maxLength: 3 }),
+      )
+      .map(([from, limit, types]) => new ReadLog(clean({ from, limit, types }))),
+    fc
+      .tuple(fc.option(fc.constantFrom(...PREFIXES), { nil: undefined }), optionalPositive(4))
+      .map(([prefix, limit]) => new ListStreams(clean({ prefix, limit }))),
+    fc.constant(new ExportImport()),
+  ];
+}
+
+describe('the store against a model of the contract (in process)', () => {
+  let folder: ReturnType<typeof tempDir>;
+  let runs = 0;
+  beforeAll(() => {
+    folder = tempDir('eventlite-model-store-');
+  });
+  afterAll(() => folder.cleanup());
+
+  it(
+    'appends, retries, reads, listings and export/import agree with the model after every step',
+    () => {
+      const commands = fc.commands(storeCommands('binary'), {
+        maxCommands: maxSteps(40, 100),
+        size: 'max',
+      });
+      fc.assert(
+        fc.property(commands, (sequence) => {
+          runs += 1;
+          const db = openStore(join(folder.dir, `store-${runs}.db`), { create: true });
+          try {
+            const real: Real = { db };
+            fc.modelRun(() => ({ model: new StoreModel(), real }), sequence);
+          } finally {
+            db.close();
+          }
+        }),
+        fcOptions(60, 400),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
