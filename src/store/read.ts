@@ -1,4 +1,5 @@
 import { validateName } from '../core/input.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 import { storeStatements } from './statements.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from './stored-event.js';
@@ -64,16 +65,27 @@ export function* readLog(db: Db, options: ReadLogOptions = {}): Generator<Stored
   }
 }
 
+// The filtered page's SQL depends only on how many types there are; the projection runner
+// reads a page per batch, so preparing it each time would be paid a thousand times a run.
+const filteredPages = new WeakMap<Db, Map<number, Statement>>();
+
 function logPageStatement(db: Db, types: readonly string[] | undefined) {
   if (!types || types.length === 0) return storeStatements(db).logPage;
   for (const type of types) validateName('event type', type);
-  const placeholders = types.map(() => '?').join(', ');
-  const statement = db.prepare(
-    `SELECT ${STORED_EVENT_COLUMNS} FROM events
-     WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
-  );
+  let byCount = filteredPages.get(db);
+  if (!byCount) filteredPages.set(db, (byCount = new Map()));
+  let statement = byCount.get(types.length);
+  if (!statement) {
+    const placeholders = types.map(() => '?').join(', ');
+    statement = db.prepare(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM events
+       WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+    );
+    byCount.set(types.length, statement);
+  }
+  const filtered = statement;
   return {
-    all: (from: number, limit: number) => statement.all(from, ...types, limit),
+    all: (from: number, limit: number) => filtered.all(from, ...types, limit),
   };
 }
 
