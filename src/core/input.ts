@@ -25,9 +25,11 @@ export const MAX_JSON_DEPTH = 512;
  * MAX_JSON_DEPTH. `text` is what `value` was parsed from; `what` prefixes messages.
  */
 export function checkJsonLimits(value: unknown, text: string, what: string): void {
-  // Either problem needs a run of 16 digits or an exponent of 3 digits; most text has neither.
-  if (/\d{16}|[eE][+-]?\d{3}/.test(text)) checkNumberLiterals(text, what);
-  if (nestingExceeds(value, MAX_JSON_DEPTH)) {
+  // Either problem needs a run of 16 digits or a positive exponent of 3 digits after a digit
+  // (a negative one only underflows towards 0); most text has neither.
+  if (/\d{16}|\d[eE]\+?\d{3}/.test(text)) checkNumberLiterals(text, what);
+  // Going deeper than the limit takes more opening brackets than a short text holds.
+  if (text.length > MAX_JSON_DEPTH && nestingExceeds(value, MAX_JSON_DEPTH)) {
     throw new InputError(`${what}: JSON is nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
 }
