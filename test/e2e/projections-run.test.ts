@@ -28,6 +28,14 @@ describe('projections run, wait and the list', () => {
       },
     ]);
     expect(existsSync(readDb)).toBe(false);
+    const one = await cli(dir, ['projections', 'account_summary', '--format', 'ndjson']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'account_summary', status: 'behind' });
+    const unknown = await cli(dir, ['projections', 'nope', '--format', 'json']);
+    expect(unknown).toMatchObject({ code: 5, stdout: '' });
+    expect(unknown.stderr).toBe(
+      'error: no projection named "nope" (the domain defines: account_summary)\n',
+    );
   });
 
   it('refuses bad input with exit 2 or 5 and one line, changing nothing', async () => {

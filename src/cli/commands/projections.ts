@@ -17,12 +17,13 @@ const COLUMNS = ['name', 'version', 'status', 'checkpoint', 'head', 'lag', 'last
 export function registerProjectionsList(program: Command, streams: CliStreams): Command {
   const projections = program
     .command('projections')
-    .description('list projections: name, version, status, checkpoint, head, lag');
+    .description('list projections: name, version, status, checkpoint, head, lag')
+    .argument('[name...]', 'only these projections (default: all)');
   withFormatOptions(projections, DATA_FORMATS).action(
-    async (flags: FormatFlags, command: Command) => {
+    async (names: string[], flags: FormatFlags, command: Command) => {
       const run = startRun(command, streams);
       const format = formatOf(run, flags, DATA_FORMATS);
-      const defined = await selectProjections(run.ctx, []);
+      const defined = await selectProjections(run.ctx, names);
       const states = await withStore(run.ctx, { create: false }, (store) => {
         // Looking must not create the read database: it is opened read-only, if it exists.
         const read = openReadOnlyIfExists(run.ctx.readDbPath);
