@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { appendToStream, countStore, openStore, verifyStore } from '../dist/index.js';
 import { bankEvents, DATA_VERSION, toExportLine } from './events.mjs';
 import { removeDatabase, scratchPath } from './paths.mjs';
-import { createRawStore, INSERT_SQL, schemaTag } from './raw-store.mjs';
+import { createRawStore, rawInserter, schemaTag } from './raw-store.mjs';
 
 const BUILD_BATCH = 50_000;
 
@@ -30,18 +30,10 @@ export function logStore(count, streams, log) {
   const building = `${path}.building`;
   const started = performance.now();
   const db = createRawStore(building);
-  const insert = db.prepare(INSERT_SQL);
+  const insert = rawInserter(db);
   const insertBatch = db.transaction((events) => {
     for (const e of events) {
-      insert.run(
-        e.id,
-        e.stream,
-        e.version,
-        e.type,
-        JSON.stringify(e.data),
-        JSON.stringify(e.metadata),
-        e.recordedAt,
-      );
+      insert(e);
     }
   });
   let batch = [];

@@ -7,7 +7,7 @@ import { beginImport, countStore, openStore } from '../dist/index.js';
 import { runNode } from './child.mjs';
 import { exportFile } from './fixtures.mjs';
 import { CLI, RAW_IMPORT_CHILD, removeDatabase, scratchPath } from './paths.mjs';
-import { createRawStore, INSERT_SQL } from './raw-store.mjs';
+import { createRawStore, rawInserter } from './raw-store.mjs';
 import { median, perSecond, time } from './stats.mjs';
 
 const TARGET = 0.5;
@@ -79,19 +79,11 @@ export function run(config, log) {
 function rawImport(path, events) {
   const db = createRawStore(path);
   try {
-    const insert = db.prepare(INSERT_SQL);
+    const insert = rawInserter(db);
     return time(() => {
       db.transaction(() => {
         for (const e of events) {
-          insert.run(
-            e.id,
-            e.stream,
-            e.version,
-            e.type,
-            JSON.stringify(e.data),
-            JSON.stringify(e.metadata),
-            e.recordedAt,
-          );
+          insert(e);
         }
       })();
     });

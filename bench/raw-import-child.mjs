@@ -2,23 +2,12 @@
 // job with nothing else: node raw-import-child.mjs DB FILE creates the store, reads the file
 // in large chunks, parses each line and inserts it, all in one transaction.
 import { createReadStream } from 'node:fs';
-import { createRawStore, INSERT_SQL } from './raw-store.mjs';
+import { createRawStore, rawInserter } from './raw-store.mjs';
 
 const [path, file] = process.argv.slice(2);
 const db = createRawStore(path);
-const insert = db.prepare(INSERT_SQL);
-const insertLine = (line) => {
-  const e = JSON.parse(line);
-  insert.run(
-    e.id,
-    e.stream,
-    e.version,
-    e.type,
-    JSON.stringify(e.data),
-    JSON.stringify(e.metadata),
-    e.recordedAt,
-  );
-};
+const insert = rawInserter(db);
+const insertLine = (line) => insert(JSON.parse(line));
 db.exec('BEGIN IMMEDIATE');
 let rest = '';
 for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {

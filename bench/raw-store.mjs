@@ -44,3 +44,18 @@ export function schemaTag(dataVersion) {
     .digest('hex');
   return `s${STORE_SCHEMA_VERSION}-${hash.slice(0, 10)}`;
 }
+
+/** Inserts one event object (the contract's shape) with a prepared INSERT_SQL, as raw as it gets. */
+export function rawInserter(db) {
+  const insert = db.prepare(INSERT_SQL);
+  return (e) =>
+    insert.run(
+      e.id,
+      e.stream,
+      e.version,
+      e.type,
+      JSON.stringify(e.data),
+      JSON.stringify(e.metadata),
+      e.recordedAt,
+    );
+}
