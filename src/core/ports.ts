@@ -1,0 +1,249 @@
+import type { JsonObject, NewEvent, RecordedEvent } from './events.js';
+import type { ExpectedVersion } from './expected-version.js';
+import type { SqlStatement } from './projection.js';
+
+// The two ports. Everything above them (the use cases in src/app, the projection runner)
+// speaks only these interfaces; an adapter in src/store implements them for one database.
+// They return promises so that a server database can stand behind them, and they work a page
+// or a batch at a time: a caller awaits once per page, never once per event.
+
+export type Backend = 'sqlite' | 'postgres';
+
+export interface AppendOptions {
+  /** Default `any`. Ignored when the whole batch is a retry of events already stored. */
+  expectedVersion?: ExpectedVersion;
+  /** Stamps `recordedAt`; the edge of the system owns the clock. */
+  now?: () => Date;
+}
+
+export interface AppendResult {
+  stream: string;
+  /** The events written by this call; empty for a retry of a stored batch. */
+  events: RecordedEvent[];
+  /** The stream's version after the call. */
+  version: number;
+  /** True when every event id was already stored in this stream and nothing was written. */
+  alreadyStored: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (inclusive); with `backwards`, the version to start down from. */
+  from?: number;
+  limit?: number;
+  backwards?: boolean;
+}
+
+export interface ReadLogOptions {
+  /** First position to return (inclusive). */
+  from?: number;
+  limit?: number;
+  /** Only events of these types. */
+  types?: readonly string[];
+}
+
+/** One event of an export: the contract's event shape less position and version. */
+export interface ImportedEvent {
+  stream: string;
+  type: string;
+  id: string;
+  data: JsonObject;
+  metadata: JsonObject;
+  recordedAt: string;
+}
+
+export interface ImportSummary {
+  imported: number;
+  /** Events whose id was already stored in the same stream: a re-import adds nothing. */
+  skipped: number;
+  head: number;
+}
+
+/**
+ * A whole import as one write transaction, fed a batch at a time so that the input can be
+ * streamed: `add` batches, then `commit` (or `rollback` on any failure, which leaves the store
+ * as it was).
+ */
+export interface ImportSession {
+  add(events: readonly ImportedEvent[]): Promise<void>;
+  commit(): Promise<ImportSummary>;
+  rollback(): Promise<void>;
+}
+
+export interface StreamSummary {
+  stream: string;
+  version: number;
+  firstRecordedAt: string;
+  lastRecordedAt: string;
+}
+
+export interface ListStreamsOptions {
+  prefix?: string;
+  limit?: number;
+}
+
+export interface StoreCounts {
+  head: number;
+  streams: number;
+  events: number;
+}
+
+/** One integrity check; `detail` names what was found when it fails. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Where the store lives and what it takes up, for `status`. */
+export interface StoreFootprint {
+  schemaVersion: number;
+  bytes: number;
+}
+
+export interface EventStore {
+  readonly backend: Backend;
+  /** For messages: a file path, or a server URL without its password. */
+  readonly location: string;
+  /**
+   * Appends a batch to one stream, all or nothing; the expected version is checked under the
+   * write lock. Re-sending a batch whose ids are all stored in this stream is a no-op.
+   */
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /** A stream's events, a page at a time. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent[]>;
+  /** The global log in position order, a page at a time. */
+  readLog(options?: ReadLogOptions): AsyncIterable<RecordedEvent[]>;
+  /** 0 for a stream that does not exist. */
+  streamVersion(stream: string): Promise<number>;
+  head(): Promise<number>;
+  /** A value that changes whenever some connection commits: a cheap poll for new events. */
+  changeMarker(): Promise<number | string>;
+  beginImport(): Promise<ImportSession>;
+  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
+  counts(): Promise<StoreCounts>;
+  verify(): Promise<Check[]>;
+  footprint(): Promise<StoreFootprint>;
+  close(): Promise<void>;
+}
+
+/** A projection's bookkeeping as the read store keeps it. */
+export interface ProjectionRow {
+  name: string;
+  version: number;
+  /** setup, views and what the handlers are made of */
+  definitionHash: string;
+  /** setup and views only: what the tables look like */
+  schemaHash: string;
+  checkpoint: number;
+  status: 'ok' | 'failed';
+  error: string | null;
+  failedPosition: number | null;
+  failedStream: string | null;
+  failedType: string | null;
+  failedDuring: 'catch-up' | 'rebuild' | null;
+  /** The process rebuilding it, while one that is still alive is; otherwise null. */
+  rebuildingPid: number | null;
+  rebuildingSince: string | null;
+  lastRunAt: string | null;
+}
+
+/** What a read store needs of a projection to set it up or swap it in. */
+export interface ProjectionSchema {
+  name: string;
+  version: number;
+  definitionHash: string;
+  schemaHash: string;
+  setup: readonly string[];
+  views: readonly string[];
+}
+
+/** A run of events and the checkpoint move they make, `from` → `to` (positions). */
+export interface ProjectionBatch {
+  from: number;
+  to: number;
+  events: readonly RecordedEvent[];
+  /** The projection's statements for one event; the store runs them in the batch's transaction. */
+  statementsFor(event: RecordedEvent): readonly SqlStatement[];
+}
+
+/** What the batch's writer believes the projection's row says; anything else is a lost race. */
+export interface BatchGuard {
+  version: number;
+  definitionHash: string;
+  at: string;
+}
+
+export interface ProjectionFailure {
+  position: number;
+  stream: string;
+  type: string;
+  error: string;
+  during: 'catch-up' | 'rebuild';
+}
+
+/**
+ * A handler, or the SQL it issued, failed on `event`: the projection's own problem, unlike a
+ * full disk or a lock timeout, which a read store reports as an EventliteError.
+ */
+export class HandlerFailure extends Error {
+  constructor(
+    readonly event: RecordedEvent,
+    readonly failure: unknown,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+/** A rebuild's tables, built apart from the live ones and swapped in whole. */
+export interface ScratchBuild {
+  /** Applies a batch to the scratch tables; throws HandlerFailure. */
+  apply(batch: ProjectionBatch): Promise<void>;
+  /** Replaces the live tables with the scratch ones in one short transaction. */
+  swapIn(checkpoint: number, at: string): Promise<void>;
+  /** Drops the scratch tables and clears the rebuilding mark; the live tables stay. */
+  abandon(): Promise<void>;
+}
+
+export type QueryParams = Record<string, string | number>;
+
+export interface QueryResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+export interface ReadTable {
+  name: string;
+  type: 'table' | 'view';
+  rows: number;
+  projection: string | null;
+}
+
+export interface ReadStore {
+  /** For messages: a file path, or a server URL without its password. */
+  readonly location: string;
+  /** Every projection's row (empty before any projection ran here). */
+  projectionRows(): Promise<Map<string, ProjectionRow>>;
+  projectionRow(name: string): Promise<ProjectionRow | undefined>;
+  /** Runs setup and views and writes the row at checkpoint 0; a no-op if the row exists. */
+  createProjection(schema: ProjectionSchema, at: string): Promise<void>;
+  /**
+   * Applies a batch and moves the checkpoint from `batch.from` to `batch.to` in ONE
+   * transaction, the move a compare-and-set: false (and nothing applied) when another runner
+   * moved the checkpoint first. Throws HandlerFailure after rolling back.
+   */
+  applyBatch(name: string, batch: ProjectionBatch, guard: BatchGuard): Promise<boolean>;
+  markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void>;
+  /** Adopts a fixed handler after a failure: same tables, new code. */
+  adoptDefinitionHash(name: string, definitionHash: string): Promise<void>;
+  /** Marks the projection as rebuilding and sets up scratch tables from its setup. */
+  startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild>;
+  /** One read-only statement; anything that could write is refused with an InputError. */
+  query(sql: string, params?: QueryParams): Promise<QueryResult>;
+  /** User tables and views with row counts and owners; bookkeeping left out. */
+  tables(): Promise<ReadTable[]>;
+  close(): Promise<void>;
+}
