@@ -38,11 +38,20 @@ export default tseslint.config(
               message: 'src/core is pure: no I/O imports.',
             },
             {
-              group: ['better-sqlite3', 'commander', 'chalk', 'ora', 'cli-table3', 'jiti', 'yaml'],
+              group: [
+                'better-sqlite3',
+                'pg',
+                'commander',
+                'chalk',
+                'ora',
+                'cli-table3',
+                'jiti',
+                'yaml',
+              ],
               message: 'src/core is pure: no libraries with I/O.',
             },
             {
-              group: ['**/store/**', '**/cli/**', '**/projections/**', '**/domain/**'],
+              group: ['**/store/**', '**/cli/**', '**/projections/**', '**/domain/**', '**/app/**'],
               message: 'src/core imports nothing outward.',
             },
           ],
@@ -66,28 +75,16 @@ export default tseslint.config(
     },
   },
   // Flat config: for one rule, the last matching block wins, so each block below states the
-  // whole of no-restricted-imports for its files.
-  {
-    // Imports point inward: nothing outside the CLI may reach into it, and only src/store
-    // opens SQLite connections (the runner may name better-sqlite3's types).
-    files: ['src/**/*.ts'],
-    ignores: ['src/cli/**', 'src/store/**', 'src/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'better-sqlite3',
-              message: 'Open connections through src/store.',
-              allowTypeImports: true,
-            },
-          ],
-          patterns: [{ group: ['**/cli/**', '**/cli/*.js'], message: 'Nothing imports src/cli.' }],
-        },
-      ],
-    },
-  },
+  // whole of no-restricted-imports for its files. Imports point inward:
+  // cli → app → projections/domain → core; the adapters in src/store implement core's ports,
+  // and only they import a database driver.
+  ...layer('src/app/**/*.ts', ['**/cli/**'], { ignores: ['src/app/open.ts'], store: true }),
+  ...layer('src/app/open.ts', ['**/cli/**']),
+  ...layer('src/cli/**/*.ts', ['**/store/**', '**/projections/**', '**/domain/**']),
+  ...layer('src/projections/**/*.ts', ['**/cli/**', '**/app/**', '**/store/**', '**/domain/**']),
+  ...layer('src/domain/**/*.ts', ['**/cli/**', '**/app/**', '**/store/**', '**/projections/**']),
+  ...layer('src/index.ts', ['**/cli/**', '**/store/**']),
+  ...layer('src/testing.ts', ['**/cli/**', '**/store/**']),
   {
     files: ['src/store/**/*.ts'],
     rules: {
@@ -95,23 +92,45 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/cli/**', '**/cli/*.js'], message: 'Nothing imports src/cli.' },
             {
-              group: ['**/projections/**', '**/domain/**'],
-              message: 'The store is below the runner and the domain loader.',
+              group: ['**/cli/**', '**/app/**', '**/projections/**', '**/domain/**'],
+              message: 'The adapters implement the ports of src/core and import nothing above it.',
             },
           ],
         },
       ],
     },
   },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'better-sqlite3', message: 'Only src/store talks to SQLite.' }] },
-      ],
-    },
-  },
 );
+
+/**
+ * One layer's import rule: none of `forbidden` (folders of ours), and no database driver,
+ * not even its types: only the adapters in src/store know SQLite or PostgreSQL. With `store`,
+ * the adapters are off limits too (only src/app/open.ts picks one).
+ */
+function layer(files, forbidden, options = {}) {
+  const folders = options.store ? [...forbidden, '**/store/**'] : forbidden;
+  return [
+    {
+      files: [files],
+      ...(options.ignores && { ignores: options.ignores }),
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [
+              { name: 'better-sqlite3', message: 'Only the adapters in src/store talk to SQLite.' },
+              { name: 'pg', message: 'Only the adapters in src/store talk to PostgreSQL.' },
+            ],
+            patterns: [
+              {
+                group: folders,
+                message: `${files} may not import ${folders.join(', ')}: imports point inward (cli → app → projections/domain → core).`,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/build.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // End-to-end tests spawn many processes; two cores is what CI has.

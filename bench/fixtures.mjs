@@ -3,7 +3,7 @@
 // mistaken for a finished one.
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { appendToStream, countStore, openStore, verifyStore } from '../dist/index.js';
+import { openSqliteEventStore } from '../dist/store/sqlite/index.js';
 import { bankEvents, DATA_VERSION, toExportLine } from './events.mjs';
 import { removeDatabase, scratchPath } from './paths.mjs';
 import { createRawStore, rawInserter, schemaTag } from './raw-store.mjs';
@@ -24,7 +24,7 @@ export function exportFile(count, streams, log) {
 }
 
 /** A store holding `count` events, built with raw inserts, then checked by eventlite. */
-export function logStore(count, streams, log) {
+export async function logStore(count, streams, log) {
   const path = scratchPath(`log-${schemaTag(DATA_VERSION)}-${count}x${streams}.db`);
   if (existsSync(path)) return path;
   const building = `${path}.building`;
@@ -51,41 +51,41 @@ export function logStore(count, streams, log) {
   renameSync(building, path);
   rmSync(`${building}-wal`, { force: true });
   rmSync(`${building}-shm`, { force: true });
-  checkStore(path, count);
+  await checkStore(path, count);
   log(`built and verified a ${count}-event store at ${path} in ${seconds(started)}`);
   return path;
 }
 
-function checkStore(path, count) {
-  const db = openStore(path);
+async function checkStore(path, count) {
+  const store = openSqliteEventStore(path);
   try {
-    const counts = countStore(db);
-    const failed = verifyStore(db).filter((check) => !check.ok);
+    const counts = await store.counts();
+    const failed = (await store.verify()).filter((check) => !check.ok);
     if (counts.head !== count || counts.events !== count || failed.length > 0) {
       removeDatabase(path);
       const problems = failed.map((check) => `${check.name}: ${check.detail}`).join('; ');
       throw new Error(`bench store ${path} is not as built: ${JSON.stringify(counts)} ${problems}`);
     }
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
 /** A small store for start-up timing: a few streams of a few events. */
-export function smallStore() {
+export async function smallStore() {
   const path = scratchPath('startup.db');
   removeDatabase(path);
-  const db = openStore(path, { create: true });
+  const store = openSqliteEventStore(path, { create: true });
   try {
     for (let account = 0; account < 5; account += 1) {
       const events = [1, 2, 3, 4].map((amount) => ({
         type: 'MoneyDeposited',
         data: { accountId: `a${account}`, amount, balance: amount },
       }));
-      appendToStream(db, `account-a${account}`, events);
+      await store.append(`account-a${account}`, events);
     }
   } finally {
-    db.close();
+    await store.close();
   }
   return path;
 }

@@ -1,17 +1,18 @@
-// 2. One-event appends, each its own transaction, through appendToStream beside the raw
-// minimum for the same job: BEGIN IMMEDIATE; SELECT max(version); INSERT; COMMIT.
-import { appendToStream, openStore } from '../dist/index.js';
+// 2. One-event appends, each its own transaction, through the EventStore port's `append` (the
+// SQLite adapter, as a library user opens it) beside the raw minimum for the same job:
+// BEGIN IMMEDIATE; SELECT max(version); INSERT; COMMIT.
+import { openSqliteEventStore } from '../dist/store/sqlite/index.js';
 import { uuidv7 } from './events.mjs';
 import { removeDatabase, scratchPath } from './paths.mjs';
 import { createRawStore, INSERT_SQL } from './raw-store.mjs';
-import { median, perSecond, time } from './stats.mjs';
+import { median, perSecond, time, timeAsync } from './stats.mjs';
 
 const TARGET = 0.5;
 const ROUNDS = 10;
 
 export const name = 'append';
 
-export function run(config, log) {
+export async function run(config, log) {
   const rounds = Math.max(config.repeats, ROUNDS);
   const perRound = Math.max(1, Math.round(config.appends / rounds));
   const work = appendWork(perRound * rounds, config.appendStreams);
@@ -30,23 +31,18 @@ export function run(config, log) {
           time(() => raw.appendAll(slice)),
         ),
       );
-      oursRates.push(
-        perSecond(
-          slice.length,
-          time(() => ours.appendAll(slice)),
-        ),
-      );
+      oursRates.push(perSecond(slice.length, await timeAsync(() => ours.appendAll(slice))));
     }
   } finally {
-    ours.close();
+    await ours.close();
     raw.close();
   }
-  log(`append: raw ${fmt(rawRates)}, appendToStream ${fmt(oursRates)} ev/s per round`);
+  log(`append: raw ${fmt(rawRates)}, store.append ${fmt(oursRates)} ev/s per round`);
   const oursRate = median(oursRates);
   const rawRate = median(rawRates);
   return [
     {
-      measure: `append 1 event x ${work.length} (${config.appendStreams} streams), appendToStream`,
+      measure: `append 1 event x ${work.length} (${config.appendStreams} streams), store.append`,
       unit: 'ev/s',
       ours: oursRate,
       raw: rawRate,
@@ -78,15 +74,15 @@ class ApiAppender {
   constructor(path) {
     this.path = path;
     removeDatabase(path);
-    this.db = openStore(path, { create: true });
+    this.store = openSqliteEventStore(path, { create: true });
   }
 
-  appendAll(work) {
-    for (const { stream, event } of work) appendToStream(this.db, stream, [event]);
+  async appendAll(work) {
+    for (const { stream, event } of work) await this.store.append(stream, [event]);
   }
 
-  close() {
-    this.db.close();
+  async close() {
+    await this.store.close();
     removeDatabase(this.path);
   }
 }

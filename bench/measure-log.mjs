@@ -16,8 +16,8 @@ const CAPPED_HEAP = ['--max-old-space-size=32'];
 
 export const name = 'log';
 
-export function run(config, log) {
-  const path = logStore(config.logEvents, STREAMS, log);
+export async function run(config, log) {
+  const path = await logStore(config.logEvents, STREAMS, log);
   const small = config.logEventsSmall;
   const full = config.logEvents;
   const oursSmall = readWithCli(path, small);

@@ -21,9 +21,9 @@ const PROJECTION = 'account_summary';
 
 export const name = 'projections';
 
-export function run(config, log) {
+export async function run(config, log) {
   checkBankSql();
-  const store = logStore(config.logEvents, STREAMS, log);
+  const store = await logStore(config.logEvents, STREAMS, log);
   const full = config.logEvents;
   const small = config.logEventsSmall;
   const oursRead = scratchPath('projections-ours.read.db');

@@ -7,8 +7,8 @@ import { median } from './stats.mjs';
 
 export const name = 'startup';
 
-export function run(config, log) {
-  const path = smallStore();
+export async function run(config, log) {
+  const path = await smallStore();
   const streams = [CLI, '--db', path, 'streams', '--format', 'ndjson'];
   runNode(streams);
   runNode(['-e', '0']);

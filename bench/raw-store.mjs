@@ -2,12 +2,13 @@
 // eventlite's code in the timed path.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { DEFAULT_BUSY_TIMEOUT_MS, STORE_SCHEMA_VERSION } from '../dist/index.js';
-// Not part of the package entry: the bench reads the DDL itself so the baseline cannot drift.
-import { STORE_SCHEMA } from '../dist/store/schema.js';
+// The SQLite adapter's own busy timeout and DDL (not part of the package entry): the bench
+// reads them from the build so the baseline cannot drift.
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../dist/store/sqlite/index.js';
+import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from '../dist/store/sqlite/schema.js';
 import { removeDatabase } from './paths.mjs';
 
-// The same as src/store/open.ts configure().
+// The same as src/store/sqlite/open.ts configure().
 const PRAGMAS = [
   `busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`,
   'journal_mode = WAL',

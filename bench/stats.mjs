@@ -13,6 +13,13 @@ export function time(work) {
   return performance.now() - started;
 }
 
+/** Milliseconds that the async `work` takes, awaited. */
+export async function timeAsync(work) {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
 export function perSecond(count, ms) {
   return (count * 1000) / ms;
 }

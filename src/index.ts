@@ -1,23 +1,57 @@
 // The library entry: what a domain module imports (`import { defineDomain } from 'eventlite'`)
-// and what a program embedding the store uses. Never exports the CLI.
+// and what a program embedding eventlite calls. The authoring API, the error family, the use
+// cases and the types they speak; never the CLI, never an adapter's internals.
 export * from './core/decider.js';
 export * from './core/domain.js';
 export * from './core/errors.js';
 export type { JsonObject, NewEvent, RecordedEvent } from './core/events.js';
-export { type ExpectedVersion } from './core/expected-version.js';
-export * from './core/projection.js';
-export * from './store/index.js';
+export type { ExpectedVersion } from './core/expected-version.js';
+export type { Projection, ProjectionHandler, SqlStatement } from './core/projection.js';
+export type {
+  AppendResult,
+  Check,
+  EventStore,
+  ImportSummary,
+  QueryParams,
+  QueryResult,
+  ReadStore,
+  ReadTable,
+  StoreCounts,
+  StreamSummary,
+} from './core/ports.js';
+export { eventJsonLine } from './core/recorded-event.js';
 export {
+  CAUGHT_UP,
+  appendEvents,
+  executeCommand,
+  exportEvents,
+  followLog,
   followProjections,
-  openReadDatabase,
-  projectionStates,
+  importEvents,
+  listProjections,
+  listStreams,
+  listTables,
+  loadDomain,
+  openEventStore,
+  openReadStore,
+  readLogEvents,
+  readStreamEvents,
+  rebuildProjections,
+  replayLines,
   runProjections,
   runQuery,
+  runSpecs,
+  storeStatus,
+  streamState,
+  verifyStore,
   waitForProjections,
-  type FollowOptions as FollowProjectionsOptions,
+  type AppContext,
+  type CaseResult,
+  type ExecuteOptions,
+  type ExecuteResult,
+  type Locations,
   type ProjectionState,
-  type ProjectionStatus,
-  type QueryResult,
-  type RunOptions as RunProjectionsOptions,
-  type WaitOptions as WaitForProjectionsOptions,
-} from './projections/index.js';
+  type ReplayStep,
+  type RunProjectionsOptions,
+  type StreamState,
+} from './app/index.js';

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { defaultReadDb, type Locations } from '../app/index.js';
 import { InputError } from '../core/errors.js';
 
 /** Global options, after flags, environment and defaults are weighed (in that order). */
 export interface Context {
-  dbPath: string;
-  readDbPath: string;
+  locations: Locations;
   /** Undefined when no flag, variable or default file names a domain module. */
   domainPath: string | undefined;
   quiet: boolean;
@@ -32,31 +32,25 @@ const DOMAIN_DEFAULTS = [
 
 export function resolveContext(
   command: Command,
-  env: NodeJS.ProcessEnv = process.env,
-  cwd: string = process.cwd(),
+  env: Record<string, string | undefined>,
+  cwd: string,
 ): Context {
   const flags = command.optsWithGlobals<GlobalFlags>();
-  const dbPath = nonEmpty('--db', flags.db) ?? (env.EVENTLITE_DB || undefined) ?? 'eventlite.db';
+  const db = nonEmpty('--db', flags.db) ?? (env.EVENTLITE_DB || undefined) ?? 'eventlite.db';
+  const readDb =
+    nonEmpty('--read-db', flags.readDb) ??
+    (env.EVENTLITE_READ_DB || undefined) ??
+    defaultReadDb(db);
   return {
-    dbPath,
-    readDbPath:
-      nonEmpty('--read-db', flags.readDb) ??
-      (env.EVENTLITE_READ_DB || undefined) ??
-      defaultReadDbPath(dbPath),
+    locations: { db, readDb, cwd },
     domainPath:
       nonEmpty('--domain', flags.domain) ??
       (env.EVENTLITE_DOMAIN || undefined) ??
-      DOMAIN_DEFAULTS.map((name) => join(cwd, name)).find((path) => existsSync(path)),
+      DOMAIN_DEFAULTS.find((name) => existsSync(join(cwd, name))),
     quiet: flags.quiet === true,
     debug: flags.debug === true,
     color: flags.color !== false && !('NO_COLOR' in env && env.NO_COLOR !== ''),
   };
-}
-
-/** `eventlite.db` → `eventlite.read.db`; `/data/bank.db` → `/data/bank.read.db`. */
-export function defaultReadDbPath(dbPath: string): string {
-  if (dbPath.endsWith('.db')) return `${dbPath.slice(0, -3)}.read.db`;
-  return join(dirname(dbPath), `${dbPath.slice(dirname(dbPath).length + 1)}.read.db`);
 }
 
 function nonEmpty(name: string, value: string | undefined): string | undefined {

@@ -1,17 +1,22 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Line } from '../app/index.js';
 import { InputError, NotFoundError } from '../core/errors.js';
+import type { CliIo } from './io.js';
 
 /** `-` is standard input; anything else a file that must exist. */
 export function describeSource(path: string): string {
   return path === '-' ? 'stdin' : path;
 }
 
-function openSource(path: string): NodeJS.ReadableStream {
-  if (path === '-') return process.stdin;
-  if (!existsSync(path)) throw new NotFoundError(`no such file: ${path}`);
-  if (statSync(path).isDirectory()) throw new InputError(`${path} is a folder, not a file`);
-  return createReadStream(path);
+/** Opened at once, so a missing file is reported before the caller opens the store. */
+function openSource(path: string, io: CliIo): NodeJS.ReadableStream {
+  if (path === '-') return io.stdin;
+  const file = resolve(io.cwd, path);
+  if (!existsSync(file)) throw new NotFoundError(`no such file: ${path}`);
+  if (statSync(file).isDirectory()) throw new InputError(`${path} is a folder, not a file`);
+  return createReadStream(file);
 }
 
 const NEWLINE = 0x0a;
@@ -30,19 +35,13 @@ function asBuffer(chunk: unknown): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
-export interface Line {
-  /** 1-based, for `file:line` messages. */
-  number: number;
-  text: string;
-}
-
 /**
  * The non-blank lines of a file or stdin, a chunk's worth at a time. The source is opened at
  * once, so a missing file is reported before the caller opens the store; lines come in batches
  * because an await per line costs more than parsing it.
  */
-export function readLineBatches(path: string): AsyncGenerator<Line[]> {
-  const source = openSource(path);
+export function readLineBatches(path: string, io: CliIo): AsyncGenerator<Line[]> {
+  const source = openSource(path, io);
   return splitLines(source, describeSource(path));
 }
 
@@ -93,16 +92,16 @@ function decodeLines(bytes: Buffer, name: string, linesBefore: number): string[]
 }
 
 /** The non-blank lines of a file or stdin, one at a time (see readLineBatches). */
-export function readLines(path: string): AsyncGenerator<Line> {
-  const batches = readLineBatches(path);
+export function readLines(path: string, io: CliIo): AsyncGenerator<Line> {
+  const batches = readLineBatches(path, io);
   return (async function* () {
     for await (const batch of batches) yield* batch;
   })();
 }
 
 /** The whole of a file or stdin as text. */
-export async function readAll(path: string): Promise<string> {
-  const source = openSource(path);
+export async function readAll(path: string, io: CliIo): Promise<string> {
+  const source = openSource(path, io);
   const chunks: Buffer[] = [];
   for await (const chunk of source) chunks.push(asBuffer(chunk));
   const bytes = Buffer.concat(chunks);

@@ -1,19 +1,32 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { openStore, translateSqliteError, type Db } from '../store/index.js';
+import {
+  loadDomain,
+  openEventStore,
+  openReadStore,
+  type AppContext,
+  type ReadContext,
+  type StoreMode,
+} from '../app/index.js';
 import { resolveContext, type Context } from './context.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
 import { Output } from './output.js';
 
-/** The process's streams, passed in so the program can be driven in-process by tests. */
-export interface CliStreams {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+/**
+ * Everything the program touches of the process, passed in so that it can be driven in
+ * process by tests: streams, environment and working folder.
+ */
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
 }
 
 /** What a command's action works with: its context, its output, and a stderr for notes. */
 export interface Run {
+  io: CliIo;
   ctx: Context;
   out: Output;
   /** A progress or summary line on stderr; silent with --quiet. */
@@ -22,16 +35,17 @@ export interface Run {
   stdinIsTTY: boolean;
 }
 
-export function startRun(command: Command, streams: CliStreams): Run {
-  const ctx = resolveContext(command);
+export function startRun(command: Command, io: CliIo): Run {
+  const ctx = resolveContext(command, io.env, io.cwd);
   return {
+    io,
     ctx,
-    out: new Output(streams.stdout, ctx.color),
+    out: new Output(io.stdout, ctx.color),
     note: (text) => {
-      if (!ctx.quiet) streams.stderr.write(`${text}\n`);
+      if (!ctx.quiet) io.stderr.write(`${text}\n`);
     },
-    stderrIsTTY: streams.stderr.isTTY === true,
-    stdinIsTTY: streams.stdin.isTTY === true,
+    stderrIsTTY: io.stderr.isTTY === true,
+    stdinIsTTY: io.stdin.isTTY === true,
   };
 }
 
@@ -39,18 +53,52 @@ export function formatOf(run: Run, flags: FormatFlags, allowed: readonly Format[
   return resolveFormat(flags, allowed, run.out.isTTY);
 }
 
-/** Opens the store for the length of `work`, and closes it however `work` ends. */
-export async function withStore<T>(
-  ctx: Context,
-  options: { create: boolean },
-  work: (db: Db) => T | Promise<T>,
+/** The domain module the flags name, loaded (and checked) when first needed. */
+export function domainLoader(run: Run) {
+  return () => loadDomain(run.ctx.domainPath, run.io.cwd);
+}
+
+export interface Needs {
+  store: StoreMode;
+  /** Open the read models: `write` creates them, `read` only looks (none yet: undefined). */
+  read?: 'write' | 'read';
+  signal?: AbortSignal;
+}
+
+/** Opens what a use case needs for the length of `work`, and closes it however `work` ends. */
+export async function withApp<T>(
+  run: Run,
+  needs: Needs,
+  work: (app: AppContext) => Promise<T>,
 ): Promise<T> {
-  const db = openStore(ctx.dbPath, { create: options.create });
+  const store = await openEventStore(run.ctx.locations, needs.store);
   try {
-    return await work(db);
-  } catch (error) {
-    throw translateSqliteError(error, ctx.dbPath);
+    const read = needs.read && (await openReadStore(run.ctx.locations, needs.read));
+    try {
+      return await work({
+        store,
+        read: read || undefined,
+        readLocation: run.ctx.locations.readDb,
+        domain: domainLoader(run),
+        signal: needs.signal,
+      });
+    } finally {
+      if (read) await read.close();
+    }
   } finally {
-    db.close();
+    await store.close();
+  }
+}
+
+/** The read models alone, read-only, for `query` and `tables`: the store is not opened. */
+export async function withReadModels<T>(
+  run: Run,
+  work: (app: ReadContext) => Promise<T>,
+): Promise<T> {
+  const read = await openReadStore(run.ctx.locations, 'read');
+  try {
+    return await work({ read, readLocation: run.ctx.locations.readDb });
+  } finally {
+    await read?.close();
   }
 }

@@ -1,4 +1,6 @@
-import { CAUGHT_UP, formatEventJson, type StoredEvent } from '../store/index.js';
+import { CAUGHT_UP } from '../app/index.js';
+import type { RecordedEvent } from '../core/events.js';
+import { eventJsonLine } from '../core/recorded-event.js';
 import type { Format } from './formats.js';
 import type { Output } from './output.js';
 import { renderDelimited, renderEventLine } from './render.js';
@@ -49,28 +51,33 @@ export async function printRecord(
 }
 
 /**
- * Streams events as they come, in flat memory; stops early when the reader closes the pipe.
- * The table form is one line per event (a table would need every row before printing).
+ * Streams events a page at a time, in flat memory (one await per page, not per event); stops
+ * early when the reader closes the pipe. The table form is one line per event (a table would
+ * need every row before printing).
  */
 export async function printEvents(
   out: Output,
   format: Format,
-  events: Iterable<StoredEvent> | AsyncIterable<StoredEvent | typeof CAUGHT_UP>,
+  pages:
+    Iterable<readonly RecordedEvent[]> | AsyncIterable<readonly RecordedEvent[] | typeof CAUGHT_UP>,
 ): Promise<number> {
   let count = 0;
   if (format === 'json') await out.write('[');
-  for await (const event of events) {
+  for await (const page of pages) {
     if (out.closed) break;
-    if (event === CAUGHT_UP) {
+    if (page === CAUGHT_UP) {
       // A followed log has nothing more for now: show what came before waiting.
       await out.flush();
       continue;
     }
-    if (format === 'json')
-      await out.write(`${count === 0 ? '\n' : ',\n'}${formatEventJson(event)}`);
-    else if (format === 'table') await out.line(renderEventLine(event, out.style));
-    else await out.line(formatEventJson(event));
-    count += 1;
+    let text = '';
+    for (const event of page) {
+      if (format === 'json') text += `${count === 0 ? '\n' : ',\n'}${eventJsonLine(event)}`;
+      else if (format === 'table') text += `${renderEventLine(event, out.style)}\n`;
+      else text += `${eventJsonLine(event)}\n`;
+      count += 1;
+    }
+    await out.write(text);
   }
   if (format === 'json') await out.write(count === 0 ? ']\n' : '\n]\n');
   await out.flush();

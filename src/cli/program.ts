@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliStreams } from './io.js';
+import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -15,7 +15,7 @@ Exit codes:
 
 Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, NO_COLOR.`;
 
-type Register = (program: Command, streams: CliStreams) => void;
+type Register = (program: Command, io: CliIo) => void;
 
 // Each command's module is imported only when that command runs (or when help lists them
 // all): a store-only command like `streams` then loads a fraction of the code, which is most
@@ -55,10 +55,7 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
 }
 
 /** The whole program, or (given argv) the program with just the command argv names. */
-export async function buildProgram(
-  streams: CliStreams,
-  argv?: readonly string[],
-): Promise<Command> {
+export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
   const program = new Command('eventlite')
     .description(
       'An event store and projection tool over SQLite: CQRS and event sourcing from a terminal.',
@@ -80,12 +77,12 @@ export async function buildProgram(
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => streams.stdout.write(text),
-      writeErr: (text) => streams.stderr.write(text),
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
     })
     .configureHelp({ showGlobalOptions: true });
 
   const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
-  for (const register of registers) register(program, streams);
+  for (const register of registers) register(program, io);
   return program;
 }

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import type { StoredEvent } from '../store/index.js';
+import type { RecordedEvent } from '../core/events.js';
+import { StoredEvent } from '../core/recorded-event.js';
 
 /** CSV (RFC 4180 quoting) or TSV (tabs and newlines escaped) with a header line. */
 export function renderDelimited(
@@ -33,8 +34,12 @@ function tsvCell(value: unknown): string {
 }
 
 /** One event as a line for people: position, stream@version, type, data. */
-export function renderEventLine(event: StoredEvent, style: ChalkInstance): string {
+export function renderEventLine(event: RecordedEvent, style: ChalkInstance): string {
   const position = style.dim(`#${event.position}`.padStart(7));
   const where = style.cyan(`${event.stream}@${event.version}`);
-  return `${position}  ${where}  ${style.bold(event.type)}  ${event.dataJson}  ${style.dim(event.recordedAt)}`;
+  return `${position}  ${where}  ${style.bold(event.type)}  ${dataText(event)}  ${style.dim(event.recordedAt)}`;
+}
+
+function dataText(event: RecordedEvent): string {
+  return event instanceof StoredEvent ? event.dataJson : JSON.stringify(event.data);
 }

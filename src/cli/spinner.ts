@@ -1,4 +1,4 @@
-import type { CliStreams, Run } from './io.js';
+import type { Run } from './io.js';
 
 /** A status line on stderr that updates in place, or nothing where one does not belong. */
 export interface Spinner {
@@ -14,13 +14,14 @@ export interface Spinner {
  * terminal that reports no width (some CI pseudo-terminals) makes ora's line clearing run away,
  * so it gets none either.
  */
-export async function startSpinner(run: Run, streams: CliStreams, text: string): Promise<Spinner> {
-  const columns = (streams.stderr as { columns?: number }).columns ?? 0;
+export async function startSpinner(run: Run, text: string): Promise<Spinner> {
+  const { stderr } = run.io;
+  const columns = stderr.columns ?? 0;
   if (!run.stderrIsTTY || run.ctx.quiet || columns <= 0) {
     return { update: () => {}, notice: (line) => run.note(line), stop: () => {} };
   }
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream: streams.stderr, isEnabled: true }).start(text);
+  const spinner = ora({ stream: stderr, isEnabled: true }).start(text);
   let shownAt = 0;
   return {
     update(next) {
@@ -31,7 +32,7 @@ export async function startSpinner(run: Run, streams: CliStreams, text: string):
     },
     notice(line) {
       spinner.clear();
-      streams.stderr.write(`${line}\n`);
+      stderr.write(`${line}\n`);
       spinner.render();
     },
     stop: () => spinner.stop(),

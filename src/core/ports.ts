@@ -215,12 +215,12 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
-export interface ReadTable {
+export type ReadTable = {
   name: string;
   type: 'table' | 'view';
   rows: number;
   projection: string | null;
-}
+};
 
 export interface ReadStore {
   /** For messages: a file path, or a server URL without its password. */

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
@@ -37,8 +38,21 @@ async function importModule(absolute: string, label: string): Promise<unknown> {
     virtualModules: { eventlite: library },
     interopDefault: false,
     sourceMaps: true,
+    // Each load reads the files afresh: a program (or a test) that loads a module again after
+    // it was edited must get the edit. The transform cache on disk still saves the compiling.
+    moduleCache: false,
   });
   try {
+    // A JavaScript ES module would go to Node's own import(), whose cache no load can clear:
+    // evaluated through jiti instead, an edited module is seen by the next load.
+    if (['.js', '.mjs'].includes(extname(absolute))) {
+      const source = await readFile(absolute, 'utf8');
+      return await jiti.evalModule(source, {
+        filename: absolute,
+        async: true,
+        forceTranspile: true,
+      });
+    }
     return await jiti.import(absolute);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

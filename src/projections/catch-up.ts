@@ -1,9 +1,13 @@
-import { StoreError } from '../core/errors.js';
-import type { Projection } from '../core/projection.js';
-import { headPosition, readLog, type Db, type StoredEvent } from '../store/index.js';
-import { applyBatch, failProjection, HandlerFailure, type Batch } from './apply-batch.js';
+import { ProjectionFailedError, StoreError, type EventliteError } from '../core/errors.js';
+import type { RecordedEvent } from '../core/events.js';
+import {
+  HandlerFailure,
+  type EventStore,
+  type ProjectionBatch,
+  type ReadStore,
+} from '../core/ports.js';
+import { statementsFor, type Projection } from '../core/projection.js';
 import type { DefinitionHashes } from './definition.js';
-import { readProjectionRow } from './registry.js';
 
 export const DEFAULT_BATCH_SIZE = 2000;
 
@@ -27,9 +31,10 @@ export interface CatchUpOptions {
   now: () => string;
 }
 
-export interface Target {
-  db: Db;
-  path: string;
+/** The stores a projection runs between: events in, tables out. */
+export interface Stores {
+  events: EventStore;
+  read: ReadStore;
 }
 
 /**
@@ -38,35 +43,30 @@ export interface Target {
  * checkpoint, so a second runner on the same projection only ever makes both finish sooner.
  */
 export async function catchUpProjection(
-  store: Db,
-  read: Target,
+  stores: Stores,
   projection: Projection,
   hashes: DefinitionHashes,
   options: CatchUpOptions,
 ): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const target = Math.min(headPosition(store), options.until ?? Infinity);
-  const start = currentCheckpoint(read.db, projection, hashes);
+  const target = Math.min(await stores.events.head(), options.until ?? Infinity);
+  const start = await currentCheckpoint(stores.read, projection, hashes);
   let checkpoint = start;
   while (checkpoint < target && !options.signal?.aborted) {
-    const batch = nextBatch(store, projection, checkpoint, target, batchSize);
+    const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
     const guard = {
       version: projection.version,
       definitionHash: hashes.definition,
       at: options.now(),
     };
     try {
-      applyBatch(read.db, projection, batch, guard);
+      await stores.read.applyBatch(projection.name, batch, guard);
     } catch (error) {
       if (!(error instanceof HandlerFailure)) throw error;
-      throw failProjection(read.db, projection, error, {
-        path: read.path,
-        during: 'catch-up',
-        at: options.now(),
-      });
+      throw await failProjection(stores.read, projection, error, 'catch-up', options.now());
     }
     // Whether this runner's batch won or another runner's did, carry on from the stored value.
-    checkpoint = currentCheckpoint(read.db, projection, hashes);
+    checkpoint = await currentCheckpoint(stores.read, projection, hashes);
     options.onProgress?.({
       projection: projection.name,
       done: Math.min(checkpoint, target) - start,
@@ -80,15 +80,19 @@ export async function catchUpProjection(
 }
 
 /**
- * Between batches (never inside one: a better-sqlite3 transaction must not span an await),
- * let signal handlers and the progress spinner run, so Ctrl-C stops on a committed batch.
+ * Between batches, let signal handlers and the progress spinner run, so Ctrl-C stops on a
+ * committed batch (a synchronous adapter never yields on its own).
  */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function currentCheckpoint(db: Db, projection: Projection, hashes: DefinitionHashes): number {
-  const row = readProjectionRow(db, projection.name);
+async function currentCheckpoint(
+  read: ReadStore,
+  projection: Projection,
+  hashes: DefinitionHashes,
+): Promise<number> {
+  const row = await read.projectionRow(projection.name);
   if (!row || row.version !== projection.version || row.definitionHash !== hashes.definition) {
     throw new StoreError(
       `projection "${projection.name}" was replaced by another process with a different definition; run again`,
@@ -102,22 +106,57 @@ function currentCheckpoint(db: Db, projection: Projection, hashes: DefinitionHas
  * Positions are gapless in any snapshot, so a short batch means nothing else up to `target`
  * concerns this projection and the checkpoint may jump straight there.
  */
-export function nextBatch(
-  store: Db,
+export async function nextBatch(
+  events: EventStore,
   projection: Projection,
   checkpoint: number,
   target: number,
   batchSize: number,
-): Batch {
+): Promise<ProjectionBatch> {
   const types = Object.keys(projection.on);
-  const events: StoredEvent[] = [];
+  const found: RecordedEvent[] = [];
   if (types.length > 0) {
-    for (const event of readLog(store, { from: checkpoint + 1, limit: batchSize, types })) {
-      if (event.position > target) break;
-      events.push(event);
+    const limit = Math.min(batchSize, target - checkpoint);
+    for await (const page of events.readLog({ from: checkpoint + 1, limit, types })) {
+      for (const event of page) {
+        if (event.position > target) break;
+        found.push(event);
+      }
     }
   }
-  const last = events[events.length - 1];
-  const to = events.length === batchSize && last ? last.position : target;
-  return { events, from: checkpoint, to };
+  const last = found[found.length - 1];
+  const to = found.length === batchSize && last ? last.position : target;
+  return {
+    from: checkpoint,
+    to,
+    events: found,
+    statementsFor: (event) => statementsFor(projection, event),
+  };
+}
+
+/**
+ * After the failing batch has rolled back: the projection is marked failed (in a transaction
+ * of its own) and reported with the event it failed on.
+ */
+export async function failProjection(
+  read: ReadStore,
+  projection: Projection,
+  failure: HandlerFailure,
+  during: 'catch-up' | 'rebuild',
+  at: string,
+): Promise<EventliteError> {
+  const { event } = failure;
+  const reason = failure.message.split('\n')[0] ?? '';
+  await read.markFailed(
+    projection.name,
+    { position: event.position, stream: event.stream, type: event.type, error: reason, during },
+    at,
+  );
+  return new ProjectionFailedError(
+    projection.name,
+    event.position,
+    event.stream,
+    event.type,
+    reason,
+  );
 }

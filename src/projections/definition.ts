@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Projection } from '../core/projection.js';
-import type { ProjectionRow } from './registry.js';
+import type { ProjectionRow } from '../core/ports.js';
 
 export interface DefinitionHashes {
   /** setup, views and the source of every handler */

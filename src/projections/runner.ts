@@ -1,20 +1,12 @@
 import type { Projection } from '../core/projection.js';
-import type { Db } from '../store/index.js';
-import { catchUpProjection, type CatchUpOptions, type Target } from './catch-up.js';
+import { catchUpProjection, type CatchUpOptions, type Stores } from './catch-up.js';
 import {
   definitionHashes,
   isFixAfterFailure,
   staleReason,
   type DefinitionHashes,
 } from './definition.js';
-import { createProjectionObjects } from './objects.js';
-import { rebuildProjection } from './rebuild.js';
-import {
-  adoptDefinitionHash,
-  readProjectionRow,
-  writeOwnedObjects,
-  writeProjectionRow,
-} from './registry.js';
+import { projectionSchema, rebuildProjection } from './rebuild.js';
 
 export interface RunOptions extends CatchUpOptions {
   /** Rebuild from event 1 even when the stored tables match the definition. */
@@ -33,8 +25,7 @@ export interface RunResult {
  * rebuilding them when the definition changed or `rebuild` asks) and catches it up.
  */
 export async function runProjections(
-  store: Db,
-  read: Target,
+  stores: Stores,
   projections: readonly Projection[],
   options: RunOptions,
 ): Promise<RunResult[]> {
@@ -42,9 +33,9 @@ export async function runProjections(
   for (const projection of projections) {
     if (options.signal?.aborted) break;
     const hashes = definitionHashes(projection);
-    const ready = await prepareProjection(store, read, projection, hashes, options);
+    const ready = await prepareProjection(stores, projection, hashes, options);
     if (!ready) break;
-    const checkpoint = await catchUpProjection(store, read, projection, hashes, options);
+    const checkpoint = await catchUpProjection(stores, projection, hashes, options);
     results.push({ name: projection.name, checkpoint });
   }
   return results;
@@ -52,52 +43,28 @@ export async function runProjections(
 
 /** False when a rebuild was interrupted. */
 async function prepareProjection(
-  store: Db,
-  read: Target,
+  stores: Stores,
   projection: Projection,
   hashes: DefinitionHashes,
   options: RunOptions,
 ): Promise<boolean> {
-  const row = readProjectionRow(read.db, projection.name);
+  const row = await stores.read.projectionRow(projection.name);
   if (!row) {
-    createProjection(read.db, projection, hashes, options.now());
+    // First run: the tables are created empty at checkpoint 0 and filled batch by batch, so a
+    // first catch-up that is killed keeps what it committed (there are no old tables to protect).
+    await stores.read.createProjection(projectionSchema(projection, hashes), options.now());
     return true;
   }
   const reason = options.rebuild ? 'asked to' : staleReason(row, projection);
   if (reason) {
     options.onNotice?.(`rebuilding projection "${projection.name}" from event 1 (${reason})`);
-    return (await rebuildProjection(store, read, projection, hashes, options)) !== undefined;
+    return (await rebuildProjection(stores, projection, hashes, options)) !== undefined;
   }
   if (row.definitionHash !== hashes.definition && isFixAfterFailure(row)) {
     options.onNotice?.(
       `projection "${projection.name}": handlers changed since it failed at event ${row.failedPosition}; continuing from checkpoint ${row.checkpoint}`,
     );
-    read.db.transaction(() => adoptDefinitionHash(read.db, projection.name, hashes.definition))();
+    await stores.read.adoptDefinitionHash(projection.name, hashes.definition);
   }
   return true;
-}
-
-/**
- * First run: the tables are created empty at checkpoint 0 and filled batch by batch, so a
- * first catch-up that is killed keeps what it committed (there are no old tables to protect).
- */
-function createProjection(
-  db: Db,
-  projection: Projection,
-  hashes: DefinitionHashes,
-  at: string,
-): void {
-  db.transaction(() => {
-    // Re-checked under the write lock: another runner may have created it meanwhile.
-    if (readProjectionRow(db, projection.name)) return;
-    writeOwnedObjects(db, projection.name, createProjectionObjects(db, projection));
-    writeProjectionRow(db, {
-      name: projection.name,
-      version: projection.version,
-      definitionHash: hashes.definition,
-      schemaHash: hashes.schema,
-      checkpoint: 0,
-      lastRunAt: at,
-    });
-  }).immediate();
 }

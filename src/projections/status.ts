@@ -1,9 +1,6 @@
+import type { ProjectionRow } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
-import { headPosition, type Db } from '../store/index.js';
 import { staleReason } from './definition.js';
-import { readProjectionRows, type ProjectionRow } from './registry.js';
-import { hasProjectionTables } from './read-only.js';
-import { isAlive } from './scratch-file.js';
 
 export type ProjectionStatus = 'ok' | 'behind' | 'stale' | 'failed' | 'rebuilding';
 
@@ -20,17 +17,14 @@ export interface ProjectionState {
 }
 
 /**
- * The state of each defined projection. `read` is undefined when the read database does not
- * exist yet: every projection is then at checkpoint 0.
+ * The state of each defined projection, from the rows its read store keeps (none before the
+ * read database exists: every projection is then at checkpoint 0) and the store's head.
  */
 export function projectionStates(
-  store: Db,
-  read: Db | undefined,
+  rows: ReadonlyMap<string, ProjectionRow>,
+  head: number,
   projections: readonly Projection[],
 ): ProjectionState[] {
-  const head = headPosition(store);
-  const rows =
-    read && hasProjectionTables(read) ? readProjectionRows(read) : new Map<string, ProjectionRow>();
   return projections.map((projection) => {
     const row = rows.get(projection.name);
     const checkpoint = row?.checkpoint ?? 0;
@@ -57,9 +51,8 @@ function statusOf(
   projection: Projection,
   head: number,
 ): { status: ProjectionStatus; detail: string | null } {
-  if (row.rebuildingPid !== null && isAlive(row.rebuildingPid)) {
+  if (row.rebuildingPid !== null)
     return { status: 'rebuilding', detail: `since ${row.rebuildingSince}` };
-  }
   const stale = staleReason(row, projection);
   if (stale) return { status: 'stale', detail: stale };
   if (row.status === 'failed') {

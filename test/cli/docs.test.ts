@@ -16,7 +16,13 @@ function allCommands(command: Command, prefix = ''): { name: string; command: Co
   });
 }
 
-const streams = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
+const streams = {
+  stdout: new PassThrough(),
+  stderr: new PassThrough(),
+  stdin: new PassThrough(),
+  env: {},
+  cwd: ROOT,
+};
 const commands = allCommands(await buildProgram(streams));
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 

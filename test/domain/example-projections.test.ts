@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import type { RecordedEvent } from '../../src/core/events.js';
 import { statementsFor, type Projection } from '../../src/core/projection.js';
-import { executeCommand } from '../../src/domain/execute.js';
-import { recordGiven } from '../../src/domain/specs/run-specs.js';
-import { openStore, readLog, toRecordedEvent } from '../../src/store/index.js';
+import { executeCommand } from '../../src/app/exec.js';
+import { recordGiven } from '../../src/app/specs/run-specs.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { loadExample } from './given-when-then.js';
 
@@ -26,7 +26,7 @@ function applyAll(projection: Projection, events: readonly RecordedEvent[]) {
 
 /** The example's scenario through its deciders into an in-memory store; rejected lines skipped. */
 async function scenarioEvents(domain: Domain, example: string): Promise<RecordedEvent[]> {
-  const store = openStore(':memory:', { create: true });
+  const store = openSqliteEventStore(':memory:', { create: true });
   const lines = readFileSync(join(ROOT, 'fixtures', example, 'scenario.ndjson'), 'utf8')
     .trim()
     .split('\n');
@@ -35,12 +35,13 @@ async function scenarioEvents(domain: Domain, example: string): Promise<Recorded
       command: string;
       data: Record<string, unknown>;
     };
-    await executeCommand(store, domain, { type: command, data }, { correlationId: 'c' }).catch(
+    await executeCommand({ store, domain }, { type: command, data }, { correlationId: 'c' }).catch(
       () => undefined,
     );
   }
-  const events = [...readLog(store)].map(toRecordedEvent);
-  store.close();
+  const events: RecordedEvent[] = [];
+  for await (const page of store.readLog()) events.push(...page);
+  await store.close();
   return events;
 }
 

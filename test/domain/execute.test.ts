@@ -7,35 +7,48 @@ import {
   DomainRejection,
   InputError,
 } from '../../src/core/errors.js';
-import { executeCommand, type ExecStep } from '../../src/domain/execute.js';
-import { appendToStream, openStore, readLog, readStream, type Db } from '../../src/store/index.js';
+import type { NewEvent, RecordedEvent } from '../../src/core/events.js';
+import { executeCommand, type ExecStep } from '../../src/app/exec.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/index.js';
+import { appendToStream } from '../../src/store/sqlite/append.js';
 import { tempDir } from '../helpers/cli.js';
 import { loadExample } from './given-when-then.js';
 
 let bank: Domain;
 let folder: ReturnType<typeof tempDir>;
-let db: Db;
+let store: SqliteEventStore;
+/** Another writer: a connection of its own, committing at once from inside `observe`. */
+let other: SqliteEventStore;
 
 beforeAll(async () => {
   bank = await loadExample('bank');
 });
 beforeEach(() => {
   folder = tempDir();
-  db = openStore(join(folder.dir, 'store.db'), { create: true });
+  store = openSqliteEventStore(join(folder.dir, 'store.db'), { create: true });
+  other = openSqliteEventStore(join(folder.dir, 'store.db'));
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await other.close();
+  await store.close();
   folder.cleanup();
 });
 
 const options = { correlationId: 'corr-1', backoff: async () => {} };
 const exec = (type: string, data: Record<string, unknown>, extra: object = {}) =>
-  executeCommand(db, bank, { type, data }, { ...options, ...extra });
-const eventsOf = (stream: string) => [...readStream(db, stream)];
+  executeCommand({ store, domain: bank }, { type, data }, { ...options, ...extra });
+
+async function collect(pages: AsyncIterable<RecordedEvent[]>): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const page of pages) events.push(...page);
+  return events;
+}
+const eventsOf = (stream: string) => collect(store.readStream(stream));
+const readLog = () => collect(store.readLog());
+// `observe` is synchronous: the competing write must be committed before it returns.
+const competingAppend = (events: NewEvent[]) => appendToStream(other.db, 'account-a1', events);
 const competingDeposit = (balance: number) =>
-  appendToStream(db, 'account-a1', [
-    { type: 'MoneyDeposited', data: { accountId: 'a1', amount: 1000, balance } },
-  ]);
+  competingAppend([{ type: 'MoneyDeposited', data: { accountId: 'a1', amount: 1000, balance } }]);
 
 describe('executeCommand', () => {
   it('appends the decided events with the command name and correlation id in metadata', async () => {
@@ -45,7 +58,7 @@ describe('executeCommand', () => {
     expect(result.appended.map((event) => [event.version, event.type])).toEqual([
       [2, 'MoneyDeposited'],
     ]);
-    expect(JSON.parse(result.appended[0]!.metadataJson)).toEqual({
+    expect(result.appended[0]!.metadata).toEqual({
       command: 'Deposit',
       correlationId: 'corr-1',
     });
@@ -71,9 +84,9 @@ describe('executeCommand', () => {
       ...['read', 'state', 'deciding', 'decided', 'conflict'],
       ...['read', 'state', 'deciding', 'decided', 'appended'],
     ]);
-    const balances = eventsOf('account-a1').map((event) => [
+    const balances = (await eventsOf('account-a1')).map((event) => [
       event.version,
-      JSON.parse(event.dataJson).balance,
+      event.data.balance,
     ]);
     expect(balances).toEqual([
       [1, undefined],
@@ -90,7 +103,7 @@ describe('executeCommand', () => {
     const observe = (step: ExecStep) => {
       if (step.kind === 'decided' && !injected) {
         injected = true;
-        appendToStream(db, 'account-a1', [
+        competingAppend([
           { type: 'MoneyWithdrawn', data: { accountId: 'a1', amount: 50, balance: 50 } },
         ]);
       }
@@ -98,7 +111,7 @@ describe('executeCommand', () => {
     await expect(exec('Withdraw', { accountId: 'a1', amount: 80 }, { observe })).rejects.toThrow(
       'InsufficientFunds: account a1 holds 50, cannot withdraw 80',
     );
-    expect(eventsOf('account-a1').map((event) => event.type)).toEqual([
+    expect((await eventsOf('account-a1')).map((event) => event.type)).toEqual([
       'AccountOpened',
       'MoneyDeposited',
       'MoneyWithdrawn',
@@ -116,16 +129,14 @@ describe('executeCommand', () => {
     await expect(attempt).rejects.toThrow(
       /^gave up after 3 attempts: version conflict on stream "account-a1": expected 3, actual 4$/,
     );
-    const amounts = eventsOf('account-a1')
-      .slice(1)
-      .map((event) => JSON.parse(event.dataJson).amount);
+    const amounts = (await eventsOf('account-a1')).slice(1).map((event) => event.data.amount);
     expect(amounts).toEqual([1000, 1000, 1000]);
   });
 
   it('appends nothing when the decider rejects', async () => {
     await exec('OpenAccount', { accountId: 'a1', owner: 'Ada' });
     await expect(exec('Withdraw', { accountId: 'a1', amount: 1 })).rejects.toThrow(DomainRejection);
-    expect(eventsOf('account-a1')).toHaveLength(1);
+    expect(await eventsOf('account-a1')).toHaveLength(1);
   });
 
   it('decides but appends nothing on a dry run', async () => {
@@ -138,7 +149,7 @@ describe('executeCommand', () => {
         metadata: { command: 'OpenAccount', correlationId: 'corr-1' },
       },
     ]);
-    expect([...readLog(db)]).toEqual([]);
+    expect(await readLog()).toEqual([]);
   });
 });
 
@@ -156,7 +167,8 @@ describe('executeCommand with a misbehaving decider', () => {
         },
       },
     });
-  const poke = (domain: Domain) => executeCommand(db, domain, { type: 'Poke', data: {} }, options);
+  const poke = (domain: Domain) =>
+    executeCommand({ store, domain }, { type: 'Poke', data: {} }, options);
 
   it('turns a plain throw into a DomainError naming the command, decider and function', async () => {
     const failure = poke(
@@ -168,7 +180,7 @@ describe('executeCommand with a misbehaving decider', () => {
     await expect(failure).rejects.toThrow(
       'command "Poke": decider "gadget" decide() threw TypeError: x is undefined',
     );
-    expect([...readLog(db)]).toEqual([]);
+    expect(await readLog()).toEqual([]);
   });
 
   it('refuses a decision that is not a list of events', async () => {

@@ -4,7 +4,7 @@ import type { Domain } from '../../src/core/domain.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../../src/domain/decide.js';
 import { loadDomain } from '../../src/domain/load.js';
 import { deciderForCommand } from '../../src/domain/lookup.js';
-import { recordGiven } from '../../src/domain/specs/run-specs.js';
+import { recordGiven } from '../../src/app/specs/run-specs.js';
 import { ROOT } from '../helpers/cli.js';
 
 /** An example's domain, loaded the way the CLI loads it (jiti, `eventlite` as this package). */

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import { InputError } from '../../src/core/errors.js';
-import { runSpecCases } from '../../src/domain/specs/run-specs.js';
-import { readSpecFile } from '../../src/domain/specs/spec-file.js';
+import { runSpecCases } from '../../src/app/specs/run-specs.js';
+import { readSpecFile } from '../../src/app/specs/spec-file.js';
 import { tempDir } from '../helpers/cli.js';
 import { loadExample } from './given-when-then.js';
 

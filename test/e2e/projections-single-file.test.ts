@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
 import { writeDomain } from '../projections/fixtures.js';
 import { checkpointOf, cli, prepareStore, readModel, sleep } from '../projections/harness.js';
-import { appendToStream, openStore } from '../../src/store/index.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 
 // `--read-db` naming the store itself: the article's single-database CQRS.
 const EVENTS = 10_000;
@@ -49,20 +49,20 @@ describe('read models inside the store file', () => {
     const exited = collect(child);
     let done = false;
     void exited.then(() => (done = true));
-    const db = openStore(store);
+    const events = openSqliteEventStore(store);
     const latencies: number[] = [];
     try {
       await sleep(400); // past start-up, into the replay
       while (!done) {
         const started = performance.now();
-        appendToStream(db, 'account-a0', [
+        await events.append('account-a0', [
           { type: 'MoneyDeposited', data: { accountId: 'a0', amount: 1 } },
         ]);
         latencies.push(performance.now() - started);
         await sleep(10);
       }
     } finally {
-      db.close();
+      await events.close();
     }
     const result = await exited;
     expect(result.code, result.stderr).toBe(0);

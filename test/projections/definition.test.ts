@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/core/projection.js';
 import { definitionHashes, staleReason } from '../../src/projections/definition.js';
-import type { ProjectionRow } from '../../src/projections/registry.js';
+import type { ProjectionRow } from '../../src/core/ports.js';
 
 const projection: Projection = {
   name: 'totals',

@@ -1,18 +1,30 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, NotFoundError } from '../../src/core/errors.js';
-import { openReadDatabase } from '../../src/projections/read-schema.js';
-import { parseQueryParam, runQuery } from '../../src/projections/query.js';
+import { runQuery as runAppQuery } from '../../src/app/query.js';
+import type { QueryParams } from '../../src/core/ports.js';
+import { parseQueryParam } from '../../src/core/query-param.js';
+import { openSqliteReadStore } from '../../src/store/sqlite/index.js';
+import { openReadDatabase } from '../../src/store/sqlite/read-schema.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('runQuery', () => {
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'read.db');
+  const storePath = join(dir, 'store.db');
+
+  /** As `eventlite query` runs it: the read store opened read-only, one statement, closed. */
+  async function runQuery(readDbPath: string, sql: string, params?: QueryParams) {
+    const read = openSqliteReadStore({ readDbPath, storePath }, { mode: 'read' });
+    try {
+      return await runAppQuery({ read, readLocation: readDbPath }, sql, params);
+    } finally {
+      await read?.close();
+    }
+  }
+
   beforeAll(() => {
-    const db = openReadDatabase(
-      { readDbPath: path, storePath: join(dir, 'store.db') },
-      { create: true },
-    );
+    const db = openReadDatabase({ readDbPath: path, storePath });
     db.exec(`CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x'), (2, 'y');`);
     db.close();
   });
@@ -42,31 +54,33 @@ describe('runQuery', () => {
     'SAVEPOINT s',
     'SELECT 1; SELECT 2',
     'SELECT 1; DROP TABLE t',
-  ])('refuses %s', (sql) => {
-    expect(() => runQuery(path, sql)).toThrow(InputError);
-    expect(runQuery(path, 'SELECT count(*) AS n FROM t').rows).toEqual([{ n: 2 }]);
+  ])('refuses %s', async (sql) => {
+    await expect(runQuery(path, sql)).rejects.toThrow(InputError);
+    expect((await runQuery(path, 'SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 2 }]);
   });
 
-  it('refuses load_extension(): the SQL function stays disabled', () => {
-    expect(() => runQuery(path, "SELECT load_extension('/tmp/evil')")).toThrow(
+  it('refuses load_extension(): the SQL function stays disabled', async () => {
+    await expect(runQuery(path, "SELECT load_extension('/tmp/evil')")).rejects.toThrow(
       'query failed: not authorized',
     );
   });
 
-  it('runs one read-only statement, with a trailing semicolon or comment, and returns its columns', () => {
-    expect(runQuery(path, 'SELECT a, b FROM t ORDER BY a; -- done')).toEqual({
+  it('runs one read-only statement, with a trailing semicolon or comment, and returns its columns', async () => {
+    expect(await runQuery(path, 'SELECT a, b FROM t ORDER BY a; -- done')).toEqual({
       columns: ['a', 'b'],
       rows: [
         { a: 1, b: 'x' },
         { a: 2, b: 'y' },
       ],
     });
-    expect(runQuery(path, 'PRAGMA table_info(t)').rows).toHaveLength(2);
-    expect(runQuery(path, 'SELECT b FROM t WHERE a = :a', { a: 2 }).rows).toEqual([{ b: 'y' }]);
+    expect((await runQuery(path, 'PRAGMA table_info(t)')).rows).toHaveLength(2);
+    expect((await runQuery(path, 'SELECT b FROM t WHERE a = :a', { a: 2 })).rows).toEqual([
+      { b: 'y' },
+    ]);
   });
 
-  it('reports a missing read database as not found', () => {
-    expect(() => runQuery(join(dir, 'nope.db'), 'SELECT 1')).toThrow(NotFoundError);
+  it('reports a missing read database as not found', async () => {
+    await expect(runQuery(join(dir, 'nope.db'), 'SELECT 1')).rejects.toThrow(NotFoundError);
   });
 });
 

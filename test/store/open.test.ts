@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, StoreError } from '../../src/core/errors.js';
-import { appendToStream, openStore, STORE_SCHEMA_VERSION } from '../../src/store/index.js';
+import { openSqliteEventStore, STORE_SCHEMA_VERSION } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers/cli.js';
 
 let folder: ReturnType<typeof tempDir>;
@@ -28,9 +28,9 @@ function pragmas(file: string) {
   }
 }
 
-describe('openStore', () => {
-  it('creates a WAL store marked with our application id and schema version', () => {
-    openStore(path, { create: true }).close();
+describe('openSqliteEventStore', () => {
+  it('creates a WAL store marked with our application id and schema version', async () => {
+    await openSqliteEventStore(path, { create: true }).close();
     expect(pragmas(path)).toEqual({
       journal: 'wal',
       userVersion: STORE_SCHEMA_VERSION,
@@ -38,42 +38,44 @@ describe('openStore', () => {
     });
   });
 
-  it('is idempotent: opening again keeps the events', () => {
-    const db = openStore(path, { create: true });
-    appendToStream(db, 's', [{ type: 'T', data: {} }]);
-    db.close();
-    const again = openStore(path, { create: true });
-    expect(again.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
-    again.close();
+  it('is idempotent: opening again keeps the events', async () => {
+    const store = openSqliteEventStore(path, { create: true });
+    await store.append('s', [{ type: 'T', data: {} }]);
+    await store.close();
+    const again = openSqliteEventStore(path, { create: true });
+    expect(again.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    await again.close();
   });
 
   it('reports a missing store as not found unless asked to create it', () => {
-    expect(() => openStore(path)).toThrow(NotFoundError);
-    expect(() => openStore(path)).toThrow(`no event store at ${path}`);
+    expect(() => openSqliteEventStore(path)).toThrow(NotFoundError);
+    expect(() => openSqliteEventStore(path)).toThrow(`no event store at ${path}`);
   });
 
   it('refuses a file that is not SQLite, and leaves it untouched', () => {
     writeFileSync(path, 'hello, I am a text file\n'.repeat(100));
-    expect(() => openStore(path, { create: true })).toThrow(`${path} is not a SQLite database`);
+    expect(() => openSqliteEventStore(path, { create: true })).toThrow(
+      `${path} is not a SQLite database`,
+    );
   });
 
   it('refuses another application’s SQLite database', () => {
     const raw = new Database(path);
     raw.exec('CREATE TABLE customers (id INTEGER)');
     raw.close();
-    expect(() => openStore(path, { create: true })).toThrow(
+    expect(() => openSqliteEventStore(path, { create: true })).toThrow(
       `${path} is a SQLite database but not an eventlite event store`,
     );
   });
 
-  it('refuses a store written by a newer eventlite', () => {
-    openStore(path, { create: true }).close();
+  it('refuses a store written by a newer eventlite', async () => {
+    await openSqliteEventStore(path, { create: true }).close();
     const raw = new Database(path);
     raw.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
     raw.close();
     let error: unknown;
     try {
-      openStore(path);
+      openSqliteEventStore(path);
     } catch (caught) {
       error = caught;
     }

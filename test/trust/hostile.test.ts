@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExportedEvent } from '../../src/cli/exported-event.js';
 import { readLines } from '../../src/cli/input.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { InputError } from '../../src/core/errors.js';
 import { MAX_JSON_DEPTH, MAX_NAME_LENGTH, parseJsonObject } from '../../src/core/input.js';
+import { parseExportedEvent } from '../../src/core/exported-event.js';
 import { toNewEvent } from '../../src/core/new-event.js';
-import { parseQueryParam } from '../../src/projections/query.js';
+import { parseQueryParam } from '../../src/core/query-param.js';
 import { parseNdjson, runCli, tempDir } from '../helpers/cli.js';
 import {
   bankFolder,
@@ -641,6 +643,14 @@ describe('the parsers, fuzzed in-process', () => {
   describe('the line reader', () => {
     const { dir, cleanup } = tempDir('eventlite-lines-');
     afterAll(() => cleanup());
+    /** The process as the CLI sees it; only the working folder matters to a file's lines. */
+    const io: CliIo = {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdin: Readable.from([]),
+      env: {},
+      cwd: dir,
+    };
 
     /** What readLines must give: the non-blank lines, CR stripped, or the first bad line. */
     function expected(bytes: Buffer): { number: number; text: string }[] | string {
@@ -668,7 +678,7 @@ describe('the parsers, fuzzed in-process', () => {
       writeFileSync(path, bytes);
       const lines: { number: number; text: string }[] = [];
       try {
-        for await (const line of readLines(path)) lines.push(line);
+        for await (const line of readLines(path, io)) lines.push(line);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         return error.message.replace(`${dir}/`, '').split(';')[0]!;

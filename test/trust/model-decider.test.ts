@@ -4,17 +4,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import { ConcurrencyError, DomainRejection, InputError } from '../../src/core/errors.js';
-import { executeCommand, type ExecStep } from '../../src/domain/execute.js';
+import { executeCommand, type ExecStep } from '../../src/app/exec.js';
+import { streamState } from '../../src/app/state.js';
 import { loadDomain } from '../../src/domain/load.js';
-import { streamState } from '../../src/domain/stream-state.js';
-import {
-  appendToStream,
-  openStore,
-  readLog,
-  verifyStore,
-  type Db,
-  type StoredEvent,
-} from '../../src/store/index.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/index.js';
+import { appendToStream } from '../../src/store/sqlite/append.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import {
   CLI_LIMITS,
@@ -248,30 +242,31 @@ function describeCommand(command: BankCommand): string {
 // Checks
 
 /** The log as the model sees it: stream, type and data of every event, in order. */
-function logOf(db: Db) {
-  return [...readLog(db)].map((event: StoredEvent) => ({
-    stream: event.stream,
-    type: event.type,
-    data: JSON.parse(event.dataJson) as unknown,
-  }));
+async function logOf(store: SqliteEventStore) {
+  const log: { stream: string; type: string; data: unknown }[] = [];
+  for await (const page of store.readLog()) {
+    for (const event of page)
+      log.push({ stream: event.stream, type: event.type, data: event.data });
+  }
+  return log;
 }
 
-function checkAgainstModel(db: Db, bank: Domain, model: BankModel): void {
-  expect(logOf(db)).toEqual(model.log);
+async function checkAgainstModel(
+  store: SqliteEventStore,
+  bank: Domain,
+  model: BankModel,
+): Promise<void> {
+  expect(await logOf(store)).toEqual(model.log);
   for (const accountId of model.accountIds()) {
     const account = model.account(accountId);
-    const { state } = streamState(db, bank, `account-${accountId}`);
+    const { state } = await streamState({ store, domain: bank }, `account-${accountId}`);
     expect(state).toEqual({
       open: account.open,
       owner: account.owner,
       balance: account.cents / 100,
     });
   }
-  expect(verifyStore(db).filter((check) => !check.ok)).toEqual([]);
-}
-
-function metadataOf(event: StoredEvent): unknown {
-  return JSON.parse(event.metadataJson);
+  expect((await store.verify()).filter((check) => !check.ok)).toEqual([]);
 }
 
 let bank: Domain;
@@ -300,15 +295,19 @@ describe('exec on the bank example against a model balance (in process)', () => 
       await fc.assert(
         fc.asyncProperty(sequences, async (commands) => {
           runs += 1;
-          const db = openStore(join(folder.dir, `bank-${runs}.db`), { create: true });
+          const path = join(folder.dir, `bank-${runs}.db`);
+          const store = openSqliteEventStore(path, { create: true });
+          // Other writers: a connection of their own.
+          const rival = openSqliteEventStore(path);
           try {
             const model = new BankModel();
             for (const [index, command] of commands.entries()) {
-              await execAndCheck(db, model, command, `corr-${index}`);
-              checkAgainstModel(db, bank, model);
+              await execAndCheck({ store, rival }, model, command, `corr-${index}`);
+              await checkAgainstModel(store, bank, model);
             }
           } finally {
-            db.close();
+            await rival.close();
+            await store.close();
           }
         }),
         fcOptions(100, 600),
@@ -318,22 +317,29 @@ describe('exec on the bank example against a model balance (in process)', () => 
   );
 });
 
-async function execAndCheck(db: Db, model: BankModel, command: BankCommand, correlationId: string) {
+async function execAndCheck(
+  stores: { store: SqliteEventStore; rival: SqliteEventStore },
+  model: BankModel,
+  command: BankCommand,
+  correlationId: string,
+) {
   const { expected, rivals } = predict(model, command);
   const pending = [...rivals];
   // Another writer commits between the loop's read and its append (the `state` step comes
   // after the read and before the decision), one event per attempt while any are due.
+  // `observe` is synchronous, so the rival's append must commit before it returns.
   const observe = (step: ExecStep) => {
     if (step.kind !== 'state') return;
     const rival = pending.shift();
-    if (rival) appendToStream(db, rival.stream, [{ type: rival.type, data: rival.data }]);
+    if (rival) {
+      appendToStream(stores.rival.db, rival.stream, [{ type: rival.type, data: rival.data }]);
+    }
   };
   let outcome: Awaited<ReturnType<typeof executeCommand>> | undefined;
   let error: unknown;
   try {
     outcome = await executeCommand(
-      db,
-      bank,
+      { store: stores.store, domain: bank },
       { type: command.type, data: command.data },
       {
         correlationId,
@@ -365,8 +371,8 @@ async function execAndCheck(db: Db, model: BankModel, command: BankCommand, corr
         stream: event.stream,
         version: event.version,
         type: event.type,
-        data: JSON.parse(event.dataJson) as unknown,
-        metadata: metadataOf(event),
+        data: event.data,
+        metadata: event.metadata,
       }));
       const accountEvents = model.log.filter((event) => event.stream === outcome!.stream);
       expect(appended, where).toEqual(
@@ -460,11 +466,11 @@ describe('exec through the built CLI against the model', () => {
             if (expected.kind === 'rejected')
               expect(result.stderr, where).toContain(`${expected.reason}: `);
           }
-          const db = openStore(join(dir, 'bank.db'), { create: true });
+          const store = openSqliteEventStore(join(dir, 'bank.db'), { create: true });
           try {
-            checkAgainstModel(db, bank, model);
+            await checkAgainstModel(store, bank, model);
           } finally {
-            db.close();
+            await store.close();
           }
         }),
         { ...fcOptions(1, 10), ...CLI_LIMITS },

@@ -3,19 +3,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
+import type { RecordedEvent } from '../../src/core/events.js';
 import type { Projection } from '../../src/core/projection.js';
 import { loadDomain } from '../../src/domain/load.js';
-import { openReadDatabase } from '../../src/projections/read-schema.js';
-import { readProjectionRow } from '../../src/projections/registry.js';
+import type { EventStore, ReadStore } from '../../src/core/ports.js';
 import { runProjections, type RunOptions } from '../../src/projections/runner.js';
 import {
-  appendToStream,
-  headPosition,
-  openStore,
-  readLog,
-  toRecordedEvent,
-  type Db,
-} from '../../src/store/index.js';
+  openSqliteEventStore,
+  openSqliteReadStore,
+  type SqliteEventStore,
+} from '../../src/store/sqlite/index.js';
+import { appendToStream } from '../../src/store/sqlite/append.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { fcOptions, maxSteps, TEST_TIMEOUT_MS } from './model-helpers.js';
 
@@ -62,10 +60,12 @@ interface SummaryRow {
 }
 
 /** What account_summary must hold after the first `upTo` events of the log. */
-function foldSummary(store: Db, upTo: number): SummaryRow[] {
+async function foldSummary(store: EventStore, upTo: number): Promise<SummaryRow[]> {
   const rows = new Map<string, SummaryRow>();
   if (upTo === 0) return [];
-  for (const event of [...readLog(store, { limit: upTo })].map(toRecordedEvent)) {
+  const events: RecordedEvent[] = [];
+  for await (const page of store.readLog({ limit: upTo })) events.push(...page);
+  for (const event of events) {
     const accountId = event.data.accountId as string;
     if (event.type === 'AccountOpened') {
       rows.set(accountId, {
@@ -92,18 +92,18 @@ function foldSummary(store: Db, upTo: number): SummaryRow[] {
  * Commits here need not survive a power cut (the crash tests see to that), and a disk flush
  * per batch would make this test wait on the disk rather than exercise the runner.
  */
-function fast(db: Db): Db {
-  db.pragma('synchronous = OFF');
-  return db;
+function fast(store: SqliteEventStore): SqliteEventStore {
+  store.db.pragma('synchronous = OFF');
+  return store;
 }
 
 class World {
   private readonly ledger = new Map<string, number>();
   private tick = 0;
-  read: Db;
+  read: ReadStore;
 
   constructor(
-    readonly store: Db,
+    readonly store: SqliteEventStore,
     readonly readPath: string,
     private readonly storePath: string,
     readonly projections: readonly Projection[],
@@ -111,19 +111,20 @@ class World {
     this.read = this.openRead();
   }
 
-  openRead(): Db {
-    return fast(
-      openReadDatabase({ readDbPath: this.readPath, storePath: this.storePath }, { create: true }),
-    );
+  /** A read store of its own connection; `scratch` turns off the disk flush per commit. */
+  openRead(): ReadStore {
+    const location = { readDbPath: this.readPath, storePath: this.storePath };
+    return openSqliteReadStore(location, { mode: 'write', scratch: true })!;
   }
 
   /**
    * Appends ops as valid bank events: an account is opened once, never overdrawn. One commit
    * for them all (each append becomes a savepoint): a durable commit per event would cost
-   * more than everything else here.
+   * more than everything else here. Synchronous, on the store's connection, because it also
+   * runs from inside a run's progress callback ("another process" appending meanwhile).
    */
   append(ops: readonly Op[]): void {
-    this.store.transaction(() => ops.forEach((op) => this.appendOne(op)))();
+    this.store.db.transaction(() => ops.forEach((op) => this.appendOne(op)))();
   }
 
   private appendOne(op: Op): void {
@@ -133,11 +134,11 @@ class World {
     const options = { now: () => new Date(Date.UTC(2026, 10, 26, 10, 0, this.tick)) };
     if (op.kind === 'noise') {
       // No handler covers it: the runner must skip it and still move its checkpoint past it.
-      appendToStream(this.store, `audit-${op.account}`, [{ type: 'Noted', data: {} }], options);
+      appendToStream(this.store.db, `audit-${op.account}`, [{ type: 'Noted', data: {} }], options);
     } else if (cents === undefined) {
       const data = { accountId, owner: `owner ${op.account}` };
       appendToStream(
-        this.store,
+        this.store.db,
         `account-${accountId}`,
         [{ type: 'AccountOpened', data }],
         options,
@@ -148,23 +149,22 @@ class World {
       const balance = withdraw ? cents - op.cents : cents + op.cents;
       const type = withdraw ? 'MoneyWithdrawn' : 'MoneyDeposited';
       const data = { accountId, amount: op.cents / 100, balance: balance / 100 };
-      appendToStream(this.store, `account-${accountId}`, [{ type, data }], options);
+      appendToStream(this.store.db, `account-${accountId}`, [{ type, data }], options);
       this.ledger.set(accountId, balance);
     }
   }
 
-  checkpoint(db: Db = this.read): number {
-    return readProjectionRow(db, 'account_summary')?.checkpoint ?? 0;
+  async checkpoint(read: ReadStore = this.read): Promise<number> {
+    return (await read.projectionRow('account_summary'))?.checkpoint ?? 0;
   }
 
-  summary(): SummaryRow[] {
-    const exists = this.read
-      .prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'account_summary'`)
-      .get();
-    if (!exists) return [];
-    return this.read
-      .prepare('SELECT * FROM account_summary ORDER BY account_id')
-      .all() as SummaryRow[];
+  async summary(): Promise<SummaryRow[]> {
+    const exists = await this.read.query(
+      `SELECT 1 FROM sqlite_schema WHERE name = 'account_summary'`,
+    );
+    if (exists.rows.length === 0) return [];
+    const summary = await this.read.query('SELECT * FROM account_summary ORDER BY account_id');
+    return summary.rows as unknown as SummaryRow[];
   }
 
   options(extra: Partial<RunOptions> = {}): RunOptions {
@@ -182,32 +182,32 @@ async function runStep(world: World, step: Step): Promise<void> {
     // (each yields between batches) and the compare-and-set lets exactly one apply each.
     const other = world.openRead();
     try {
-      const target = headPosition(world.store);
+      const target = await world.store.head();
       const results = await Promise.all(
-        [world.read, other].map((db, index) =>
+        [world.read, other].map((read, index) =>
           runProjections(
-            world.store,
-            { db, path: world.readPath },
+            { events: world.store, read },
             world.projections,
             world.options({ batchSize: step.batchSizes[index] }),
           ),
         ),
       );
       expect(results.map((result) => result[0]?.checkpoint)).toEqual([target, target]);
-      expect(world.checkpoint(other)).toBe(target);
+      expect(await world.checkpoint(other)).toBe(target);
     } finally {
-      other.close();
+      await other.close();
     }
     return;
   }
   if (step.reopen) {
-    world.read.close();
+    await world.read.close();
     world.read = world.openRead();
   }
-  const before = world.checkpoint();
+  const before = await world.checkpoint();
   // A rebuild needs tables to rebuild: on a first run `rebuild` just creates them.
-  const rebuilds = step.rebuild && readProjectionRow(world.read, 'account_summary') !== undefined;
-  const head = headPosition(world.store);
+  const rebuilds =
+    step.rebuild && (await world.read.projectionRow('account_summary')) !== undefined;
+  const head = await world.store.head();
   const until = step.untilBack === undefined ? undefined : Math.max(1, head - step.untilBack);
   const target = Math.min(head, until ?? Infinity);
   const controller = new AbortController();
@@ -219,8 +219,7 @@ async function runStep(world: World, step: Step): Promise<void> {
   };
   if (step.abortAfter === 0) controller.abort();
   await runProjections(
-    world.store,
-    { db: world.read, path: world.readPath },
+    { events: world.store, read: world.read },
     world.projections,
     world.options({
       batchSize: step.batchSize,
@@ -230,14 +229,14 @@ async function runStep(world: World, step: Step): Promise<void> {
       onProgress,
     }),
   );
-  const after = world.checkpoint();
+  const after = await world.checkpoint();
   // A run stops at the head as it was when it started (or at `until`), never past it. A
   // rebuild replays up to that head, then catches up to the head as it is by then, so events
   // appended during the replay are included; it starts over from event 1, so it may also move
   // the checkpoint back to `until`.
   const appendedDuring = batches > 0 && step.appendDuring.length > 0;
   const finalTarget =
-    rebuilds && appendedDuring ? Math.min(headPosition(world.store), until ?? Infinity) : target;
+    rebuilds && appendedDuring ? Math.min(await world.store.head(), until ?? Infinity) : target;
   if (!controller.signal.aborted) {
     expect(after).toBe(rebuilds ? finalTarget : Math.max(before, finalTarget));
   } else {
@@ -315,36 +314,36 @@ describe('the projection runner against a fold over the log', () => {
           const dir = join(folder.dir, `run-${runs}`);
           mkdirSync(dir);
           const storePath = join(dir, 'store.db');
-          const store = fast(openStore(storePath, { create: true }));
+          const store = fast(openSqliteEventStore(storePath, { create: true }));
           const readPath = singleFile ? storePath : join(dir, 'store.read.db');
           const world = new World(store, readPath, storePath, bank.projections!);
           try {
             world.append(first);
             for (const step of steps) {
               await runStep(world, step);
-              const checkpoint = world.checkpoint();
+              const checkpoint = await world.checkpoint();
               const where = `after ${describeStep(step)} (checkpoint ${checkpoint})`;
-              expect(checkpoint, where).toBeLessThanOrEqual(headPosition(store));
-              expect(world.summary(), where).toEqual(foldSummary(store, checkpoint));
+              expect(checkpoint, where).toBeLessThanOrEqual(await store.head());
+              expect(await world.summary(), where).toEqual(await foldSummary(store, checkpoint));
               // Between steps no run is under way, aborted rebuilds included: none may be left
               // marked as rebuilding, or marked failed.
-              const row = readProjectionRow(world.read, 'account_summary');
+              const row = await world.read.projectionRow('account_summary');
               if (row) expect(row, where).toMatchObject({ status: 'ok', rebuildingPid: null });
             }
             // Finally caught up: the checkpoint is the head and the tables are the whole fold.
-            await runProjections(store, { db: world.read, path: readPath }, bank.projections!, {
+            await runProjections({ events: store, read: world.read }, bank.projections!, {
               ...world.options(),
             });
-            const head = headPosition(store);
-            expect(world.checkpoint()).toBe(head);
-            expect(world.summary()).toEqual(foldSummary(store, head));
-            expect(readProjectionRow(world.read, 'account_summary')).toMatchObject({
+            const head = await store.head();
+            expect(await world.checkpoint()).toBe(head);
+            expect(await world.summary()).toEqual(await foldSummary(store, head));
+            expect(await world.read.projectionRow('account_summary')).toMatchObject({
               status: 'ok',
               rebuildingPid: null,
             });
           } finally {
-            world.read.close();
-            store.close();
+            await world.read.close();
+            await store.close();
           }
         }),
         fcOptions(60, 600),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { parseNdjson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import {
   batchArbOf,
@@ -101,7 +101,7 @@ async function cliAppendAndCheck(
       );
       break;
   }
-  checkStoreFile(model, real);
+  await checkStoreFile(model, real);
 }
 
 function singleEventArgs(event: BatchEvent): string[] {
@@ -112,12 +112,12 @@ function singleEventArgs(event: BatchEvent): string[] {
 }
 
 /** Between CLI steps the file is checked in process: cheap, and nothing else holds it. */
-function checkStoreFile(model: StoreModel, real: CliReal): void {
-  const db = openStore(join(real.dir, 'store.db'));
+async function checkStoreFile(model: StoreModel, real: CliReal): Promise<void> {
+  const store = openSqliteEventStore(join(real.dir, 'store.db'));
   try {
-    checkStore(model, db);
+    await checkStore(model, store);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -163,7 +163,7 @@ class CliBadInput implements CliCommand {
     expect(result.code, JSON.stringify(result)).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: /);
-    checkStoreFile(model, real);
+    await checkStoreFile(model, real);
   }
   toString(): string {
     return `cli ${this.args.join(' ')}`;
@@ -366,7 +366,7 @@ describe('the store against the model, through the built CLI', () => {
           runs += 1;
           const real: CliReal = { dir: join(folder.dir, `run-${runs}`) };
           mkdirSync(real.dir);
-          openStore(join(real.dir, 'store.db'), { create: true }).close();
+          await openSqliteEventStore(join(real.dir, 'store.db'), { create: true }).close();
           const model = new StoreModel();
           for (const command of sequence) {
             if (command.check(model)) await command.run(model, real);

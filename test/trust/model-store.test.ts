@@ -2,20 +2,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError, DuplicateEventIdError, InputError } from '../../src/core/errors.js';
+import type { RecordedEvent } from '../../src/core/events.js';
 import type { ExpectedVersion } from '../../src/core/expected-version.js';
-import { parseExportedEvent } from '../../src/cli/exported-event.js';
-import {
-  appendToStream,
-  beginImport,
-  formatEventJson,
-  listStreams,
-  openStore,
-  readLog,
-  readStream,
-  verifyStore,
-  type AppendResult,
-  type Db,
-} from '../../src/store/index.js';
+import { parseExportedEvent } from '../../src/core/exported-event.js';
+import type { AppendResult, EventStore } from '../../src/core/ports.js';
+import { eventJsonLine } from '../../src/core/recorded-event.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers/cli.js';
 import {
   batchArbOf,
@@ -30,8 +22,10 @@ import {
   TEST_TIMEOUT_MS,
   optionalPositive,
   PREFIXES,
+  readAll,
   resolveExpected,
   StoreModel,
+  storedForm,
   streamArb,
   TYPES,
   type AppendOutcome,
@@ -53,19 +47,19 @@ function clockAt(call: number): Date {
 }
 
 interface Real {
-  db: Db;
+  store: EventStore;
 }
 
-type StoreCommand = fc.Command<StoreModel, Real>;
+type StoreCommand = fc.AsyncCommand<StoreModel, Real>;
 
 /** Appends through the store API and checks the outcome against the model's prediction. */
-function appendAndCheck(
+async function appendAndCheck(
   model: StoreModel,
   real: Real,
   stream: string,
   batch: readonly BatchEvent[],
   choice: ExpectedChoice,
-): void {
+): Promise<void> {
   const expected = resolveExpected(choice, model.version(stream));
   const outcome = model.predict(stream, batch, expected);
   const at = clockAt(model.sent.length);
@@ -75,14 +69,14 @@ function appendAndCheck(
   let result: AppendResult | undefined;
   let error: unknown;
   try {
-    result = appendToStream(real.db, stream, batch, options);
+    result = await real.store.append(stream, batch, options);
   } catch (caught) {
     error = caught;
   }
   checkAppendOutcome(outcome, stream, expected, error);
   if (outcome.kind === 'appended') {
     const events = model.expectedEvents(stream, batch, result!.events, at.toISOString());
-    expect(result).toEqual({
+    expect({ ...result, events: result!.events.map(storedForm) }).toEqual({
       stream,
       events,
       version: model.version(stream) + batch.length,
@@ -92,7 +86,7 @@ function appendAndCheck(
   } else if (outcome.kind === 'retry') {
     expect(result).toEqual({ stream, events: [], version: outcome.version, alreadyStored: true });
   }
-  checkStore(model, real.db);
+  await checkStore(model, real.store);
 }
 
 function checkAppendOutcome(
@@ -133,8 +127,8 @@ class AppendBatch implements StoreCommand {
     readonly choice: ExpectedChoice,
   ) {}
   check = () => true;
-  run(model: StoreModel, real: Real): void {
-    appendAndCheck(model, real, this.stream, this.batch, this.choice);
+  run(model: StoreModel, real: Real): Promise<void> {
+    return appendAndCheck(model, real, this.stream, this.batch, this.choice);
   }
   toString(): string {
     return `append(${this.stream}, ${JSON.stringify(this.batch)}, ${describeExpected(this.choice)})`;
@@ -148,10 +142,10 @@ class Resend implements StoreCommand {
     readonly choice: ExpectedChoice,
   ) {}
   check = (model: Readonly<StoreModel>) => model.sent.length > 0;
-  run(model: StoreModel, real: Real): void {
+  run(model: StoreModel, real: Real): Promise<void> {
     const earlier = model.sent[this.pick % model.sent.length]!;
     const stream = this.otherStream ?? earlier.stream;
-    appendAndCheck(model, real, stream, earlier.events, this.choice);
+    return appendAndCheck(model, real, stream, earlier.events, this.choice);
   }
   toString(): string {
     return `resend(#${this.pick}, ${this.otherStream ?? 'same stream'}, ${describeExpected(this.choice)})`;
@@ -164,8 +158,8 @@ class ReadStream implements StoreCommand {
     readonly options: { from?: number; limit?: number; backwards?: boolean },
   ) {}
   check = () => true;
-  run(model: StoreModel, real: Real): void {
-    expect([...readStream(real.db, this.stream, this.options)]).toEqual(
+  async run(model: StoreModel, real: Real): Promise<void> {
+    expect(await readAll(real.store.readStream(this.stream, this.options))).toEqual(
       model.readStream(this.stream, this.options),
     );
   }
@@ -177,8 +171,8 @@ class ReadStream implements StoreCommand {
 class ReadLog implements StoreCommand {
   constructor(readonly options: { from?: number; limit?: number; types?: string[] }) {}
   check = () => true;
-  run(model: StoreModel, real: Real): void {
-    expect([...readLog(real.db, this.options)]).toEqual(model.readLog(this.options));
+  async run(model: StoreModel, real: Real): Promise<void> {
+    expect(await readAll(real.store.readLog(this.options))).toEqual(model.readLog(this.options));
   }
   toString(): string {
     return `log(${JSON.stringify(this.options)})`;
@@ -188,8 +182,8 @@ class ReadLog implements StoreCommand {
 class ListStreams implements StoreCommand {
   constructor(readonly options: { prefix?: string; limit?: number }) {}
   check = () => true;
-  run(model: StoreModel, real: Real): void {
-    expect(listStreams(real.db, this.options)).toEqual(model.streams(this.options));
+  async run(model: StoreModel, real: Real): Promise<void> {
+    expect(await real.store.listStreams(this.options)).toEqual(model.streams(this.options));
   }
   toString(): string {
     return `streams(${JSON.stringify(this.options)})`;
@@ -203,46 +197,53 @@ class ListStreams implements StoreCommand {
  */
 class ExportImport implements StoreCommand {
   check = () => true;
-  run(model: StoreModel, real: Real): void {
-    const exported = [...readLog(real.db)].map(formatEventJson);
+  async run(model: StoreModel, real: Real): Promise<void> {
+    const exported = (await readPlain(real.store)).map(eventJsonLine);
     expect(exported).toEqual(model.events.map(contractJson));
     // An in-memory store: a fresh file per export would cost more than the rest of the step.
-    const copy = openStore(':memory:', { create: true });
+    const copy = openSqliteEventStore(':memory:', { create: true });
     try {
-      expect(importLines(copy, exported)).toEqual({
+      expect(await importLines(copy, exported)).toEqual({
         imported: exported.length,
         skipped: 0,
         head: exported.length,
       });
-      expect([...readLog(copy)].map(formatEventJson)).toEqual(exported);
-      expect(importLines(copy, exported)).toEqual({
+      expect((await readPlain(copy)).map(eventJsonLine)).toEqual(exported);
+      expect(await importLines(copy, exported)).toEqual({
         imported: 0,
         skipped: exported.length,
         head: exported.length,
       });
-      expect(verifyStore(copy).filter((check) => !check.ok)).toEqual([]);
+      expect((await copy.verify()).filter((check) => !check.ok)).toEqual([]);
     } finally {
-      copy.close();
+      await copy.close();
     }
-    expect(importLines(real.db, exported)).toEqual({
+    expect(await importLines(real.store, exported)).toEqual({
       imported: 0,
       skipped: exported.length,
       head: model.head,
     });
-    checkStore(model, real.db);
+    await checkStore(model, real.store);
   }
   toString(): string {
     return 'export+import';
   }
 }
 
-function importLines(db: Db, lines: readonly string[]) {
-  const session = beginImport(db);
+/** The whole log as the store returns it (StoredEvents), for export. */
+async function readPlain(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const page of store.readLog()) events.push(...page);
+  return events;
+}
+
+async function importLines(store: EventStore, lines: readonly string[]) {
+  const session = await store.beginImport();
   try {
-    lines.forEach((line, index) => session.add(parseExportedEvent(line, `export:${index + 1}`)));
-    return session.commit();
+    await session.add(lines.map((line, index) => parseExportedEvent(line, `export:${index + 1}`)));
+    return await session.commit();
   } catch (error) {
-    session.rollback();
+    await session.rollback();
     throw error;
   }
 }
@@ -297,20 +298,22 @@ describe('the store against a model of the contract (in process)', () => {
 
   it(
     'appends, retries, reads, listings and export/import agree with the model after every step',
-    () => {
+    async () => {
       const commands = fc.commands(storeCommands('binary'), {
         maxCommands: maxSteps(40, 100),
         size: 'max',
       });
-      fc.assert(
-        fc.property(commands, (sequence) => {
+      await fc.assert(
+        fc.asyncProperty(commands, async (sequence) => {
           runs += 1;
-          const db = openStore(join(folder.dir, `store-${runs}.db`), { create: true });
+          const store = openSqliteEventStore(join(folder.dir, `store-${runs}.db`), {
+            create: true,
+          });
           try {
-            const real: Real = { db };
-            fc.modelRun(() => ({ model: new StoreModel(), real }), sequence);
+            const real: Real = { store };
+            await fc.asyncModelRun(() => ({ model: new StoreModel(), real }), sequence);
           } finally {
-            db.close();
+            await store.close();
           }
         }),
         fcOptions(60, 400),

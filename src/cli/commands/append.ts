@@ -9,11 +9,11 @@ import {
   validateName,
 } from '../../core/input.js';
 import { toNewEvent } from '../../core/new-event.js';
-import { appendToStream } from '../../store/index.js';
+import { appendEvents } from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readAll, readLines } from '../input.js';
-import { type CliStreams, formatOf, type Run, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 
 interface AppendFlags extends FormatFlags {
@@ -23,7 +23,7 @@ interface AppendFlags extends FormatFlags {
   expectedVersion?: string;
 }
 
-export function registerAppend(program: Command, streams: CliStreams): void {
+export function registerAppend(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('append')
@@ -52,7 +52,7 @@ export function registerAppend(program: Command, streams: CliStreams): void {
       flags: AppendFlags,
       command: Command,
     ) => {
-      const run = startRun(command, streams);
+      const run = startRun(command, io);
       const format = formatOf(run, flags, DATA_FORMATS);
       validateName('stream', stream);
       const expectedVersion =
@@ -61,14 +61,14 @@ export function registerAppend(program: Command, streams: CliStreams): void {
       const events =
         flags.file === undefined
           ? [await oneEvent(run, type, data, flags)]
-          : await eventsFromFile(type, flags);
-      const result = await withStore(run.ctx, { create: true }, (db) =>
-        appendToStream(db, stream, events, { expectedVersion }),
+          : await eventsFromFile(run, type, flags);
+      const result = await withApp(run, { store: 'create' }, (app) =>
+        appendEvents(app, stream, events, { expectedVersion }),
       );
       if (result.alreadyStored) {
         run.note(`already stored: ${stream} is at version ${result.version}; nothing appended`);
       }
-      await printEvents(run.out, format, result.events);
+      await printEvents(run.out, format, [result.events]);
     },
   );
 }
@@ -85,14 +85,18 @@ async function oneEvent(
   if (data === undefined && run.stdinIsTTY) {
     throw new InputError('missing DATA: give a JSON object, or pipe one on stdin');
   }
-  const text = data === undefined || data === '-' ? await readAll('-') : data;
+  const text = data === undefined || data === '-' ? await readAll('-', run.io) : data;
   const event: NewEvent = { type, data: parseJsonObject(text, 'DATA') };
   if (flags.metadata !== undefined) event.metadata = parseJsonObject(flags.metadata, '--metadata');
   if (flags.id !== undefined) event.id = validateEventId(flags.id, '--id');
   return event;
 }
 
-async function eventsFromFile(type: string | undefined, flags: AppendFlags): Promise<NewEvent[]> {
+async function eventsFromFile(
+  run: Run,
+  type: string | undefined,
+  flags: AppendFlags,
+): Promise<NewEvent[]> {
   if (type !== undefined) {
     throw new InputError('with --file, give only the STREAM: each line names its own type');
   }
@@ -104,7 +108,7 @@ async function eventsFromFile(type: string | undefined, flags: AppendFlags): Pro
   const file = flags.file!;
   const source = describeSource(file);
   const events: NewEvent[] = [];
-  for await (const line of readLines(file)) {
+  for await (const line of readLines(file, run.io)) {
     const where = `${source}:${line.number}`;
     let value: unknown;
     try {

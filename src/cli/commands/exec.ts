@@ -1,15 +1,17 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
 import { parseJsonObject, parsePositiveInteger } from '../../core/input.js';
-import { correlationIdOf } from '../../domain/correlation.js';
-import { DEFAULT_MAX_ATTEMPTS, executeCommand, type ExecuteResult } from '../../domain/execute.js';
-import { loadDomain } from '../../domain/load.js';
+import {
+  correlationIdOf,
+  DEFAULT_MAX_ATTEMPTS,
+  executeCommand,
+  type ExecuteResult,
+} from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
 import { readAll } from '../input.js';
-import { type CliStreams, formatOf, type Run, startRun, withStore } from '../io.js';
+import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printEvents, printRows } from '../print.js';
 import { traceTo } from './exec-trace.js';
 
@@ -20,7 +22,7 @@ interface ExecFlags extends FormatFlags {
   maxAttempts?: string;
 }
 
-export function registerExec(program: Command, streams: CliStreams): void {
+export function registerExec(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('exec')
@@ -38,7 +40,7 @@ export function registerExec(program: Command, streams: CliStreams): void {
       ),
     DATA_FORMATS,
   ).action(async (type: string, data: string | undefined, flags: ExecFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     const maxAttempts =
       flags.maxAttempts === undefined
@@ -46,21 +48,19 @@ export function registerExec(program: Command, streams: CliStreams): void {
         : parsePositiveInteger('--max-attempts', flags.maxAttempts);
     const correlationId = correlationIdOf(flags.correlationId);
     const commandData = await readCommandData(run, data);
-    const domain = await loadDomain(run.ctx.domainPath);
+    // Loaded before the store is opened: a broken module changes nothing.
+    const domain = await domainLoader(run)();
     // A dry run changes nothing, not even by creating the store: with none, decide against
     // an empty one in memory.
-    const ctx =
-      flags.dryRun && !existsSync(run.ctx.dbPath) ? { ...run.ctx, dbPath: ':memory:' } : run.ctx;
-    const result = await withStore(ctx, { create: !flags.dryRun }, (db) =>
+    const result = await withApp(run, { store: flags.dryRun ? 'peek' : 'create' }, (app) =>
       executeCommand(
-        db,
-        domain,
+        { ...app, domain },
         { type, data: commandData },
         {
           correlationId,
           maxAttempts,
           dryRun: flags.dryRun === true,
-          observe: flags.trace ? traceTo(streams.stderr, run.ctx.color) : undefined,
+          observe: flags.trace ? traceTo(io.stderr, run.ctx.color) : undefined,
         },
       ),
     );
@@ -69,7 +69,7 @@ export function registerExec(program: Command, streams: CliStreams): void {
       await printProposed(run, format, result);
     } else {
       if (result.appended.length === 0) run.note(`${type} decided no events; nothing appended`);
-      await printEvents(run.out, format, result.appended);
+      await printEvents(run.out, format, [result.appended]);
     }
   });
 }
@@ -80,7 +80,7 @@ async function readCommandData(run: Run, data: string | undefined): Promise<Json
       'missing DATA: give the command data as a JSON object, or pipe it on stdin',
     );
   }
-  const text = data === undefined || data === '-' ? await readAll('-') : data;
+  const text = data === undefined || data === '-' ? await readAll('-', run.io) : data;
   if (text.trim() === '') throw new InputError('missing DATA: stdin was empty');
   return parseJsonObject(text, 'DATA');
 }

@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander';
-import { EXAMPLES, scaffoldExample } from '../../domain/examples.js';
-import { type CliStreams, startRun, withStore } from '../io.js';
+import { EXAMPLES, initStore } from '../../app/index.js';
+import { type CliIo, startRun } from '../io.js';
 
 interface InitFlags {
   example?: string;
   force?: boolean;
 }
 
-export function registerInit(program: Command, streams: CliStreams): void {
+export function registerInit(program: Command, io: CliIo): void {
   program
     .command('init')
     .description(
@@ -21,15 +21,12 @@ export function registerInit(program: Command, streams: CliStreams): void {
     )
     .option('--force', 'with --example: overwrite files that are already there')
     .action(async (flags: InitFlags, command: Command) => {
-      const run = startRun(command, streams);
-      // The files first: if they may not be written, nothing is created at all.
-      const written =
-        flags.example === undefined
-          ? []
-          : scaffoldExample(flags.example, process.cwd(), { force: flags.force === true });
-      await withStore(run.ctx, { create: true }, () => {
-        run.note(`event store ready at ${run.ctx.dbPath}`);
+      const run = startRun(command, io);
+      const written = await initStore(run.ctx.locations, {
+        example: flags.example,
+        force: flags.force === true,
       });
+      run.note(`event store ready at ${run.ctx.locations.db}`);
       if (flags.example !== undefined) {
         run.note(`wrote the ${flags.example} example: ${written.join(', ')}`);
         run.note(

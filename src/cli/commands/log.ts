@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { followLog, readLogEvents } from '../../app/index.js';
 import { InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { followLog, readLog } from '../../store/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 import { interruptSignal } from '../signals.js';
 
@@ -15,7 +15,7 @@ interface LogFlags extends FormatFlags {
   follow?: boolean;
 }
 
-export function registerLog(program: Command, streams: CliStreams): void {
+export function registerLog(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('log')
@@ -26,27 +26,29 @@ export function registerLog(program: Command, streams: CliStreams): void {
       .option('--follow', 'keep printing new events until interrupted'),
     DATA_FORMATS,
   ).action(async (flags: LogFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     const options = {
       from: flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from),
       limit: flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit),
       types: flags.type,
     };
-    await withStore(run.ctx, { create: false }, async (db) => {
-      if (!flags.follow) {
-        await printEvents(run.out, format, readLog(db, options));
-        return;
-      }
-      const interrupt = interruptSignal();
-      try {
-        await printEvents(run.out, format, followLog(db, { ...options, signal: interrupt.signal }));
-      } finally {
-        interrupt.dispose();
-      }
-      // Stopped by Ctrl-C or SIGTERM rather than by --limit or a closed pipe.
-      if (interrupt.signal.aborted && !run.out.closed) throw new InterruptedError('');
-    });
+    if (!flags.follow) {
+      await withApp(run, { store: 'existing' }, (app) =>
+        printEvents(run.out, format, readLogEvents(app, options)),
+      );
+      return;
+    }
+    const interrupt = interruptSignal();
+    try {
+      await withApp(run, { store: 'existing', signal: interrupt.signal }, (app) =>
+        printEvents(run.out, format, followLog(app, options)),
+      );
+    } finally {
+      interrupt.dispose();
+    }
+    // Stopped by Ctrl-C or SIGTERM rather than by --limit or a closed pipe.
+    if (interrupt.signal.aborted && !run.out.closed) throw new InterruptedError('');
   });
 }
 

@@ -1,5 +1,5 @@
-import type { Progress } from '../../projections/index.js';
-import type { CliStreams, Run } from '../io.js';
+import type { Progress } from '../../app/index.js';
+import type { Run } from '../io.js';
 import { startSpinner } from '../spinner.js';
 
 export interface ProgressReporter {
@@ -13,8 +13,8 @@ export interface ProgressReporter {
  * A spinner with "events done / total, rate" while projections catch up: only when stderr is a
  * terminal and not --quiet, and ora is imported only then.
  */
-export async function startProgress(run: Run, streams: CliStreams): Promise<ProgressReporter> {
-  const spinner = await startSpinner(run, streams, 'starting');
+export async function startProgress(run: Run): Promise<ProgressReporter> {
+  const spinner = await startSpinner(run, 'starting');
   let started = { projection: '', at: Date.now() };
   return {
     onProgress(progress) {

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
+import {
+  followProjections,
+  runProjections,
+  selectProjections,
+  type RunProjectionsOptions,
+} from '../../app/index.js';
 import { InputError, InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { followProjections, runProjections, type RunOptions } from '../../projections/index.js';
-import { type CliStreams, type Run, startRun } from '../io.js';
+import { type CliIo, domainLoader, type Run, startRun, withApp } from '../io.js';
 import { interruptSignal } from '../signals.js';
 import { startProgress } from './projections-progress.js';
-import { selectProjections, withProjectionDatabases } from './projections-shared.js';
 
 interface RunFlags {
   batchSize?: string;
@@ -13,7 +17,7 @@ interface RunFlags {
   until?: string;
 }
 
-export function registerProjectionsRun(projections: Command, streams: CliStreams): void {
+export function registerProjectionsRun(projections: Command, io: CliIo): void {
   projections
     .command('run')
     .description(
@@ -24,11 +28,11 @@ export function registerProjectionsRun(projections: Command, streams: CliStreams
     .option('--follow', 'keep the projections caught up until interrupted')
     .option('--until <position>', 'stop at this event position (the read model as of then)')
     .action(async (names: string[], flags: RunFlags, command: Command) => {
-      const run = startRun(command, streams);
+      const run = startRun(command, io);
       if (flags.follow && flags.until !== undefined) {
         throw new InputError('--follow and --until cannot be combined');
       }
-      await runCommand(run, streams, names, flags, { rebuild: false });
+      await runCommand(run, names, flags, { rebuild: false });
     });
 
   projections
@@ -39,13 +43,12 @@ export function registerProjectionsRun(projections: Command, streams: CliStreams
     .argument('[names...]', 'projections to rebuild (default: all)')
     .option('--batch-size <n>', 'events per transaction (default: 2000)')
     .action(async (names: string[], flags: RunFlags, command: Command) => {
-      await runCommand(startRun(command, streams), streams, names, flags, { rebuild: true });
+      await runCommand(startRun(command, io), names, flags, { rebuild: true });
     });
 }
 
 async function runCommand(
   run: Run,
-  streams: CliStreams,
   names: readonly string[],
   flags: RunFlags,
   mode: { rebuild: boolean },
@@ -56,28 +59,34 @@ async function runCommand(
       : parsePositiveInteger('--batch-size', flags.batchSize);
   const until =
     flags.until === undefined ? undefined : parsePositiveInteger('--until', flags.until);
-  const selected = await selectProjections(run.ctx, names);
+  const domain = await domainLoader(run)();
+  // Checked before anything is opened: an unknown name changes nothing.
+  selectProjections(domain, names);
   const interrupt = interruptSignal();
-  const progress = await startProgress(run, streams);
+  const progress = await startProgress(run);
+  const options: RunProjectionsOptions = {
+    names,
+    batchSize,
+    until,
+    rebuild: mode.rebuild,
+    onProgress: progress.onProgress,
+    onNotice: (text) => progress.notice(text),
+  };
   try {
-    await withProjectionDatabases(run.ctx, async (store, read) => {
-      const options: RunOptions = {
-        batchSize,
-        until,
-        rebuild: mode.rebuild,
-        signal: interrupt.signal,
-        onProgress: progress.onProgress,
-        onNotice: (text) => progress.notice(text),
-        now: () => new Date().toISOString(),
-      };
-      if (flags.follow) {
-        await followProjections(store, read, selected, { ...options, signal: interrupt.signal });
-        return;
-      }
-      const results = await runProjections(store, read, selected, options);
-      progress.stop();
-      for (const result of results) run.note(`${result.name}: at position ${result.checkpoint}`);
-    });
+    await withApp(
+      run,
+      { store: 'existing', read: 'write', signal: interrupt.signal },
+      async (app) => {
+        const ctx = { ...app, domain };
+        if (flags.follow) {
+          await followProjections(ctx, options);
+          return;
+        }
+        const results = await runProjections(ctx, options);
+        progress.stop();
+        for (const result of results) run.note(`${result.name}: at position ${result.checkpoint}`);
+      },
+    );
   } finally {
     progress.stop();
     interrupt.dispose();

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { waitForProjections } from '../../projections/index.js';
-import { type CliStreams, startRun, withStore } from '../io.js';
+import { openReadStore, selectProjections, waitForProjections } from '../../app/index.js';
+import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 import { interruptSignal } from '../signals.js';
-import { parseSeconds, selectProjections } from './projections-shared.js';
+import { parseSeconds } from './projections-shared.js';
 
-export function registerProjectionsWait(projections: Command, streams: CliStreams): void {
+export function registerProjectionsWait(projections: Command, io: CliIo): void {
   projections
     .command('wait')
     .description(
@@ -13,18 +13,24 @@ export function registerProjectionsWait(projections: Command, streams: CliStream
     .argument('[names...]', 'projections to wait for (default: all)')
     .option('--timeout <seconds>', 'give up after this long (exit 6)')
     .action(async (names: string[], flags: { timeout?: string }, command: Command) => {
-      const run = startRun(command, streams);
+      const run = startRun(command, io);
       const timeoutMs =
         flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
-      const selected = await selectProjections(run.ctx, names);
+      const domain = await domainLoader(run)();
+      // Checked before anything is opened: an unknown name changes nothing.
+      selectProjections(domain, names);
       const interrupt = interruptSignal();
       try {
-        await withStore(run.ctx, { create: false }, (store) =>
-          waitForProjections(store, selected, {
-            readDbPath: run.ctx.readDbPath,
-            timeoutMs,
-            signal: interrupt.signal,
-          }),
+        await withApp(run, { store: 'existing', signal: interrupt.signal }, (app) =>
+          waitForProjections(
+            { ...app, domain },
+            {
+              names,
+              timeoutMs,
+              // Waiting creates nothing: the read models are looked at once they exist.
+              openReadStore: () => openReadStore(run.ctx.locations, 'read'),
+            },
+          ),
         );
       } finally {
         interrupt.dispose();

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { parseQueryParam, runQuery, type QueryParams } from '../../projections/index.js';
+import { runQuery } from '../../app/index.js';
+import type { QueryParams } from '../../core/ports.js';
+import { parseQueryParam } from '../../core/query-param.js';
 import { withFormatOptions } from '../format-options.js';
 import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
 import { readAll } from '../input.js';
-import { type CliStreams, formatOf, startRun } from '../io.js';
+import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
 import { printRows } from '../print.js';
 
 interface QueryFlags extends FormatFlags {
@@ -11,7 +13,7 @@ interface QueryFlags extends FormatFlags {
   jsonCols?: boolean;
 }
 
-export function registerQuery(program: Command, streams: CliStreams): void {
+export function registerQuery(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('query')
@@ -26,10 +28,10 @@ export function registerQuery(program: Command, streams: CliStreams): void {
       .option('--json-cols', 'parse text that holds a JSON object or array (default: keep text)'),
     TABULAR_FORMATS,
   ).action(async (sql: string, flags: QueryFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, TABULAR_FORMATS);
-    const text = sql === '-' ? await readAll('-') : sql;
-    const result = runQuery(run.ctx.readDbPath, text, flags.param);
+    const text = sql === '-' ? await readAll('-', io) : sql;
+    const result = await withReadModels(run, (app) => runQuery(app, text, flags.param));
     const rows = result.rows.map((row) => outputRow(row, flags.jsonCols === true));
     await printRows(run.out, format, rows, result.columns);
   });

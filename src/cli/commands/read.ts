@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { NotFoundError } from '../../core/errors.js';
+import { readStreamEvents } from '../../app/index.js';
 import { parsePositiveInteger, validateName } from '../../core/input.js';
-import { readStream, streamVersion } from '../../store/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 
 interface ReadFlags extends FormatFlags {
@@ -13,7 +12,7 @@ interface ReadFlags extends FormatFlags {
   backwards?: boolean;
 }
 
-export function registerRead(program: Command, streams: CliStreams): void {
+export function registerRead(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('read')
@@ -24,17 +23,19 @@ export function registerRead(program: Command, streams: CliStreams): void {
       .option('--backwards', 'newest first (from the last version, or down from --from)'),
     DATA_FORMATS,
   ).action(async (stream: string, flags: ReadFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     validateName('stream', stream);
     const from = flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from);
     const limit =
       flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit);
-    await withStore(run.ctx, { create: false }, async (db) => {
-      if (streamVersion(db, stream) === 0)
-        throw new NotFoundError(`stream "${stream}" does not exist`);
-      const events = readStream(db, stream, { from, limit, backwards: flags.backwards === true });
-      await printEvents(run.out, format, events);
+    await withApp(run, { store: 'existing' }, async (app) => {
+      const pages = await readStreamEvents(app, stream, {
+        from,
+        limit,
+        backwards: flags.backwards === true,
+      });
+      await printEvents(run.out, format, pages);
     });
   });
 }

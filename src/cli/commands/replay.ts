@@ -1,16 +1,17 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EventliteError, InterruptedError, NotFoundError } from '../../core/errors.js';
+import {
+  CAUGHT_UP,
+  correlationIdOf,
+  DEFAULT_MAX_ATTEMPTS,
+  replayLines,
+  type ReplayStep,
+} from '../../app/index.js';
+import { EventliteError, InterruptedError } from '../../core/errors.js';
 import { parseNonNegativeInteger } from '../../core/input.js';
-import { CAUGHT_UP, type StoredEvent } from '../../store/index.js';
-import { correlationIdOf } from '../../domain/correlation.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../../domain/execute.js';
-import { loadDomain } from '../../domain/load.js';
-import { replayLines, type ReplayStep } from '../../domain/replay.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 import { interruptSignal } from '../signals.js';
 
@@ -29,7 +30,7 @@ interface Tally {
   firstError?: EventliteError;
 }
 
-export function registerReplay(program: Command, streams: CliStreams): void {
+export function registerReplay(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('replay')
@@ -45,14 +46,13 @@ export function registerReplay(program: Command, streams: CliStreams): void {
       .option('--correlation-id <id>', "stored in every event's metadata (default: a new UUID)"),
     DATA_FORMATS,
   ).action(async (file: string, flags: ReplayFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     const delayMs = flags.delay === undefined ? 0 : parseNonNegativeInteger('--delay', flags.delay);
     const correlationId = correlationIdOf(flags.correlationId);
     const source = describeSource(file);
-    // Checked before the store is opened (and maybe created): a typo changes nothing.
-    if (file !== '-' && !existsSync(file)) throw new NotFoundError(`no such file: ${file}`);
-    const lines = readLines(file);
+    // Opened before the store is (and maybe created): a typo changes nothing.
+    const lines = readLines(file, io);
     const showProgress = run.stderrIsTTY && !run.ctx.quiet;
     const tally: Tally = { applied: 0, rejected: 0, failed: 0, events: 0 };
     const interrupt = interruptSignal();
@@ -62,38 +62,37 @@ export function registerReplay(program: Command, streams: CliStreams): void {
     // shows them live; failures and progress go to stderr.
     async function* eventsOf(steps: AsyncIterable<ReplayStep>) {
       for await (const step of steps) {
-        if (showProgress) streams.stderr.write('\r\x1b[K');
+        if (showProgress) io.stderr.write('\r\x1b[K');
         if (step.kind === 'applied') {
           tally.applied += 1;
           tally.events += step.events.length;
-          yield* step.events as StoredEvent[];
+          yield step.events;
         } else {
           if (step.rejected) tally.rejected += 1;
           else tally.failed += 1;
           if (!step.rejected) tally.firstError ??= step.error;
           lastFailure = step.error;
-          if (flags.keepGoing) streams.stderr.write(`${step.error.message}\n`);
+          if (flags.keepGoing) io.stderr.write(`${step.error.message}\n`);
         }
         yield CAUGHT_UP;
-        if (showProgress) streams.stderr.write(`${step.where}  ${summary(tally)}`);
+        if (showProgress) io.stderr.write(`${step.where}  ${summary(tally)}`);
       }
     }
 
     try {
-      await withStore(run.ctx, { create: true }, async (db) => {
-        const steps = replayLines(db, () => loadDomain(run.ctx.domainPath), lines, {
+      await withApp(run, { store: 'create', signal: interrupt.signal }, async (app) => {
+        const steps = replayLines(app, lines, {
           source,
           correlationId,
           keepGoing: flags.keepGoing === true,
           delayMs,
-          signal: interrupt.signal,
           maxAttempts: DEFAULT_MAX_ATTEMPTS,
         });
         await printEvents(run.out, format, eventsOf(steps));
       });
     } finally {
       interrupt.dispose();
-      if (showProgress) streams.stderr.write('\r\x1b[K');
+      if (showProgress) io.stderr.write('\r\x1b[K');
     }
     run.note(`replayed ${source}: ${summary(tally)}`);
     if (interrupt.signal.aborted) throw new InterruptedError();

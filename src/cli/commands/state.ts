@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
 import { parseNonNegativeInteger, validateName } from '../../core/input.js';
-import { loadDomain } from '../../domain/load.js';
-import { streamState } from '../../domain/stream-state.js';
+import { streamState } from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
 
 interface StateFlags extends FormatFlags {
   at?: string;
 }
 
-export function registerState(program: Command, streams: CliStreams): void {
+export function registerState(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('state')
@@ -19,13 +18,13 @@ export function registerState(program: Command, streams: CliStreams): void {
       .option('--at <version>', 'the state as of this version (0: the initial state)'),
     DATA_FORMATS,
   ).action(async (stream: string, flags: StateFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     validateName('stream', stream);
     const at = flags.at === undefined ? undefined : parseNonNegativeInteger('--at', flags.at);
-    const domain = await loadDomain(run.ctx.domainPath);
-    const folded = await withStore(run.ctx, { create: false }, (db) =>
-      streamState(db, domain, stream, { at }),
+    const domain = await domainLoader(run)();
+    const folded = await withApp(run, { store: 'existing' }, (app) =>
+      streamState({ ...app, domain }, stream, { at }),
     );
     // JSON forms print the state itself, one line, so `| jq .balance` works.
     if (format === 'table') {

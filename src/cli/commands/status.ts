@@ -1,31 +1,30 @@
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { recordedLag } from '../../projections/index.js';
-import { countStore, STORE_SCHEMA_VERSION } from '../../store/index.js';
+import { readModelsBytes, storeStatus, type RecordedLag } from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printRecord } from '../print.js';
 
-export function registerStatus(program: Command, streams: CliStreams): void {
+export function registerStatus(program: Command, io: CliIo): void {
   withFormatOptions(
     program.command('status').description('head position, stream and event counts, file sizes'),
     DATA_FORMATS,
   ).action(async (flags: FormatFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const { counts, projections } = await withStore(run.ctx, { create: false }, (db) => ({
-      counts: countStore(db),
-      // Projection lag, when a read database exists: as recorded there, no domain needed.
-      projections: recordedLag(db, run.ctx.readDbPath),
-    }));
+    const { db, readDb } = run.ctx.locations;
+    // Projection lag, when the read models exist: as recorded there, no domain needed.
+    const status = await withApp(run, { store: 'existing', read: 'read' }, storeStatus);
+    const { projections, ...counts } = status;
     await printRecord(run.out, format, {
-      ...counts,
-      schemaVersion: STORE_SCHEMA_VERSION,
-      store: run.ctx.dbPath,
-      storeBytes: fileSize(run.ctx.dbPath) + fileSize(`${run.ctx.dbPath}-wal`),
-      readDb: run.ctx.readDbPath,
-      readDbBytes: fileSize(run.ctx.readDbPath) + fileSize(`${run.ctx.readDbPath}-wal`),
+      head: counts.head,
+      streams: counts.streams,
+      events: counts.events,
+      schemaVersion: counts.schemaVersion,
+      store: db,
+      storeBytes: counts.storeBytes,
+      readDb,
+      readDbBytes: readModelsBytes(run.ctx.locations),
       ...(projections && {
         maxLag: Math.max(0, ...projections.map((projection) => projection.lag)),
         projections: format === 'table' ? projectionSummary(projections) : projections,
@@ -34,16 +33,8 @@ export function registerStatus(program: Command, streams: CliStreams): void {
   });
 }
 
-function projectionSummary(projections: { name: string; lag: number; status: string }[]): string {
+function projectionSummary(projections: readonly RecordedLag[]): string {
   return projections
     .map((projection) => `${projection.name} (${projection.status}, lag ${projection.lag})`)
     .join(', ');
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }

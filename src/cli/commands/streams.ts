@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../../core/input.js';
-import { listStreams } from '../../store/index.js';
+import { listStreams } from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printRows } from '../print.js';
 
 interface StreamsFlags extends FormatFlags {
@@ -13,7 +13,7 @@ interface StreamsFlags extends FormatFlags {
 
 const COLUMNS = ['stream', 'version', 'firstRecordedAt', 'lastRecordedAt'];
 
-export function registerStreams(program: Command, streams: CliStreams): void {
+export function registerStreams(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('streams')
@@ -22,12 +22,12 @@ export function registerStreams(program: Command, streams: CliStreams): void {
       .option('--limit <n>', 'at most this many streams'),
     DATA_FORMATS,
   ).action(async (flags: StreamsFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
     const limit =
       flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit);
-    const rows = await withStore(run.ctx, { create: false }, (db) =>
-      listStreams(db, { prefix: flags.prefix, limit }),
+    const rows = await withApp(run, { store: 'existing' }, (app) =>
+      listStreams(app, { prefix: flags.prefix, limit }),
     );
     await printRows(run.out, format, rows as unknown as Record<string, unknown>[], COLUMNS);
   });

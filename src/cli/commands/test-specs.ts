@@ -1,20 +1,12 @@
 import type { Command } from 'commander';
+import { runSpecs, type CaseResult } from '../../app/index.js';
 import { SpecsFailedError } from '../../core/errors.js';
-import { loadDomain } from '../../domain/load.js';
-import { findSpecFiles } from '../../domain/specs/find-specs.js';
-import { runSpecCases } from '../../domain/specs/run-specs.js';
-import type { CaseResult, ProjectionCaseRunner, SpecCase } from '../../domain/specs/spec-case.js';
-import { readSpecFile } from '../../domain/specs/spec-file.js';
-import { runProjectionCase } from '../../projections/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, type Run, startRun } from '../io.js';
+import { type CliIo, domainLoader, formatOf, type Run, startRun } from '../io.js';
 import { printRows } from '../print.js';
 
-/** Runs projection cases (given events, then a query's rows) against scratch read models. */
-const projectionRunner: ProjectionCaseRunner = runProjectionCase;
-
-export function registerTest(program: Command, streams: CliStreams): void {
+export function registerTest(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('test')
@@ -24,14 +16,9 @@ export function registerTest(program: Command, streams: CliStreams): void {
       .argument('[spec...]', 'spec files or folders (default: ./specs)'),
     DATA_FORMATS,
   ).action(async (paths: string[], flags: FormatFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    // Every file is read and checked before any case runs: a malformed spec is bad input.
-    const cases: SpecCase[] = [];
-    for (const file of findSpecFiles(paths))
-      cases.push(...(await readSpecFile(file.path, file.label)));
-    const domain = await loadDomain(run.ctx.domainPath);
-    const results = await runSpecCases(domain, cases, { projectionRunner });
+    const results = await runSpecs(paths, { cwd: io.cwd, loadDomain: domainLoader(run) });
     if (format === 'table') await printCaseLines(run, results);
     else
       await printRows(

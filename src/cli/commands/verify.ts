@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
+import { verifyStore } from '../../app/index.js';
 import { StoreError } from '../../core/errors.js';
-import { checkCheckpoints } from '../../projections/index.js';
-import { verifyStore } from '../../store/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliStreams, formatOf, startRun, withStore } from '../io.js';
+import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printRows } from '../print.js';
 
-export function registerVerify(program: Command, streams: CliStreams): void {
+export function registerVerify(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('verify')
@@ -16,21 +15,14 @@ export function registerVerify(program: Command, streams: CliStreams): void {
       ),
     DATA_FORMATS,
   ).action(async (flags: FormatFlags, command: Command) => {
-    const run = startRun(command, streams);
+    const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const checks = await withStore(run.ctx, { create: false }, (db) => {
-      // With a read database: its checkpoints must not be past the head.
-      const checkpoints = checkCheckpoints(db, run.ctx.readDbPath);
-      return checkpoints ? [...verifyStore(db), checkpoints] : verifyStore(db);
-    });
+    // With read models: their checkpoints must not be past the head.
+    const checks = await withApp(run, { store: 'existing', read: 'read' }, verifyStore);
+    const { style } = run.out;
     const rows = checks.map((check) => ({
       check: check.name,
-      ok:
-        format === 'table'
-          ? check.ok
-            ? run.out.style.green('ok')
-            : run.out.style.red('FAIL')
-          : check.ok,
+      ok: format === 'table' ? (check.ok ? style.green('ok') : style.red('FAIL')) : check.ok,
       detail: check.detail,
     }));
     await printRows(run.out, format, rows, ['check', 'ok', 'detail']);

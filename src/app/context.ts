@@ -1,0 +1,47 @@
+import type { Domain } from '../core/domain.js';
+import { InputError, NotFoundError } from '../core/errors.js';
+import type { EventStore, ReadStore } from '../core/ports.js';
+
+/**
+ * What every use case takes: the stores it works on, the user's domain, the clock and a
+ * signal to stop between batches. Use cases return data; none prints or exits.
+ */
+export interface AppContext {
+  store: EventStore;
+  /** The read models; undefined when the use case needs none or none exist yet. */
+  read?: ReadStore;
+  /** For messages when `read` is undefined: where the read models would be. */
+  readLocation?: string;
+  /** The domain module, or how to load it when (and only if) a use case needs it. */
+  domain?: Domain | (() => Promise<Domain>);
+  /** Stamps recordedAt and bookkeeping times; defaults to the system clock. */
+  clock?: () => Date;
+  /** Aborts long work between batches; what was committed stays committed. */
+  signal?: AbortSignal;
+}
+
+export async function domainOf(ctx: AppContext): Promise<Domain> {
+  if (ctx.domain === undefined) throw new InputError('this command needs a domain module');
+  if (typeof ctx.domain === 'function') ctx.domain = await ctx.domain();
+  return ctx.domain;
+}
+
+/** What a use case of the query side alone needs: the read models, and where they are. */
+export type ReadContext = Pick<AppContext, 'read' | 'readLocation'>;
+
+export function readStoreOf(ctx: ReadContext): ReadStore {
+  if (ctx.read) return ctx.read;
+  throw new NotFoundError(
+    `no read database at ${ctx.readLocation ?? 'the read database'} yet (build it with "eventlite projections run")`,
+  );
+}
+
+export function clockOf(ctx: AppContext): () => Date {
+  return ctx.clock ?? (() => new Date());
+}
+
+/** The clock as ISO text, for bookkeeping. */
+export function isoClockOf(ctx: AppContext): () => string {
+  const clock = clockOf(ctx);
+  return () => clock().toISOString();
+}

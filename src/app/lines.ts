@@ -1,0 +1,5 @@
+/** One line of an input file, numbered from 1 for `file:line` messages. */
+export interface Line {
+  number: number;
+  text: string;
+}

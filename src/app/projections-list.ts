@@ -1,0 +1,15 @@
+import type { ProjectionRow } from '../core/ports.js';
+import { projectionStates, type ProjectionState } from '../projections/index.js';
+import { domainOf, type AppContext } from './context.js';
+import { selectProjections } from './select-projections.js';
+
+/** Each defined (or named) projection's status, checkpoint and lag; looking creates nothing. */
+export async function listProjections(
+  ctx: AppContext,
+  names: readonly string[] = [],
+): Promise<ProjectionState[]> {
+  const defined = selectProjections(await domainOf(ctx), names);
+  const head = await ctx.store.head();
+  const rows = ctx.read ? await ctx.read.projectionRows() : new Map<string, ProjectionRow>();
+  return projectionStates(rows, head, defined);
+}

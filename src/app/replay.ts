@@ -1,0 +1,119 @@
+import { toCommand } from '../core/command-input.js';
+import { EventliteError, InputError } from '../core/errors.js';
+import type { NewEvent, RecordedEvent } from '../core/events.js';
+import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
+import { checkJsonLimits, requireObject } from '../core/input.js';
+import { toNewEvent, validateNameAt } from '../core/new-event.js';
+import { clockOf, type AppContext } from './context.js';
+import { correlationIdOf } from './correlation.js';
+import { executeCommand } from './exec.js';
+import type { Line } from './lines.js';
+import { sleep } from './sleep.js';
+
+export interface ReplayOptions {
+  /** The file's name as the user gave it (`stdin` for `-`), for `file:line` messages. */
+  source: string;
+  /** Stored in every event's metadata (default: a new UUID for the whole replay). */
+  correlationId?: string;
+  /** Go on after a failed line instead of stopping there. */
+  keepGoing: boolean;
+  /** A pause between lines, to pace a live demo. */
+  delayMs?: number;
+  maxAttempts?: number;
+}
+
+export type ReplayStep =
+  | { kind: 'applied'; where: string; label: string; events: RecordedEvent[] }
+  /** `error` carries the original code (so the exit status) and a message that names file:line. */
+  | { kind: 'failed'; where: string; label: string; error: EventliteError; rejected: boolean };
+
+/**
+ * Feeds a scenario to the store line by line: a `{"command","data"}` line goes through its
+ * decider like `exec`, a `{"stream","type","data",…}` line is appended as it is. Yields one
+ * step per line; after a failure it stops unless `keepGoing`, and between lines when the
+ * context's signal aborts (what was committed stays committed). The domain is loaded only when
+ * the first command line needs it, so a file of raw events replays without one.
+ */
+export async function* replayLines(
+  ctx: AppContext,
+  lines: AsyncIterable<Line>,
+  options: ReplayOptions,
+): AsyncGenerator<ReplayStep> {
+  const correlationId = correlationIdOf(options.correlationId);
+  let first = true;
+  for await (const line of lines) {
+    if (!first && options.delayMs) await sleep(options.delayMs, ctx.signal);
+    first = false;
+    if (ctx.signal?.aborted) return;
+    const where = `${options.source}:${line.number}`;
+    let label = 'line';
+    try {
+      const value = parseLine(line.text, where);
+      if ('command' in value) {
+        const command = toCommand(value, where);
+        label = command.type;
+        const result = await executeCommand(ctx, command, {
+          correlationId,
+          maxAttempts: options.maxAttempts,
+        });
+        yield { kind: 'applied', where, label, events: result.appended };
+      } else {
+        const { stream, event, expectedVersion } = toRawEvent(value, where, correlationId);
+        label = event.type;
+        const result = await ctx.store.append(stream, [event], {
+          expectedVersion,
+          now: clockOf(ctx),
+        });
+        yield { kind: 'applied', where, label, events: result.events };
+      }
+    } catch (error) {
+      if (!(error instanceof EventliteError)) throw error;
+      const rejected = error.code === 'DOMAIN_REJECTION';
+      const message = rejected ? `${label} rejected: ${error.message}` : error.message;
+      // Messages from line checks already start with `file:line`.
+      const text = message.startsWith(`${where}:`) ? message : `${where}: ${message}`;
+      yield { kind: 'failed', where, label, rejected, error: new EventliteError(error.code, text) };
+      if (!options.keepGoing) return;
+    }
+  }
+}
+
+function parseLine(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
+  }
+  checkJsonLimits(value, text, where);
+  const object = requireObject(value, where);
+  if (!('command' in object) && !('stream' in object)) {
+    throw new InputError(
+      `${where}: a line is a command {"command","data"} or an event {"stream","type","data"}`,
+    );
+  }
+  return object;
+}
+
+function toRawEvent(
+  value: Record<string, unknown>,
+  where: string,
+  correlationId: string,
+): { stream: string; event: NewEvent; expectedVersion: ExpectedVersion } {
+  const stream = validateNameAt(where, 'stream', value.stream);
+  const { type, data, metadata, id, expectedVersion } = value;
+  const event = toNewEvent({ type, data, metadata, id }, where);
+  event.metadata = { correlationId, ...event.metadata };
+  return { stream, event, expectedVersion: toExpectedVersion(expectedVersion, where) };
+}
+
+function toExpectedVersion(value: unknown, where: string): ExpectedVersion {
+  if (value === undefined) return 'any';
+  try {
+    return parseExpectedVersion(String(value));
+  } catch {
+    throw new InputError(
+      `${where}: "expectedVersion" must be a version number, any, no-stream or exists, got ${JSON.stringify(value)}`,
+    );
+  }
+}

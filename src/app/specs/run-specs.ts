@@ -1,0 +1,114 @@
+import type { Domain } from '../../core/domain.js';
+import { EventliteError } from '../../core/errors.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { decideCommand, foldEvents, streamOfCommand } from '../../domain/decide.js';
+import { deciderForCommand } from '../../domain/lookup.js';
+import { eventsMismatch } from './match.js';
+import type {
+  CaseOutcome,
+  CaseResult,
+  CommandCase,
+  GivenEvent,
+  ProjectionCaseRunner,
+  SpecCase,
+} from './spec-case.js';
+
+export interface RunSpecsOptions {
+  /** Runs projection cases; see ProjectionCaseRunner. */
+  projectionRunner?: ProjectionCaseRunner;
+}
+
+/** Runs cases in order and reports each; never throws for a failing case. */
+export async function runSpecCases(
+  domain: Domain,
+  cases: readonly SpecCase[],
+  options: RunSpecsOptions = {},
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const specCase of cases) {
+    const outcome =
+      specCase.kind === 'command'
+        ? runCommandCase(domain, specCase)
+        : options.projectionRunner
+          ? await options.projectionRunner(domain, specCase)
+          : { passed: false, message: 'projection specs (query/rows) are not supported yet' };
+    results.push({ file: specCase.file, line: specCase.line, name: specCase.name, ...outcome });
+  }
+  return results;
+}
+
+/**
+ * The decider's side of a spec, run purely: no store, just fold the given events of the
+ * command's stream and decide, exactly as `exec` would (same checks on what the decider does).
+ */
+export function runCommandCase(domain: Domain, specCase: CommandCase): CaseOutcome {
+  const { when, then } = specCase;
+  try {
+    const named = deciderForCommand(domain, when.type);
+    const stream = streamOfCommand(named, when);
+    const history = recordGiven(specCase.given, stream).filter((event) => event.stream === stream);
+    const decided = decideCommand(named, when, foldEvents(named, history));
+    if ('events' in then) {
+      const problem = eventsMismatch(then.events, decided);
+      return problem ? { passed: false, message: problem } : { passed: true };
+    }
+    const wanted = 'rejected' in then ? 'a rejection' : 'invalid data';
+    return { passed: false, message: `expected ${wanted}, got ${describeEvents(decided)}` };
+  } catch (error) {
+    if (!(error instanceof EventliteError)) throw error;
+    return failureOutcome(then, error);
+  }
+}
+
+function failureOutcome(then: CommandCase['then'], error: EventliteError): CaseOutcome {
+  const kind =
+    error.code === 'DOMAIN_REJECTION' ? 'rejected' : error.code === 'INPUT' ? 'invalid' : undefined;
+  const described = `${kind ?? 'failed'}: ${error.message}`;
+  if (kind === 'rejected' && 'rejected' in then) return matchText(then.rejected, error, described);
+  if (kind === 'invalid' && 'invalid' in then) return matchText(then.invalid, error, described);
+  return {
+    passed: false,
+    message: `expected ${expectationText(then)}, but the command ${described}`,
+  };
+}
+
+function matchText(text: string | true, error: EventliteError, described: string): CaseOutcome {
+  const reason = (error as { reason?: unknown }).reason;
+  if (text === true || reason === text || error.message.includes(text)) return { passed: true };
+  return {
+    passed: false,
+    message: `expected a message with "${text}", but the command ${described}`,
+  };
+}
+
+function expectationText(then: CommandCase['then']): string {
+  if ('events' in then) return describeEvents(then.events);
+  return 'rejected' in then ? 'a rejection' : 'invalid data';
+}
+
+function describeEvents(events: readonly { type: string }[]): string {
+  return events.length === 0 ? 'no events' : events.map((event) => event.type).join(', ');
+}
+
+// Given events get the fields the store would add: positions in order, versions per stream,
+// and fixed ids and times, so a spec's outcome never depends on the clock.
+const SPEC_EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+
+export function recordGiven(given: readonly GivenEvent[], defaultStream: string): RecordedEvent[] {
+  const versions = new Map<string, number>();
+  return given.map((event, index) => {
+    const stream = event.stream ?? defaultStream;
+    const version = (versions.get(stream) ?? 0) + 1;
+    versions.set(stream, version);
+    return {
+      position: index + 1,
+      stream,
+      version,
+      type: event.type,
+      id: `00000000-0000-4000-8000-${(index + 1).toString(16).padStart(12, '0')}`,
+      data: event.data,
+      metadata: event.metadata ?? {},
+      recordedAt: event.recordedAt ?? new Date(SPEC_EPOCH + index * 60_000).toISOString(),
+    };
+  });
+}

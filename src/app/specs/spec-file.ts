@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/events.js';
+import { describeJson, requireObject } from '../../core/input.js';
+import { toCommand } from '../../core/command-input.js';
+import type {
+  CommandExpectation,
+  ExpectedEvent,
+  GivenEvent,
+  SpecCase,
+  SpecQueryParams,
+} from './spec-case.js';
+
+/**
+ * Reads one spec file: YAML, or JSON (which YAML reads too). The top level is a list of cases,
+ * or `{ cases: [...] }`. A malformed file is bad input (exit 2) with its `file:line`.
+ */
+export async function readSpecFile(path: string, label: string): Promise<SpecCase[]> {
+  const { LineCounter, parseDocument, isMap, isNode, isSeq } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const document = parseDocument(await readFile(path, 'utf8'), { lineCounter });
+  const lineOf = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line;
+  const problem = document.errors[0];
+  if (problem) {
+    throw new InputError(`${label}:${lineOf(problem.pos[0])}: ${problem.message.split('\n')[0]}`);
+  }
+  const root: unknown = document.contents;
+  const list: unknown = isMap(root) ? root.get('cases', true) : root;
+  if (!isSeq(list))
+    throw new InputError(`${label}: a spec file is a list of cases, or { cases: [...] }`);
+  return list.items.map((node, index) => {
+    const range = (node as { range?: [number, number, number] }).range;
+    const where = `${label}:${lineOf(range?.[0])}`;
+    const value: unknown = isNode(node) ? node.toJS(document) : node;
+    return toSpecCase(value, { file: label, line: lineOf(range?.[0]), where, index });
+  });
+}
+
+interface Place {
+  file: string;
+  line: number;
+  where: string;
+  index: number;
+}
+
+function toSpecCase(value: unknown, place: Place): SpecCase {
+  const object = requireObject(value, `${place.where}: a case`);
+  const name = typeof object.name === 'string' ? object.name : `case ${place.index + 1}`;
+  const where = `${place.where} (${name})`;
+  const base = { file: place.file, line: place.line, name, given: toGiven(object.given, where) };
+  const then = requireObject(object.then ?? null, `${where}: "then"`);
+  if (object.when !== undefined && object.query !== undefined) {
+    throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
+  }
+  if (object.when !== undefined) {
+    return {
+      ...base,
+      kind: 'command',
+      when: toCommand(object.when, `${where}: "when"`),
+      then: toExpectation(then, where),
+    };
+  }
+  if (typeof object.query === 'string') {
+    const params = toQueryParams(object.params, where);
+    if (!Array.isArray(then.rows)) throw new InputError(`${where}: "then" needs rows: [...]`);
+    const rows = then.rows.map((row, index) => requireObject(row, `${where}: row ${index + 1}`));
+    return { ...base, kind: 'projection', query: object.query, params, rows };
+  }
+  throw new InputError(
+    `${where}: a case needs "when" (a command) or "query" (a projection's rows)`,
+  );
+}
+
+function toGiven(value: unknown, where: string): GivenEvent[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`${where}: "given" must be a list of events`);
+  return value.map((item, index) => {
+    const at = `${where}: given event ${index + 1}`;
+    const event = requireObject(item, at);
+    if (typeof event.type !== 'string' || event.type === '')
+      throw new InputError(`${at} needs a type`);
+    if (event.stream !== undefined && typeof event.stream !== 'string') {
+      throw new InputError(`${at}: stream must be a string, got ${describeJson(event.stream)}`);
+    }
+    const given: GivenEvent = { type: event.type, data: optionalObject(event.data, `${at}: data`) };
+    if (event.stream !== undefined) given.stream = event.stream as string;
+    if (event.metadata !== undefined)
+      given.metadata = requireObject(event.metadata, `${at}: metadata`);
+    if (event.recordedAt !== undefined) given.recordedAt = toTime(event.recordedAt, at);
+    return given;
+  });
+}
+
+// Projections often key rows by time (a month, a day), so a spec's times must be real ones.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T|$)/;
+
+function toTime(value: unknown, at: string): string {
+  if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)))
+    return value;
+  throw new InputError(
+    `${at}: recordedAt must be an ISO 8601 time (2026-01-05T10:00:00.000Z), got ${describeJson(value)}`,
+  );
+}
+
+// Bound like `eventlite query --param`: SQLite has no booleans, and null is better said in SQL.
+function toQueryParams(value: unknown, where: string): SpecQueryParams {
+  if (value === undefined) return {};
+  const params = requireObject(value, `${where}: "params"`);
+  for (const [name, param] of Object.entries(params)) {
+    if (typeof param === 'string' || (typeof param === 'number' && Number.isFinite(param)))
+      continue;
+    throw new InputError(
+      `${where}: params.${name} must be a text or a number, got ${describeJson(param)}`,
+    );
+  }
+  return params as SpecQueryParams;
+}
+
+function toExpectation(then: JsonObject, where: string): CommandExpectation {
+  const kinds = ['events', 'rejected', 'invalid'].filter((key) => then[key] !== undefined);
+  if (kinds.length !== 1) {
+    throw new InputError(`${where}: "then" needs exactly one of events, rejected or invalid`);
+  }
+  if (then.rejected !== undefined)
+    return { rejected: toMatchText(then.rejected, `${where}: rejected`) };
+  if (then.invalid !== undefined)
+    return { invalid: toMatchText(then.invalid, `${where}: invalid`) };
+  if (!Array.isArray(then.events)) throw new InputError(`${where}: "then.events" must be a list`);
+  const events = then.events.map((item, index): ExpectedEvent => {
+    const event = requireObject(item, `${where}: expected event ${index + 1}`);
+    if (typeof event.type !== 'string') {
+      throw new InputError(`${where}: expected event ${index + 1} needs a type`);
+    }
+    if (event.data === undefined) return { type: event.type };
+    return {
+      type: event.type,
+      data: requireObject(event.data, `${where}: expected event ${index + 1} data`),
+    };
+  });
+  return { events };
+}
+
+function toMatchText(value: unknown, where: string): string | true {
+  if (value === true || (typeof value === 'string' && value !== '')) return value;
+  throw new InputError(
+    `${where} must be true or a text to find in the message, got ${describeJson(value)}`,
+  );
+}
+
+function optionalObject(value: unknown, what: string): JsonObject {
+  return value === undefined || value === null ? {} : requireObject(value, what);
+}

@@ -1,0 +1,81 @@
+import { EventliteError } from '../../core/errors.js';
+import type { SqlStatement } from '../../core/projection.js';
+import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
+import { translateSqliteError } from './errors.js';
+import { type Db, prepared } from './statements.js';
+
+const CHECKPOINT_MOVED = Symbol('checkpoint moved');
+
+const IS_AT_CHECKPOINT = `SELECT 1 FROM eventlite_projections
+  WHERE name = ? AND checkpoint = ? AND version = ? AND definition_hash = ?`;
+
+const MOVE_CHECKPOINT = `UPDATE eventlite_projections
+  SET checkpoint = :to, status = 'ok', error = NULL, failed_position = NULL,
+      failed_stream = NULL, failed_type = NULL, failed_during = NULL, last_run_at = :at
+  WHERE name = :name AND checkpoint = :from AND version = :version
+    AND definition_hash = :definitionHash`;
+
+/**
+ * Applies a batch and moves the checkpoint in ONE transaction on the read database: a process
+ * killed at any instant leaves either all of it or none of it. The checkpoint move is a
+ * compare-and-set from the position the batch started at, so of two runners that read the same
+ * checkpoint only one commits; the other's transaction rolls back and it returns false, to
+ * re-read and carry on from wherever the winner left the checkpoint.
+ *
+ * BEGIN IMMEDIATE takes the write lock first, so the checkpoint is checked before any handler
+ * runs (a lost race costs no work); the guarded UPDATE at the end stays the real guarantee.
+ */
+export function applyBatch(
+  db: Db,
+  path: string,
+  name: string,
+  batch: ProjectionBatch,
+  guard: BatchGuard,
+): boolean {
+  const key = [name, batch.from, guard.version, guard.definitionHash];
+  try {
+    // better-sqlite3 transactions must stay synchronous: no await may happen inside.
+    db.transaction(() => {
+      if (prepared(db, IS_AT_CHECKPOINT).get(...key) === undefined) throw CHECKPOINT_MOVED;
+      applyEvents(db, path, batch);
+      const { changes } = prepared(db, MOVE_CHECKPOINT).run({
+        name,
+        from: batch.from,
+        to: batch.to,
+        version: guard.version,
+        definitionHash: guard.definitionHash,
+        at: guard.at,
+      });
+      if (changes !== 1) throw CHECKPOINT_MOVED;
+    }).immediate();
+    return true;
+  } catch (error) {
+    if (error === CHECKPOINT_MOVED) return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs each event's statements inside whatever transaction is open. A failure is the
+ * projection's (HandlerFailure, naming the event), unless SQLite says it is the machine's: a
+ * full disk or a lock timeout passes through as our error.
+ */
+export function applyEvents(db: Db, path: string, batch: ProjectionBatch): void {
+  for (const event of batch.events) {
+    try {
+      for (const statement of batch.statementsFor(event)) executeStatement(db, statement);
+    } catch (failure) {
+      const translated = translateSqliteError(failure, path);
+      if (translated !== failure && translated instanceof EventliteError) throw translated;
+      throw new HandlerFailure(event, failure);
+    }
+  }
+}
+
+function executeStatement(db: Db, statement: SqlStatement): void {
+  const compiled = prepared(db, statement.sql);
+  const params = statement.params;
+  if (params === undefined) compiled.run();
+  else if (Array.isArray(params)) compiled.run(...params);
+  else compiled.run(params);
+}

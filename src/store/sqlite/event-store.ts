@@ -1,0 +1,127 @@
+import { statSync } from 'node:fs';
+import type { NewEvent } from '../../core/events.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ImportSession,
+  ListStreamsOptions,
+  ReadLogOptions,
+  ReadStreamOptions,
+} from '../../core/ports.js';
+import type { StoredEvent } from '../../core/recorded-event.js';
+import { appendToStream } from './append.js';
+import { translateSqliteError, withStoreErrors } from './errors.js';
+import { beginImport } from './import.js';
+import { filePath, openDatabase, type OpenOptions } from './open.js';
+import { logPages, streamPages } from './read.js';
+import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
+import { type Db, pluck, STORE_SQL } from './statements.js';
+import { countStore, listStreams } from './streams.js';
+import { verifyStore } from './verify.js';
+
+/** Opens (creating or migrating as needed) the SQLite event store at `path`. */
+export function openSqliteEventStore(path: string, options: OpenOptions = {}): SqliteEventStore {
+  return new SqliteEventStore(openDatabase(path, STORE_SCHEMA, options), path, options.cwd);
+}
+
+/**
+ * The EventStore port over one better-sqlite3 connection. better-sqlite3 is synchronous, so
+ * each method does its work at once; the promises let a server database stand behind the
+ * same port. Every SQLite error leaving here is translated, naming this file.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly backend = 'sqlite' as const;
+
+  constructor(
+    /** The connection, for the read store when the read models live in the store file. */
+    readonly db: Db,
+    readonly location: string,
+    private readonly cwd?: string,
+  ) {}
+
+  private guard<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(withStoreErrors(this.location, work));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.guard(() => appendToStream(this.db, stream, events, options));
+  }
+
+  async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent[]> {
+    yield* streamPages(this.db, this.location, stream, options);
+  }
+
+  async *readLog(options?: ReadLogOptions): AsyncIterable<StoredEvent[]> {
+    yield* logPages(this.db, this.location, options);
+  }
+
+  streamVersion(stream: string): Promise<number> {
+    return this.guard(() => pluck<number | null>(this.db, STORE_SQL.streamVersion, stream) ?? 0);
+  }
+
+  head(): Promise<number> {
+    return this.guard(() => pluck<number>(this.db, STORE_SQL.head));
+  }
+
+  /** `PRAGMA data_version` changes only when another connection commits: a free poll. */
+  changeMarker(): Promise<number> {
+    return this.guard(() => this.db.pragma('data_version', { simple: true }) as number);
+  }
+
+  async beginImport(): Promise<ImportSession> {
+    const session = await this.guard(() => beginImport(this.db));
+    const location = this.location;
+    return {
+      async add(events) {
+        try {
+          session.add(events);
+        } catch (error) {
+          throw translateSqliteError(error, location);
+        }
+      },
+      commit: () => this.guard(() => session.commit()),
+      rollback: () => this.guard(() => session.rollback()),
+    };
+  }
+
+  listStreams(options?: ListStreamsOptions) {
+    return this.guard(() => listStreams(this.db, options));
+  }
+
+  counts() {
+    return this.guard(() => countStore(this.db));
+  }
+
+  verify() {
+    return this.guard(() => verifyStore(this.db));
+  }
+
+  footprint() {
+    const file = filePath(this.location, this.cwd);
+    return this.guard(() => ({
+      schemaVersion: STORE_SCHEMA_VERSION,
+      bytes: fileSize(file) + fileSize(`${file}-wal`),
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

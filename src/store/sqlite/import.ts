@@ -1,0 +1,78 @@
+import { DuplicateEventIdError } from '../../core/errors.js';
+import type { ImportedEvent, ImportSummary } from '../../core/ports.js';
+import { type Db, pluck, prepared, STORE_SQL } from './statements.js';
+
+/**
+ * A whole import as one write transaction, fed a batch at a time so that the input can be
+ * streamed. A manual BEGIN rather than db.transaction(): the caller awaits input between
+ * batches. Holds the write lock from `beginImport` until commit or rollback.
+ */
+export interface SqliteImportSession {
+  add(events: readonly ImportedEvent[]): void;
+  commit(): ImportSummary;
+  rollback(): void;
+}
+
+export function beginImport(db: Db): SqliteImportSession {
+  const insert = prepared(db, STORE_SQL.importEvent);
+  db.exec('BEGIN IMMEDIATE');
+  const versions = new Map<string, number>();
+  let imported = 0;
+  let skipped = 0;
+
+  function currentVersion(stream: string): number {
+    let version = versions.get(stream);
+    if (version === undefined) {
+      // Bounded: an import over millions of streams must not grow this map without end.
+      if (versions.size >= 100_000) versions.clear();
+      version = pluck<number | null>(db, STORE_SQL.streamVersion, stream) ?? 0;
+    }
+    return version;
+  }
+
+  function addOne(event: ImportedEvent): void {
+    const version = currentVersion(event.stream) + 1;
+    try {
+      insert.run(
+        event.id,
+        event.stream,
+        version,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.recordedAt,
+      );
+    } catch (error) {
+      // Insert first and look only when the id clashes: nearly every imported event is new.
+      // The failed statement is undone whole, its AUTOINCREMENT step included (an
+      // ON CONFLICT DO NOTHING would keep that step and leave a gap in the positions).
+      if (!isEventIdClash(error)) throw error;
+      const storedIn = pluck<string>(db, STORE_SQL.streamOfEventId, event.id);
+      if (storedIn !== event.stream) {
+        throw new DuplicateEventIdError(event.id, event.stream, storedIn);
+      }
+      skipped += 1;
+      return;
+    }
+    versions.set(event.stream, version);
+    imported += 1;
+  }
+
+  return {
+    add(events) {
+      for (const event of events) addOne(event);
+    },
+    commit() {
+      db.exec('COMMIT');
+      return { imported, skipped, head: pluck<number>(db, STORE_SQL.head) };
+    },
+    rollback() {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+  };
+}
+
+function isEventIdClash(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && message === 'UNIQUE constraint failed: events.id';
+}

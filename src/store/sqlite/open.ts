@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { NotFoundError } from '../../core/errors.js';
+import { withStoreErrors } from './errors.js';
+import { STORE_SCHEMA, migrateSchema, type SchemaSpec } from './schema.js';
+import type { Db } from './statements.js';
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (write commands); otherwise a missing file is NotFound. */
+  create?: boolean;
+  /** How long a writer waits for another process's lock before StoreBusyError. */
+  busyTimeoutMs?: number;
+  /** The folder a relative path is taken from; messages still name the path as given. */
+  cwd?: string;
+}
+
+/** Where `path` is on disk: relative to `cwd` when given (the CLI's working folder). */
+export function filePath(path: string, cwd: string | undefined): string {
+  return path === ':memory:' || cwd === undefined ? path : resolve(cwd, path);
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Opens (creating or migrating as needed) the event store at `path`. */
+export function openStore(path: string, options: OpenOptions = {}): Db {
+  return openDatabase(path, STORE_SCHEMA, options);
+}
+
+/** Opens a SQLite file of ours in WAL mode and brings its schema up to date. */
+export function openDatabase(path: string, spec: SchemaSpec, options: OpenOptions = {}): Db {
+  const file = filePath(path, options.cwd);
+  if (!options.create && path !== ':memory:' && !existsSync(file)) {
+    throw new NotFoundError(`no ${spec.kind} at ${path} (create one with "eventlite init")`);
+  }
+  return withStoreErrors(path, () => {
+    const db = new Database(file);
+    try {
+      configure(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      migrateSchema(db, path, spec);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
+}
+
+/**
+ * A read-only connection: SQLite itself then refuses any write, whatever checks upstream let
+ * through, and the file is never created or migrated by merely looking at it.
+ */
+export function openReadOnlyDatabase(path: string, cwd?: string): Db {
+  return withStoreErrors(path, () => {
+    const db = new Database(filePath(path, cwd), { readonly: true, fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+      db.pragma('query_only = ON');
+      // Touches the header: a file that is not SQLite fails here, not in the first query.
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
+}
+
+/** A throw-away file (a rebuild's scratch tables): a crash means starting over, so no fsync. */
+export function openScratchDatabase(path: string): Db {
+  return withStoreErrors(path, () => {
+    const db = new Database(path);
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+    return db;
+  });
+}
+
+function configure(db: Db, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  // The first statement that reads the file header: a foreign file fails here with NOTADB.
+  const mode = db.pragma('journal_mode', { simple: true });
+  if (mode !== 'wal' && mode !== 'memory') setWalMode(db, busyTimeoutMs);
+  // WAL + FULL: a commit is durable once append returns, also across a power cut.
+  db.pragma('synchronous = FULL');
+  db.pragma('cache_size = -16000');
+}
+
+// Switching to WAL needs an exclusive lock and does not wait on the busy handler, so several
+// processes opening a brand-new file at once retry here until the first one has switched it.
+function setWalMode(db: Db, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}

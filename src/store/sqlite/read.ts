@@ -1,0 +1,69 @@
+import { validateName } from '../../core/input.js';
+import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
+import { storedEventFromRow, type EventRow, type StoredEvent } from '../../core/recorded-event.js';
+import { withStoreErrors } from './errors.js';
+import { type Db, EVENT_COLUMNS, prepared, STORE_SQL } from './statements.js';
+
+// Reads come out a page at a time (keyset pagination on position or version), so a caller can
+// stream a million events in flat memory and pause between pages without holding a read
+// transaction open for the whole scan. A failed read is translated here, naming this file:
+// callers such as the projection runner also hold the read database, and must not blame it.
+const PAGE_SIZE = 2000;
+
+export function* streamPages(
+  db: Db,
+  path: string,
+  stream: string,
+  options: ReadStreamOptions = {},
+): Generator<StoredEvent[]> {
+  validateName('stream', stream);
+  const page = prepared(
+    db,
+    options.backwards ? STORE_SQL.streamPageBackward : STORE_SQL.streamPageForward,
+  );
+  let next = options.from ?? (options.backwards ? Number.MAX_SAFE_INTEGER : 1);
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = withStoreErrors(path, () => page.all(stream, next, limit)) as EventRow[];
+    if (rows.length > 0) yield rows.map(storedEventFromRow);
+    remaining -= rows.length;
+    if (rows.length < limit) return;
+    next = rows[rows.length - 1]!.version + (options.backwards ? -1 : 1);
+  }
+}
+
+export function* logPages(
+  db: Db,
+  path: string,
+  options: ReadLogOptions = {},
+): Generator<StoredEvent[]> {
+  const page = logPageQuery(db, options.types);
+  let next = options.from ?? 1;
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = withStoreErrors(path, () => page(next, limit));
+    if (rows.length > 0) yield rows.map(storedEventFromRow);
+    remaining -= rows.length;
+    if (rows.length < limit) return;
+    next = rows[rows.length - 1]!.position + 1;
+  }
+}
+
+// The filtered page's SQL depends only on how many types there are, so the statement cache
+// holds one per count; the projection runner reads a page per batch.
+function logPageQuery(db: Db, types: readonly string[] | undefined) {
+  if (!types || types.length === 0) {
+    const page = prepared(db, STORE_SQL.logPage);
+    return (from: number, limit: number) => page.all(from, limit) as EventRow[];
+  }
+  for (const type of types) validateName('event type', type);
+  const placeholders = types.map(() => '?').join(', ');
+  const filtered = prepared(
+    db,
+    `SELECT ${EVENT_COLUMNS} FROM events
+     WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+  );
+  return (from: number, limit: number) => filtered.all(from, ...types, limit) as EventRow[];
+}

@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from '../../core/errors.js';
+
+/** "EVLT": marks a SQLite file as an eventlite store (`PRAGMA application_id`). */
+export const STORE_APPLICATION_ID = 0x45564c54;
+
+/**
+ * Forward-only migrations; entry N brings a file from schema N to N + 1. `user_version` holds
+ * the schema version. Never edit a shipped entry: add a new one.
+ */
+const STORE_MIGRATIONS: readonly string[] = [
+  `
+  -- AUTOINCREMENT: a plain rowid may be reused after a rollback at the end of the table, and a
+  -- reader that checkpointed past it would never see the event that later takes that position.
+  CREATE TABLE events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT    NOT NULL UNIQUE,
+    stream      TEXT    NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL CHECK (json_valid(data)),
+    metadata    TEXT    NOT NULL CHECK (json_valid(metadata)),
+    recorded_at TEXT    NOT NULL,
+    UNIQUE (stream, version)
+  );
+  CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+  BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused');
+  END;
+  CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+  BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
+  END;
+  `,
+];
+
+export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;
+
+export interface SchemaSpec {
+  /** What the file is, for messages: "event store", "read database". */
+  kind: string;
+  applicationId: number;
+  migrations: readonly string[];
+}
+
+export const STORE_SCHEMA: SchemaSpec = {
+  kind: 'event store',
+  applicationId: STORE_APPLICATION_ID,
+  migrations: STORE_MIGRATIONS,
+};
+
+interface SchemaState {
+  applicationId: number;
+  version: number;
+}
+
+function readSchemaState(db: Database.Database): SchemaState {
+  return {
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    version: db.pragma('user_version', { simple: true }) as number,
+  };
+}
+
+/**
+ * Creates or migrates the schema of `db`. A file that belongs to another application, or that
+ * a newer eventlite wrote, is refused rather than touched.
+ */
+export function migrateSchema(db: Database.Database, path: string, spec: SchemaSpec): void {
+  const target = spec.migrations.length;
+  const before = readSchemaState(db);
+  if (before.applicationId === spec.applicationId && before.version === target) return;
+
+  // Anything else is decided under the write lock, on one consistent view of the file: read
+  // outside it, another process's schema creation could be seen half-way (tables present but
+  // application_id not yet set), making a new store look like a foreign database.
+  db.transaction(() => {
+    const state = readSchemaState(db);
+    checkSchemaState(db, path, spec, state);
+    if (state.applicationId === spec.applicationId && state.version === target) return;
+    for (let version = state.version; version < target; version += 1) {
+      db.exec(spec.migrations[version]!);
+    }
+    db.pragma(`application_id = ${spec.applicationId}`);
+    db.pragma(`user_version = ${target}`);
+  }).immediate();
+}
+
+function checkSchemaState(
+  db: Database.Database,
+  path: string,
+  spec: SchemaSpec,
+  state: SchemaState,
+): void {
+  if (state.applicationId === spec.applicationId) {
+    if (state.version > spec.migrations.length) {
+      throw new StoreError(
+        `${path} was written by a newer eventlite (schema ${state.version}; this version reads up to ${spec.migrations.length}); upgrade eventlite`,
+      );
+    }
+    return;
+  }
+  const isEmpty =
+    state.applicationId === 0 &&
+    state.version === 0 &&
+    db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0;
+  if (!isEmpty) {
+    throw new StoreError(`${path} is a SQLite database but not an eventlite ${spec.kind}`);
+  }
+}

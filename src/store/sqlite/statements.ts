@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+export type Statement = Database.Statement<unknown[]>;
+
+// The one statement cache, for the store's own SQL and for projection handlers' SQL alike:
+// handlers issue the same few texts for every event, and preparing is a measurable share of a
+// small append, so each text is prepared once per connection.
+const cache = new WeakMap<Db, Map<string, Statement>>();
+
+export function prepared(db: Db, sql: string): Statement {
+  let statements = cache.get(db);
+  if (!statements) {
+    statements = new Map();
+    cache.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** The columns of `events`, renamed to an EventRow's keys. */
+export const EVENT_COLUMNS =
+  'position, stream, version, type, id, data AS dataJson, metadata AS metadataJson, recorded_at AS recordedAt';
+
+export const STORE_SQL = {
+  streamVersion: 'SELECT max(version) FROM events WHERE stream = ?',
+  streamOfEventId: 'SELECT stream FROM events WHERE id = ?',
+  insertEvent: `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
+    VALUES (:id, :stream, :version, :type, :data, :metadata, :recordedAt)`,
+  // Positional: binding named parameters costs more, and an import runs this per event.
+  importEvent: `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  head: 'SELECT coalesce(max(position), 0) FROM events',
+  logPage: `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
+  streamPageForward: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,
+  streamPageBackward: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
+} as const;
+
+/** A single value: the first column of the first row. */
+export function pluck<T>(db: Db, sql: string, ...params: unknown[]): T {
+  return pluckStatement(db, sql).get(...params) as T;
+}
+
+// Plucking is a mode of the statement itself, so plucked texts get statements of their own.
+const plucked = new WeakMap<Db, Map<string, Statement>>();
+
+export function pluckStatement(db: Db, sql: string): Statement {
+  let statements = plucked.get(db);
+  if (!statements) {
+    statements = new Map();
+    plucked.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql).pluck();
+    statements.set(sql, statement);
+  }
+  return statement;
+}

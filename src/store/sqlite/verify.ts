@@ -1,0 +1,100 @@
+import type { Check } from '../../core/ports.js';
+import { STORE_APPLICATION_ID, STORE_SCHEMA_VERSION } from './schema.js';
+import type { Db } from './statements.js';
+
+/** Integrity checks of the store; each names what it found when it fails. */
+export function verifyStore(db: Db): Check[] {
+  return [
+    checkSchema(db),
+    checkSqliteIntegrity(db),
+    checkPositions(db),
+    checkStreamVersions(db),
+    checkJson(db),
+  ];
+}
+
+function checkSchema(db: Db): Check {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const triggers = db
+    .prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'`)
+    .pluck()
+    .get() as number;
+  const ok =
+    applicationId === STORE_APPLICATION_ID && version === STORE_SCHEMA_VERSION && triggers >= 2;
+  return {
+    name: 'schema current',
+    ok,
+    detail: ok
+      ? `schema ${version}`
+      : `schema ${version} (expected ${STORE_SCHEMA_VERSION}), ${triggers} append-only triggers`,
+  };
+}
+
+function checkSqliteIntegrity(db: Db): Check {
+  const problems = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+  const ok = problems.length === 1 && problems[0]!.quick_check === 'ok';
+  return {
+    name: 'file intact',
+    ok,
+    detail: ok ? 'SQLite quick_check ok' : problems.map((row) => row.quick_check).join('; '),
+  };
+}
+
+function checkPositions(db: Db): Check {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS events, coalesce(min(position), 1) AS first,
+              coalesce(max(position), 0) AS last,
+              coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS sequence
+       FROM events`,
+    )
+    .get() as { events: number; first: number; last: number; sequence: number };
+  // Positions are a unique integer key, so they increase; a count equal to the span means no gaps.
+  const ok = row.first === 1 && row.last === row.events && row.sequence >= row.last;
+  return {
+    name: 'positions gapless',
+    ok,
+    detail: ok
+      ? `positions 1..${row.last}`
+      : `${row.events} events span positions ${row.first}..${row.last} (sequence at ${row.sequence})`,
+  };
+}
+
+function checkStreamVersions(db: Db): Check {
+  // Within a stream, versions must run 1, 2, 3… in position order.
+  const broken = db
+    .prepare(
+      `SELECT stream, position, version, expected FROM (
+         SELECT stream, position, version,
+                row_number() OVER (PARTITION BY stream ORDER BY position) AS expected
+         FROM events
+       ) WHERE version != expected LIMIT 1`,
+    )
+    .get() as { stream: string; position: number; version: number; expected: number } | undefined;
+  return {
+    name: 'stream versions contiguous',
+    ok: broken === undefined,
+    detail: broken
+      ? `stream "${broken.stream}" has version ${broken.version} at position ${broken.position}, expected ${broken.expected}`
+      : 'every stream runs 1, 2, 3… in position order',
+  };
+}
+
+function checkJson(db: Db): Check {
+  const bad = db
+    .prepare(
+      `SELECT position FROM events
+       WHERE json_type(data) != 'object' OR json_type(metadata) != 'object' LIMIT 1`,
+    )
+    .pluck()
+    .get() as number | undefined;
+  return {
+    name: 'event payloads are JSON objects',
+    ok: bad === undefined,
+    detail:
+      bad === undefined
+        ? 'data and metadata parse'
+        : `event ${bad} holds data that is not a JSON object`,
+  };
+}

@@ -1,0 +1,26 @@
+import { PassThrough, Readable } from 'node:stream';
+import { runCli as runProgram } from '../../src/cli/main.js';
+import { cliEnv, type CliOptions, type CliResult } from './cli.js';
+
+/**
+ * Runs the CLI in this process, from the sources, as `bin/eventlite.js` would run it: argv in,
+ * exact stdout, stderr and exit code out. The streams are pipes, not terminals, so output is
+ * NDJSON unless a format is given and nothing is coloured; stdin holds `input` (or nothing).
+ */
+export async function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const collected = { stdout: '', stderr: '' };
+  stdout.setEncoding('utf8').on('data', (chunk: string) => (collected.stdout += chunk));
+  stderr.setEncoding('utf8').on('data', (chunk: string) => (collected.stderr += chunk));
+  const code = await runProgram(args, {
+    stdout,
+    stderr,
+    stdin: Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]),
+    env: cliEnv(options.env),
+    cwd: options.cwd,
+  });
+  stdout.end();
+  stderr.end();
+  return { code, signal: null, ...collected };
+}
