@@ -71,6 +71,8 @@ export async function renderCliDocs(buildProgram) {
     stdout: new PassThrough(),
     stderr: new PassThrough(),
     stdin: new PassThrough(),
+    env: {},
+    cwd: process.cwd(),
   };
   const program = await buildProgram(streams);
   return [PREAMBLE, ...[program, ...walk(program)].map(section)].join('\n');
