@@ -25,11 +25,26 @@ export function defineProjection<P extends Projection>(projection: P): P {
 }
 
 /**
- * Refuse a command for a business reason: `exec` exits 4 with this message. `reason` is a
- * stable name for the rule (`InsufficientFunds`) that specs can match on.
+ * Refuse a command for a business reason: `exec` exits 4 and prints `reason: message`.
+ * `reason` is a stable name for the rule (`InsufficientFunds`) that specs can match on.
+ *
+ * Modules written for the earlier `reject(message, reason?)` keep working. The first argument
+ * tells the two orders apart: when it looks like a reason (see looksLikeReason) the call is
+ * `reject(reason, message?)`; otherwise it is the earlier `reject(message, reason?)` and the
+ * rejection carries exactly what it carried before.
  */
-export function reject(message: string, reason?: string): never {
-  throw new DomainRejection(message, reason);
+export function reject(reason: string, message?: string): never {
+  if (!looksLikeReason(reason)) throw new DomainRejection(reason, message);
+  throw new DomainRejection(message === undefined ? reason : `${reason}: ${message}`, reason);
+}
+
+/**
+ * A reason is an identifier: a letter or `_`, then letters, digits, `_`, `.` or `-`, ending
+ * on a letter, digit or `_` (`InsufficientFunds`, `order.cancelled`, `out-of-stock`). A
+ * message is text for people and nearly always has a space in it.
+ */
+function looksLikeReason(text: unknown): boolean {
+  return typeof text === 'string' && /^[A-Za-z_](?:[\w.-]*\w)?$/.test(text);
 }
 
 /**
