@@ -1,10 +1,17 @@
-import type { Command, DecidedEvent, Decider } from './decider.js';
+import type {
+  Command,
+  DecidedEvent,
+  Decider,
+  DeciderDefinition,
+  HandlerMapDecider,
+} from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
 import type { Projection } from './projection.js';
 
 /** What a domain module exports by default. */
 export interface Domain {
-  deciders: Record<string, Decider<any, any, any>>;
+  /** Each decider in either form: a map of handlers, or a commands list and one decide(). */
+  deciders: Record<string, DeciderDefinition<any, any, any>>;
   projections?: readonly Projection[];
 }
 
@@ -13,10 +20,18 @@ export function defineDomain<D extends Domain>(domain: D): D {
   return domain;
 }
 
-/** Typed identity for one decider, so its state, commands and events are checked together. */
+/**
+ * Typed identity for one decider, so its state, commands and events are checked together.
+ * `decide` is either a map of handlers keyed by command type, each handler getting its own
+ * command type, or (the earlier form) one function beside a `commands` list.
+ */
+export function defineDecider<State, C extends Command, E extends DecidedEvent>(
+  decider: HandlerMapDecider<State, C, E>,
+): HandlerMapDecider<State, C, E>;
 export function defineDecider<State, C extends Command, E extends DecidedEvent>(
   decider: Decider<State, C, E>,
-): Decider<State, C, E> {
+): Decider<State, C, E>;
+export function defineDecider(decider: DeciderDefinition): DeciderDefinition {
   return decider;
 }
 

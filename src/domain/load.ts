@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
-import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
-import { validateDomain } from './validate.js';
+import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -14,7 +13,10 @@ export const NO_DOMAIN_MESSAGE =
  * it compiles TS on the fly with the right line numbers in stack traces, and it lets
  * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below).
  */
-export async function loadDomain(path: string | undefined, cwd = process.cwd()): Promise<Domain> {
+export async function loadDomain(
+  path: string | undefined,
+  cwd = process.cwd(),
+): Promise<LoadedDomain> {
   if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
   const absolute = resolve(cwd, path);
   const label = relative(cwd, absolute) || path;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reject } from '../../src/core/domain.js';
+import { defineDomain, reject } from '../../src/core/domain.js';
 import { DomainRejection } from '../../src/core/errors.js';
+import { runCommandCase } from '../../src/domain/specs/run-specs.js';
 
 /** The rejection a call throws, as `exec` and the JSON error see it. */
 function rejection(call: () => never): { message: string; reason: string | undefined } {
@@ -76,6 +77,50 @@ describe('reject(message, reason?) from modules written for the earlier API', ()
     expect(rejection(() => reject('Closed', 'AccountClosed'))).toEqual({
       message: 'Closed: AccountClosed',
       reason: 'Closed',
+    });
+  });
+});
+
+describe('specs match either order against reason or message', () => {
+  const domain = defineDomain({
+    deciders: {
+      door: {
+        category: 'door',
+        streamId: () => 'd1',
+        initialState: () => null,
+        evolve: (state: unknown) => state,
+        decide: {
+          Open: () => reject('Locked', 'the door d1 is locked'),
+          Knock: () => reject('nobody is home', 'NobodyHome'),
+        },
+      },
+    },
+  });
+  const outcome = (command: string, rejected: string) =>
+    runCommandCase(domain, {
+      kind: 'command',
+      file: 'door.spec.yaml',
+      line: 1,
+      name: command,
+      given: [],
+      when: { type: command, data: {} },
+      then: { rejected },
+    });
+
+  it.each([
+    ['Open', 'Locked'],
+    ['Open', 'is locked'],
+    ['Knock', 'NobodyHome'],
+    ['Knock', 'nobody is home'],
+  ])('%s is rejected with %j', (command, text) => {
+    expect(outcome(command, text)).toEqual({ passed: true });
+  });
+
+  it('names what came instead when the text does not match', () => {
+    expect(outcome('Open', 'Jammed')).toEqual({
+      passed: false,
+      message:
+        'expected a message with "Jammed", but the command rejected: Locked: the door d1 is locked',
     });
   });
 });
