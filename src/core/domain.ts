@@ -6,7 +6,7 @@ import type {
   HandlerMapDecider,
 } from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionDefinition } from './projection.js';
 
 /** What a domain module exports by default. */
 export interface Domain {
@@ -35,8 +35,16 @@ export function defineDecider(decider: DeciderDefinition): DeciderDefinition {
   return decider;
 }
 
-export function defineProjection<P extends Projection>(projection: P): P {
-  return projection;
+/**
+ * Identity at run time. With the event union as type argument, `defineProjection<Event>()`
+ * lets `on` name only that union's event types and types each handler's `event.data`.
+ */
+export function defineProjection<E extends DecidedEvent = DecidedEvent<string, any>>(
+  projection: ProjectionDefinition<E>,
+): Projection {
+  // The runner calls on[type] only with events of that type, which is what the narrower
+  // handler types promise; Projection's looser handler type cannot say so.
+  return projection as unknown as Projection;
 }
 
 /**
