@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { InputError, NotFoundError } from '../core/errors.js';
+import { attachSourceHash, moduleSourceHash } from './module-hash.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -12,6 +13,7 @@ export const NO_DOMAIN_MESSAGE =
  * Loads and validates a user's domain module. TypeScript and JavaScript alike go through jiti:
  * it compiles TS on the fly with the right line numbers in stack traces, and it lets
  * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below).
+ * The returned domain carries the hash of the module's source files (see module-hash.ts).
  */
 export async function loadDomain(
   path: string | undefined,
@@ -26,8 +28,13 @@ export async function loadDomain(
   if (!LOADABLE.includes(extname(absolute))) {
     throw new InputError(`${label}: a domain module must be one of ${LOADABLE.join(' ')}`);
   }
+  // Hashed before the import: a file edited in between then makes the next run rebuild, where
+  // hashing after it could record new source for rows that the old code wrote.
+  const sourceHash = moduleSourceHash(absolute);
   const loaded = await importModule(absolute, label);
-  return validateDomain(defaultExport(loaded), label);
+  const domain = validateDomain(defaultExport(loaded), label);
+  attachSourceHash(domain, sourceHash);
+  return domain;
 }
 
 async function importModule(absolute: string, label: string): Promise<unknown> {
@@ -39,6 +46,9 @@ async function importModule(absolute: string, label: string): Promise<unknown> {
     virtualModules: { eventlite: library },
     interopDefault: false,
     sourceMaps: true,
+    // Each load evaluates the files as they are now, as the source hash describes them (a
+    // cached module would be the code of an earlier load under the hash of today's files).
+    moduleCache: false,
   });
   try {
     return await jiti.import(absolute);
