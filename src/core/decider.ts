@@ -17,6 +17,9 @@ export interface DecidedEvent<Type extends string = string, Data = JsonObject> {
  * stream of a command is `${category}-${streamId(command)}`, e.g. `account-a1`.
  * `decide` returns the new events or throws (a DomainRejection, via `reject()`, for a broken
  * rule); `evolve` is total and returns the state unchanged for events it does not know.
+ *
+ * This is the list form: `commands` names the command types and one `decide` handles them
+ * all. HandlerMapDecider is the same decider with one handler per command type instead.
  */
 export interface Decider<
   State = unknown,
@@ -31,6 +34,35 @@ export interface Decider<
   evolve(state: State, event: RecordedEvent & E): State;
   decide(command: C, state: State): E[];
 }
+
+/** One handler per command type; each receives its own command type, narrowed. */
+export type CommandHandlers<State, C extends Command, E extends DecidedEvent> = {
+  [Type in C['type']]: (command: Extract<C, { type: Type }>, state: State) => readonly E[];
+};
+
+/**
+ * A decider whose `decide` is a map from command type to handler. The map's keys are the
+ * commands it handles, so there is no separate list to keep in step, and a command type
+ * without a handler (or a handler for no command) is a compile error.
+ */
+export interface HandlerMapDecider<
+  State = unknown,
+  C extends Command = Command,
+  E extends DecidedEvent = DecidedEvent,
+> {
+  category: string;
+  streamId(command: C): string;
+  initialState(): State;
+  evolve(state: State, event: RecordedEvent & E): State;
+  decide: CommandHandlers<State, C, E>;
+}
+
+/** Either form, as a domain module may write it. */
+export type DeciderDefinition<
+  State = unknown,
+  C extends Command = Command,
+  E extends DecidedEvent = DecidedEvent,
+> = Decider<State, C, E> | HandlerMapDecider<State, C, E>;
 
 /** Folds events into a state, from the decider's initial state. */
 export function fold<State>(

@@ -1,10 +1,17 @@
-import type { Command, DecidedEvent, Decider } from './decider.js';
+import type {
+  Command,
+  DecidedEvent,
+  Decider,
+  DeciderDefinition,
+  HandlerMapDecider,
+} from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionDefinition } from './projection.js';
 
 /** What a domain module exports by default. */
 export interface Domain {
-  deciders: Record<string, Decider<any, any, any>>;
+  /** Each decider in either form: a map of handlers, or a commands list and one decide(). */
+  deciders: Record<string, DeciderDefinition<any, any, any>>;
   projections?: readonly Projection[];
 }
 
@@ -13,23 +20,54 @@ export function defineDomain<D extends Domain>(domain: D): D {
   return domain;
 }
 
-/** Typed identity for one decider, so its state, commands and events are checked together. */
+/**
+ * Typed identity for one decider, so its state, commands and events are checked together.
+ * `decide` is either a map of handlers keyed by command type, each handler getting its own
+ * command type, or (the earlier form) one function beside a `commands` list.
+ */
+export function defineDecider<State, C extends Command, E extends DecidedEvent>(
+  decider: HandlerMapDecider<State, C, E>,
+): HandlerMapDecider<State, C, E>;
 export function defineDecider<State, C extends Command, E extends DecidedEvent>(
   decider: Decider<State, C, E>,
-): Decider<State, C, E> {
+): Decider<State, C, E>;
+export function defineDecider(decider: DeciderDefinition): DeciderDefinition {
   return decider;
 }
 
-export function defineProjection<P extends Projection>(projection: P): P {
-  return projection;
+/**
+ * Identity at run time. With the event union as type argument, `defineProjection<Event>()`
+ * lets `on` name only that union's event types and types each handler's `event.data`.
+ */
+export function defineProjection<E extends DecidedEvent = DecidedEvent<string, any>>(
+  projection: ProjectionDefinition<E>,
+): Projection {
+  // The runner calls on[type] only with events of that type, which is what the narrower
+  // handler types promise; Projection's looser handler type cannot say so.
+  return projection as unknown as Projection;
 }
 
 /**
- * Refuse a command for a business reason: `exec` exits 4 with this message. `reason` is a
- * stable name for the rule (`InsufficientFunds`) that specs can match on.
+ * Refuse a command for a business reason: `exec` exits 4 and prints `reason: message`.
+ * `reason` is a stable name for the rule (`InsufficientFunds`) that specs can match on.
+ *
+ * Modules written for the earlier `reject(message, reason?)` keep working. The first argument
+ * tells the two orders apart: when it looks like a reason (see looksLikeReason) the call is
+ * `reject(reason, message?)`; otherwise it is the earlier `reject(message, reason?)` and the
+ * rejection carries exactly what it carried before.
  */
-export function reject(message: string, reason?: string): never {
-  throw new DomainRejection(message, reason);
+export function reject(reason: string, message?: string): never {
+  if (!looksLikeReason(reason)) throw new DomainRejection(reason, message);
+  throw new DomainRejection(message === undefined ? reason : `${reason}: ${message}`, reason);
+}
+
+/**
+ * A reason is an identifier: a letter or `_`, then letters, digits, `_`, `.` or `-`, ending
+ * on a letter, digit or `_` (`InsufficientFunds`, `order.cancelled`, `out-of-stock`). A
+ * message is text for people and nearly always has a space in it.
+ */
+function looksLikeReason(text: unknown): boolean {
+  return typeof text === 'string' && /^[A-Za-z_](?:[\w.-]*\w)?$/.test(text);
 }
 
 /**

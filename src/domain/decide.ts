@@ -34,11 +34,12 @@ export function foldEvents(
 }
 
 export function decideCommand(
-  { name, decider }: NamedDecider,
+  { name, decider, handlerMap }: NamedDecider,
   command: Command,
   state: unknown,
 ): DecidedEvent[] {
-  const where = `command "${command.type}": decider "${name}" decide()`;
+  const handler = handlerMap ? `decide.${command.type}()` : 'decide()';
+  const where = `command "${command.type}": decider "${name}" ${handler}`;
   const decided: unknown = callUserCode(where, () => decider.decide(command, state), command.type);
   if (!Array.isArray(decided)) {
     throw new DomainError(`${where} must return a list of events, got ${describe(decided)}`);

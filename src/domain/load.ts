@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
-import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
-import { validateDomain } from './validate.js';
+import { attachSourceHash } from '../core/source-hash.js';
+import { moduleSourceHash } from './module-hash.js';
+import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -14,8 +15,12 @@ export const NO_DOMAIN_MESSAGE =
  * Loads and validates a user's domain module. TypeScript and JavaScript alike go through jiti:
  * it compiles TS on the fly with the right line numbers in stack traces, and it lets
  * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below).
+ * The returned domain carries the hash of the module's source files (see module-hash.ts).
  */
-export async function loadDomain(path: string | undefined, cwd = process.cwd()): Promise<Domain> {
+export async function loadDomain(
+  path: string | undefined,
+  cwd = process.cwd(),
+): Promise<LoadedDomain> {
   if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
   const absolute = resolve(cwd, path);
   const label = relative(cwd, absolute) || path;
@@ -25,8 +30,13 @@ export async function loadDomain(path: string | undefined, cwd = process.cwd()):
   if (!LOADABLE.includes(extname(absolute))) {
     throw new InputError(`${label}: a domain module must be one of ${LOADABLE.join(' ')}`);
   }
+  // Hashed before the import: a file edited in between then makes the next run rebuild, where
+  // hashing after it could record new source for rows that the old code wrote.
+  const sourceHash = moduleSourceHash(absolute);
   const loaded = await importModule(absolute, label);
-  return validateDomain(defaultExport(loaded), label);
+  const domain = validateDomain(defaultExport(loaded), label);
+  attachSourceHash(domain, sourceHash);
+  return domain;
 }
 
 async function importModule(absolute: string, label: string): Promise<unknown> {
@@ -38,8 +48,8 @@ async function importModule(absolute: string, label: string): Promise<unknown> {
     virtualModules: { eventlite: library },
     interopDefault: false,
     sourceMaps: true,
-    // Each load reads the files afresh: a program (or a test) that loads a module again after
-    // it was edited must get the edit. The transform cache on disk still saves the compiling.
+    // Each load evaluates the files as they are now, as the source hash describes them: a
+    // program (or a test) that loads a module again after an edit gets the edit.
     moduleCache: false,
   });
   try {

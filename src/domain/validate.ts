@@ -1,14 +1,26 @@
+import type { Decider } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { describeJson } from '../core/input.js';
+import { normalizeDecider } from './lookup.js';
 
 // A domain module is user code loaded at run time, so TypeScript's checks may never have run
 // on it. Its shape is checked here, structurally, and every message names the file and the
 // missing piece: `eventlite.config.ts: decider "account" has no evolve()`.
 
-const DECIDER_FUNCTIONS = ['streamId', 'initialState', 'evolve', 'decide'] as const;
+const DECIDER_FUNCTIONS = ['streamId', 'initialState', 'evolve'] as const;
 
-export function validateDomain(value: unknown, file: string): Domain {
+/** A validated domain: every decider in the list form (see normalizeDecider). */
+export interface LoadedDomain extends Domain {
+  deciders: Record<string, Decider<unknown, any, any>>;
+}
+
+/**
+ * Checks a domain module's default export and returns it in the one shape the rest of the
+ * code uses: the same object when every decider is in the list form already, else a copy
+ * whose handler-map deciders are normalised (the projections stay the same objects).
+ */
+export function validateDomain(value: unknown, file: string): LoadedDomain {
   const fail = (problem: string): never => {
     throw new InputError(`${file}: ${problem}`);
   };
@@ -26,7 +38,7 @@ export function validateDomain(value: unknown, file: string): Domain {
   for (const [name, decider] of Object.entries(deciders)) {
     const where = `decider "${name}"`;
     if (!isObject(decider)) fail(`${where} must be an object, got ${describe(decider)}`);
-    const { category, commands } = decider as Record<string, unknown>;
+    const { category } = decider as Record<string, unknown>;
     if (typeof category !== 'string' || !/^[A-Za-z0-9_]+$/.test(category)) {
       // The stream `account-a1` belongs to category `account`: a dash in it would be ambiguous.
       fail(`${where} needs a category of letters, digits or _ (no "-"), got ${describe(category)}`);
@@ -37,17 +49,11 @@ export function validateDomain(value: unknown, file: string): Domain {
       );
     }
     ownerOfCategory.set(category as string, name);
-    if (!Array.isArray(commands) || commands.length === 0) {
-      fail(`${where} has no commands list (the command types it handles)`);
-    }
-    for (const command of commands as unknown[]) {
-      if (typeof command !== 'string' || command === '') {
-        fail(`${where}: command names must be non-empty strings, got ${describe(command)}`);
-      }
-      const owner = ownerOfCommand.get(command as string);
+    for (const command of commandsOf(decider as Record<string, unknown>, where, fail)) {
+      const owner = ownerOfCommand.get(command);
       if (owner !== undefined)
         fail(`command "${command}" is handled by both "${owner}" and "${name}"`);
-      ownerOfCommand.set(command as string, name);
+      ownerOfCommand.set(command, name);
     }
     for (const key of DECIDER_FUNCTIONS) {
       const member = (decider as Record<string, unknown>)[key];
@@ -57,7 +63,61 @@ export function validateDomain(value: unknown, file: string): Domain {
     }
   }
   if (domain.projections !== undefined) validateProjections(domain.projections, fail);
-  return value as Domain;
+  return normalizeDomain(value as Domain);
+}
+
+/**
+ * The command types a decider handles, in either form: the keys of a `decide` map of
+ * handlers, or the `commands` list beside one `decide()`.
+ */
+function commandsOf(
+  decider: Record<string, unknown>,
+  where: string,
+  fail: (problem: string) => never,
+): string[] {
+  const { commands, decide } = decider;
+  if (isObject(decide)) {
+    if (commands !== undefined) {
+      fail(
+        `${where} has both a commands list and a map of decide handlers; the map's keys are its commands, so drop the list`,
+      );
+    }
+    const handlers = Object.entries(decide);
+    if (handlers.length === 0) {
+      fail(`${where}: decide has no handlers (decide: { CommandType: (command, state) => [...] })`);
+    }
+    for (const [type, handler] of handlers) {
+      if (type === '') fail(`${where}: command names must be non-empty strings, got ""`);
+      if (typeof handler !== 'function')
+        fail(`${where}: decide.${type} must be a function, got ${describe(handler)}`);
+    }
+    return handlers.map(([type]) => type);
+  }
+  if (decide === undefined) fail(`${where} has no decide()`);
+  if (typeof decide !== 'function')
+    fail(`${where}: decide must be a function, got ${describe(decide)}`);
+  if (!Array.isArray(commands) || commands.length === 0) {
+    fail(
+      `${where} has no commands list (the command types it handles), nor a map of decide handlers by command type`,
+    );
+  }
+  const listed = new Set<string>();
+  for (const command of commands as unknown[]) {
+    if (typeof command !== 'string' || command === '') {
+      fail(`${where}: command names must be non-empty strings, got ${describe(command)}`);
+    }
+    if (listed.has(command as string)) fail(`command "${command}" is listed twice in ${where}`);
+    listed.add(command as string);
+  }
+  return [...listed];
+}
+
+function normalizeDomain(domain: Domain): LoadedDomain {
+  const deciders = Object.fromEntries(
+    Object.entries(domain.deciders).map(([name, decider]) => [name, normalizeDecider(decider)]),
+  );
+  const unchanged = Object.keys(deciders).every((name) => deciders[name] === domain.deciders[name]);
+  return unchanged ? (domain as LoadedDomain) : { ...domain, deciders };
 }
 
 function validateProjections(value: unknown, fail: (problem: string) => never): void {

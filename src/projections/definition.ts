@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Projection } from '../core/projection.js';
 import type { ProjectionRow } from '../core/ports.js';
+import { sourceHashOf } from '../core/source-hash.js';
 
 export interface DefinitionHashes {
-  /** setup, views and the source of every handler */
+  /** setup, views, the source of every handler and, when loaded from files, their hash */
   definition: string;
   /** setup and views only: what the tables look like */
   schema: string;
@@ -11,16 +12,34 @@ export interface DefinitionHashes {
 
 /**
  * Hashes of what a projection is made of, so a changed definition is noticed even when its
- * author forgot to bump `version`. Handlers are hashed by their source text: a change in a
- * function they call from elsewhere goes unnoticed, which is what `version` is for.
+ * author forgot to bump `version`. Handlers are hashed by their source text. A projection
+ * that loadDomain read from files also carries the hash of all the module's source files
+ * (module-hash.ts), so that an edit to a helper a handler calls is noticed too.
+ *
+ * One parameter only: `projections.map(definitionHashes)` must not pass an index for a hash.
  */
 export function definitionHashes(projection: Projection): DefinitionHashes {
+  return hashDefinition(projection, sourceHashOf(projection));
+}
+
+/**
+ * definitionHashes with the module's source hash given. It goes into the definition hash
+ * only, not the schema hash, so an edit to the module's files after a failed catch-up counts
+ * as a fix (see staleReason). Without one the text hashed is what it always was, so the
+ * projections of a domain built in code are not made stale by this version of eventlite.
+ */
+export function hashDefinition(
+  projection: Projection,
+  sourceHash: string | undefined,
+): DefinitionHashes {
   const schema = { setup: projection.setup, views: projection.views ?? [] };
   const handlers = Object.keys(projection.on)
     .sort()
     .map((type) => [type, String(projection.on[type])]);
+  const definition =
+    sourceHash === undefined ? { ...schema, handlers } : { ...schema, handlers, sourceHash };
   return {
-    definition: sha256(JSON.stringify({ ...schema, handlers })),
+    definition: sha256(JSON.stringify(definition)),
     schema: sha256(JSON.stringify(schema)),
   };
 }
@@ -34,11 +53,16 @@ function sha256(text: string): string {
  * undefined when they still do.
  *
  * One exception keeps "fix the handler, run again" working: when a catch-up failed and only
- * handler sources changed since (same version, same tables), the fix applies from the failing
- * event on, because every event before it was projected correctly by the old code.
+ * handler sources or the module's files changed since (same version, same tables), the fix
+ * applies from the failing event on, because every event before it was projected correctly
+ * by the old code. `its handlers changed` covers the module's files too: the row keeps one
+ * hash for both, so which of them changed cannot be told apart.
  */
-export function staleReason(row: ProjectionRow, projection: Projection): string | undefined {
-  const hashes = definitionHashes(projection);
+export function staleReason(
+  row: ProjectionRow,
+  projection: Projection,
+  hashes: DefinitionHashes = definitionHashes(projection),
+): string | undefined {
   if (row.version !== projection.version) {
     return `version ${row.version} → ${projection.version}`;
   }

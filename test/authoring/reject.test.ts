@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { defineDomain, reject } from '../../src/core/domain.js';
+import { DomainRejection } from '../../src/core/errors.js';
+import { runCommandCase } from '../../src/app/specs/run-specs.js';
+
+/** The rejection a call throws, as `exec` and the JSON error see it. */
+function rejection(call: () => never): { message: string; reason: string | undefined } {
+  try {
+    call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainRejection);
+    const { message, reason } = error as DomainRejection;
+    return { message, reason };
+  }
+  throw new Error('reject() returned');
+}
+
+describe('reject(reason, message?)', () => {
+  it('takes the reason first; the message `exec` prints names it', () => {
+    expect(rejection(() => reject('InsufficientFunds', 'account a1 holds 5'))).toEqual({
+      message: 'InsufficientFunds: account a1 holds 5',
+      reason: 'InsufficientFunds',
+    });
+  });
+
+  it('takes a reason alone', () => {
+    expect(rejection(() => reject('InsufficientFunds'))).toEqual({
+      message: 'InsufficientFunds',
+      reason: 'InsufficientFunds',
+    });
+  });
+
+  it.each(['insufficient_funds', 'INSUFFICIENT_FUNDS', 'order.cancelled', 'out-of-stock', '_x1'])(
+    'reads %j as a reason',
+    (reason) => {
+      expect(rejection(() => reject(reason, 'no'))).toEqual({ message: `${reason}: no`, reason });
+    },
+  );
+});
+
+describe('reject(message, reason?) from modules written for the earlier API', () => {
+  it('keeps message and reason as they were when the first argument is not a reason', () => {
+    expect(rejection(() => reject('account a1 holds 5', 'InsufficientFunds'))).toEqual({
+      message: 'account a1 holds 5',
+      reason: 'InsufficientFunds',
+    });
+  });
+
+  it('keeps a message alone without a reason', () => {
+    expect(rejection(() => reject('not today'))).toEqual({
+      message: 'not today',
+      reason: undefined,
+    });
+  });
+
+  it('keeps what the examples used to build with their refuse() wrapper', () => {
+    expect(
+      rejection(() => reject('InvalidAmount: amount must be positive', 'InvalidAmount')),
+    ).toEqual({ message: 'InvalidAmount: amount must be positive', reason: 'InvalidAmount' });
+  });
+
+  it('keeps a free-form reason', () => {
+    expect(rejection(() => reject('no money left', 'insufficient funds'))).toEqual({
+      message: 'no money left',
+      reason: 'insufficient funds',
+    });
+  });
+
+  it.each(['Closed.', 'closed!', '-closed', '', 'Konto geschlossen', 'á'])(
+    'reads %j as a message, not a reason',
+    (message) => {
+      expect(rejection(() => reject(message, 'Closed'))).toEqual({ message, reason: 'Closed' });
+    },
+  );
+
+  it('reads a one-word message as a reason: the documented exception', () => {
+    expect(rejection(() => reject('Closed', 'AccountClosed'))).toEqual({
+      message: 'Closed: AccountClosed',
+      reason: 'Closed',
+    });
+  });
+});
+
+describe('specs match either order against reason or message', () => {
+  const domain = defineDomain({
+    deciders: {
+      door: {
+        category: 'door',
+        streamId: () => 'd1',
+        initialState: () => null,
+        evolve: (state: unknown) => state,
+        decide: {
+          Open: () => reject('Locked', 'the door d1 is locked'),
+          Knock: () => reject('nobody is home', 'NobodyHome'),
+        },
+      },
+    },
+  });
+  const outcome = (command: string, rejected: string) =>
+    runCommandCase(domain, {
+      kind: 'command',
+      file: 'door.spec.yaml',
+      line: 1,
+      name: command,
+      given: [],
+      when: { type: command, data: {} },
+      then: { rejected },
+    });
+
+  it.each([
+    ['Open', 'Locked'],
+    ['Open', 'is locked'],
+    ['Knock', 'NobodyHome'],
+    ['Knock', 'nobody is home'],
+  ])('%s is rejected with %j', (command, text) => {
+    expect(outcome(command, text)).toEqual({ passed: true });
+  });
+
+  it('names what came instead when the text does not match', () => {
+    expect(outcome('Open', 'Jammed')).toEqual({
+      passed: false,
+      message:
+        'expected a message with "Jammed", but the command rejected: Locked: the door d1 is locked',
+    });
+  });
+});
