@@ -1,0 +1,195 @@
+import type pg from 'pg';
+import { StoreBusyError, StoreError } from '../../core/errors.js';
+import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../core/ports.js';
+import { runStatements } from './read-apply.js';
+import { createdObjects, dropObjects, moveSchemaContents, runScript } from './read-catalog.js';
+import {
+  checkout,
+  inTransaction,
+  isIdle,
+  lockReadSchema,
+  quote,
+  retryDeadlocks,
+  type ReadConnection,
+} from './read-connection.js';
+import { asStoreError, withReadStoreErrors } from './read-errors.js';
+import {
+  markRebuilding,
+  readOwnedObjects,
+  writeOwnedObjects,
+  writeProjectionRow,
+} from './read-registry.js';
+
+// A rebuild builds its tables in a scratch schema, `eventlite_rebuild_<name>_<pid>`, and swaps
+// them in with one short transaction. Its client holds a session-level advisory lock named
+// after the scratch schema for the whole build: the server releases it when the connection
+// ends, however the process ended, so a scratch schema whose lock is free belongs to a dead
+// rebuild (on whichever host) and the next rebuild of that projection drops it.
+
+export function scratchSchemaName(projection: string, pid: number): string {
+  return `eventlite_rebuild_${safeName(projection)}_${pid}`;
+}
+
+/** Lower case and short enough for PostgreSQL's 63-byte names; the pid keeps it apart. */
+function safeName(projection: string): string {
+  return projection
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 32);
+}
+
+const TRY_LOCK = 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked';
+const UNLOCK = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+const lockName = (scratch: string) => `eventlite_rebuild ${scratch}`;
+
+export async function startRebuild(
+  connection: ReadConnection,
+  schema: ProjectionSchema,
+  at: string,
+  onFinished: (build: PostgresScratchBuild) => void,
+): Promise<PostgresScratchBuild> {
+  const { location, quotedSchema: s } = connection;
+  const scratch = scratchSchemaName(schema.name, process.pid);
+  const client = await checkout(connection);
+  let locked = false;
+  try {
+    await withReadStoreErrors(location, async () => {
+      const result = await client.query<{ locked: boolean }>(TRY_LOCK, [lockName(scratch)]);
+      locked = result.rows[0]?.locked === true;
+      if (!locked) {
+        throw new StoreBusyError(
+          `another process is rebuilding projection "${schema.name}" in schema ${scratch} on ${location}; try again`,
+        );
+      }
+      await dropAbandonedScratch(client, schema.name, scratch);
+      await markRebuilding(client, s, schema.name, process.pid, at);
+    });
+    await inTransaction(client, location, async () => {
+      await client.query(`CREATE SCHEMA ${quote(scratch)}`);
+      await client.query(`SET LOCAL search_path TO ${quote(scratch)}`);
+      await runScript(client, schema.setup);
+    });
+    return new PostgresScratchBuild(connection, client, schema, scratch, onFinished);
+  } catch (error) {
+    if (locked) {
+      await isIdle(client);
+      await markRebuilding(client, s, schema.name, null, null).catch(() => {});
+    }
+    // Destroyed, not returned: in the pool, its session lock would live on.
+    client.release(true);
+    throw asStoreError(error, location);
+  }
+}
+
+/** Drops this projection's scratch schemas whose rebuild has died, and our own leftover. */
+async function dropAbandonedScratch(
+  client: pg.ClientBase,
+  projection: string,
+  ours: string,
+): Promise<void> {
+  const found = await client.query<{ name: string }>(
+    'SELECT nspname AS name FROM pg_namespace WHERE nspname ~ $1',
+    [`^eventlite_rebuild_${safeName(projection)}_[0-9]+$`],
+  );
+  for (const { name } of found.rows) {
+    if (name === ours) {
+      await client.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+      continue;
+    }
+    const probe = await client.query<{ locked: boolean }>(TRY_LOCK, [lockName(name)]);
+    if (!probe.rows[0]?.locked) continue; // its rebuild is still running
+    await client.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+    await client.query(UNLOCK, [lockName(name)]);
+  }
+}
+
+export class PostgresScratchBuild implements ScratchBuild {
+  #finished = false;
+
+  constructor(
+    private readonly connection: ReadConnection,
+    private readonly client: pg.PoolClient,
+    private readonly schema: ProjectionSchema,
+    readonly scratch: string,
+    private readonly onFinished: (build: PostgresScratchBuild) => void,
+  ) {}
+
+  async apply(batch: ProjectionBatch): Promise<void> {
+    this.#assertOpen();
+    await inTransaction(this.client, this.connection.location, async () => {
+      await this.client.query(`SET LOCAL search_path TO ${quote(this.scratch)}`);
+      await runStatements(this.client, this.connection.location, batch);
+    });
+  }
+
+  /**
+   * ONE transaction: the old objects go (views first), the scratch ones move in, the views are
+   * made again over them, and the row is reset. DROP and ALTER … SET SCHEMA take exclusive
+   * locks, so a query sees the old complete tables (it started first, and the swap waits for
+   * it) or the new complete ones (it waits for the swap), never a mixture.
+   */
+  async swapIn(checkpoint: number, at: string): Promise<void> {
+    this.#assertOpen();
+    const { location, schema: readSchema, quotedSchema: s } = this.connection;
+    const { client, schema } = this;
+    try {
+      await retryDeadlocks(() =>
+        inTransaction(client, location, async () => {
+          await lockReadSchema(client, readSchema);
+          await client.query(`SET LOCAL search_path TO ${s}`);
+          await client.query(
+            `SELECT 1 FROM ${s}.eventlite_projections WHERE name = $1 FOR UPDATE`,
+            [schema.name],
+          );
+          await dropObjects(client, s, await readOwnedObjects(client, s, schema.name));
+          const owned = await createdObjects(client, readSchema, async () => {
+            await moveSchemaContents(client, this.scratch, readSchema);
+            await runScript(client, schema.views);
+          });
+          await writeOwnedObjects(client, s, schema.name, owned);
+          await writeProjectionRow(client, s, schema, checkpoint, at);
+        }),
+      );
+    } catch (error) {
+      throw asStoreError(error, location);
+    }
+    await this.#finish();
+  }
+
+  async abandon(): Promise<void> {
+    if (this.#finished) return;
+    const { location, quotedSchema: s } = this.connection;
+    try {
+      await withReadStoreErrors(location, async () => {
+        await this.client.query(`DROP SCHEMA IF EXISTS ${quote(this.scratch)} CASCADE`);
+        await markRebuilding(this.client, s, this.schema.name, null, null);
+      });
+    } finally {
+      await this.#finish();
+    }
+  }
+
+  /** Gives the client back, or drops it (and its lock) when it cannot say it is clean. */
+  async #finish(): Promise<void> {
+    this.#finished = true;
+    this.onFinished(this);
+    try {
+      await this.client.query(UNLOCK, [lockName(this.scratch)]);
+      this.client.release();
+    } catch {
+      this.client.release(true);
+    }
+  }
+
+  /** For close(): ends the connection; the server frees the lock, the next rebuild cleans up. */
+  discard(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.client.release(true);
+  }
+
+  #assertOpen(): void {
+    if (this.#finished)
+      throw new StoreError('this rebuild has already been swapped in or abandoned');
+  }
+}
