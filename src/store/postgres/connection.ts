@@ -61,6 +61,10 @@ export function createPool(url: string): pg.Pool {
   // An idle connection that the server drops (a restart) emits 'error' on the pool, and an
   // unhandled 'error' event would end the process; the next query just takes a new connection.
   pool.on('error', () => {});
+  // The same for a connection checked out but between queries (an import awaiting its next
+  // batch): without a listener its 'error' would be uncaught. The next query then fails, and
+  // that failure is what the caller sees.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -55,7 +55,8 @@ export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 export const APPEND_ONLY_TRIGGERS = 3;
 
 // Two-key advisory lock: (EVLT, 1) is the event store's schema; other keys stay free for others.
-const SCHEMA_LOCK = 'SELECT pg_advisory_xact_lock(1163283540, 1)';
+const SCHEMA_LOCK = 'SELECT pg_advisory_lock(1163283540, 1)';
+const SCHEMA_UNLOCK = 'SELECT pg_advisory_unlock(1163283540, 1)';
 
 /** The schema version stored in the database, or 0 when it holds no event store. */
 export async function readSchemaVersion(client: pg.ClientBase): Promise<number> {
@@ -89,28 +90,36 @@ export async function migratePgSchema(
   }
 
   // Decided again under the lock: racing `init`s each see no schema, and only the first may
-  // create it; the others then find it current.
-  await client.query('BEGIN');
+  // create it; the others then find it current. A session lock taken BEFORE the transaction,
+  // not pg_advisory_xact_lock inside it: a backend refreshes its catalog caches when a
+  // transaction starts (or it locks a table), not when it gets an advisory lock, so a
+  // transaction that waited for the lock could still miss the schema that the winner created
+  // meanwhile, and take the database for a foreign one. lock_timeout bounds the wait.
+  await client.query(SCHEMA_LOCK);
   try {
-    await client.query(SCHEMA_LOCK);
-    const locked = await readSchemaVersion(client);
-    checkNotNewer(locked, target);
-    if (locked === 0) {
-      await checkCanHoldStore(client, target);
-      if (!options.create) throw noStore(target);
+    await client.query('BEGIN');
+    try {
+      const locked = await readSchemaVersion(client);
+      checkNotNewer(locked, target);
+      if (locked === 0) {
+        await checkCanHoldStore(client, target);
+        if (!options.create) throw noStore(target);
+      }
+      for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
+        await client.query(MIGRATIONS[step]!);
+      }
+      await client.query(
+        `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
+         ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
+        [PG_STORE_SCHEMA_VERSION],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
     }
-    for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
-      await client.query(MIGRATIONS[step]!);
-    }
-    await client.query(
-      `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
-       ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
-      [PG_STORE_SCHEMA_VERSION],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+  } finally {
+    await client.query(SCHEMA_UNLOCK).catch(() => {});
   }
 }
 
