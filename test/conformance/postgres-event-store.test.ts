@@ -137,6 +137,22 @@ if (PG_OFF) {
         }
       });
 
+      it('shares a database with eventlite read models, in a schema of their own', async () => {
+        const database = await freshPgDatabase();
+        try {
+          await withClient(database.url, async (client) => {
+            await client.query('CREATE SCHEMA eventlite_read');
+            await client.query('CREATE TABLE eventlite_read.balances (id integer)');
+          });
+          const store = await openPostgresEventStore(database.url, { create: true });
+          await store.append('a', [{ type: 'T', data: {} }]);
+          expect(await store.head()).toBe(1);
+          await store.close();
+        } finally {
+          await database.drop();
+        }
+      });
+
       it('refuses a store written by a newer eventlite', async () => {
         const database = await freshPgDatabase();
         try {

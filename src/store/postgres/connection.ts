@@ -11,7 +11,11 @@ export interface PgTarget {
   user: string;
 }
 
-/** How long a writer waits for another's lock, like SQLite's busy timeout, before StoreBusyError. */
+/**
+ * How long a writer waits for another's lock, like SQLite's busy timeout, before StoreBusyError.
+ * Lock waits are the only waits that could last for ever, so there is no statement_timeout: a
+ * verify or an export of millions of events may rightly take longer than any fixed limit.
+ */
 export const LOCK_TIMEOUT_MS = 5000;
 /** An unreachable host fails this fast instead of after the operating system's minutes. */
 export const CONNECT_TIMEOUT_MS = 5000;

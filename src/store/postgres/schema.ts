@@ -85,7 +85,7 @@ export async function migratePgSchema(
   checkNotNewer(version, target);
   if (version === PG_STORE_SCHEMA_VERSION) return;
   if (version === 0 && !options.create) {
-    await checkCanHoldStore(client, target);
+    await checkNotForeign(client, target);
     throw noStore(target);
   }
 
@@ -102,8 +102,9 @@ export async function migratePgSchema(
       const locked = await readSchemaVersion(client);
       checkNotNewer(locked, target);
       if (locked === 0) {
-        await checkCanHoldStore(client, target);
+        await checkNotForeign(client, target);
         if (!options.create) throw noStore(target);
+        await checkEncoding(client, target);
       }
       for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
         await client.query(MIGRATIONS[step]!);
@@ -138,32 +139,37 @@ function noStore(target: PgTarget): NotFoundError {
 }
 
 /**
- * A new store goes only into a UTF8 database whose user schemas hold no tables, other than
- * eventlite's own (a read store may share the database, under a schema named eventlite…).
+ * A database whose user schemas hold tables (or an `eventlite` schema without our meta table)
+ * and no event store is someone else's. Schemas named eventlite… are ours: a read store may
+ * share the database.
  */
-async function checkCanHoldStore(client: pg.ClientBase, target: PgTarget): Promise<void> {
-  const { rows } = await client.query<{ foreign: boolean; eventlite: boolean; encoding: string }>(
+async function checkNotForeign(client: pg.ClientBase, target: PgTarget): Promise<void> {
+  const { rows } = await client.query<{ foreign: boolean }>(
     `SELECT EXISTS (
               SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
               WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
                 AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                 AND n.nspname NOT LIKE 'pg\\_%'
                 AND n.nspname NOT LIKE 'eventlite%'
-            ) AS foreign,
-            EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'eventlite') AS eventlite,
-            pg_encoding_to_char(encoding) AS encoding
-     FROM pg_database WHERE datname = current_database()`,
+            ) OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'eventlite') AS foreign`,
   );
-  const state = rows[0]!;
-  // An eventlite schema without the meta table is not one of ours either.
-  if (state.foreign || state.eventlite) {
+  if (rows[0]!.foreign) {
     throw new StoreError(
       `${target.location} is a PostgreSQL database but not an eventlite event store`,
     );
   }
-  if (state.encoding !== 'UTF8') {
+}
+
+/** Names and JSON text must come back as written: only a UTF8 database keeps every character. */
+async function checkEncoding(client: pg.ClientBase, target: PgTarget): Promise<void> {
+  const { rows } = await client.query<{ encoding: string }>(
+    `SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database
+     WHERE datname = current_database()`,
+  );
+  const encoding = rows[0]!.encoding;
+  if (encoding !== 'UTF8') {
     throw new StoreError(
-      `${target.location} uses the ${state.encoding} encoding; an eventlite store needs a UTF8 database`,
+      `${target.location} uses the ${encoding} encoding; an eventlite store needs a UTF8 database`,
     );
   }
 }
