@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { PgTarget } from './connection.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
 import { inTransaction, withClient, type ReadConnection } from './read-connection.js';
@@ -18,11 +19,11 @@ export async function applyBatch(
   batch: ProjectionBatch,
   guard: BatchGuard,
 ): Promise<boolean> {
-  const { location, quotedSchema: s } = connection;
+  const { target, quotedSchema: s } = connection;
   return withClient(connection, async (client) => {
     try {
-      await inTransaction(client, location, async () => {
-        const row = await withReadStoreErrors(location, async () => {
+      await inTransaction(client, target, async () => {
+        const row = await withReadStoreErrors(target, async () => {
           const [, current] = await Promise.all([
             client.query(`SET LOCAL search_path TO ${s}`),
             client.query<{ matches: boolean }>(
@@ -42,7 +43,7 @@ export async function applyBatch(
              WHERE name = $1 AND checkpoint = $3 AND version = $4 AND definition_hash = $5`,
             [name, batch.to, batch.from, guard.version, guard.definitionHash, guard.at],
           );
-        const moved = await runStatements(client, location, batch, moveCheckpoint);
+        const moved = await runStatements(client, target, batch, moveCheckpoint);
         if (moved.rowCount !== 1) throw CHECKPOINT_MOVED;
       });
       return true;
@@ -67,7 +68,7 @@ type Outcome = { error: unknown } | undefined;
  */
 export async function runStatements<T extends pg.QueryResultRow>(
   client: pg.ClientBase,
-  location: string,
+  target: PgTarget,
   batch: ProjectionBatch,
   after?: () => Promise<pg.QueryResult<T>>,
 ): Promise<pg.QueryResult<T>> {
@@ -92,17 +93,17 @@ export async function runStatements<T extends pg.QueryResultRow>(
   last?.catch(() => {});
   for (const { event, outcome } of sent) {
     const failed = await outcome;
-    if (failed) throw handlerFailure(event, failed.error, location);
+    if (failed) throw handlerFailure(event, failed.error, target);
   }
   if (thrown) throw new HandlerFailure(thrown.event, thrown.error);
   if (!last) return { rows: [], rowCount: 0 } as unknown as pg.QueryResult<T>;
   try {
     return await last;
   } catch (error) {
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
 }
 
-function handlerFailure(event: RecordedEvent, error: unknown, location: string): Error {
-  return machineFailure(error, location) ?? new HandlerFailure(event, error);
+function handlerFailure(event: RecordedEvent, error: unknown, target: PgTarget): Error {
+  return machineFailure(error, target) ?? new HandlerFailure(event, error);
 }

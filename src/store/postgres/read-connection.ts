@@ -1,13 +1,19 @@
 import pg from 'pg';
 import { StoreError } from '../../core/errors.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  describePostgresUrl,
+  LOCK_TIMEOUT_MS,
+  type PgTarget,
+} from './connection.js';
 import { asStoreError } from './read-errors.js';
 import { readStoreTypes } from './read-types.js';
 
 /** The read store's connections and the names its SQL is built from. */
 export interface ReadConnection {
   pool: pg.Pool;
-  /** For messages: the URL without its password, and the schema. */
-  location: string;
+  /** For messages: the server, and as `location` the URL without its password and the schema. */
+  target: PgTarget;
   /** The read schema's name, and the same quoted for SQL. */
   schema: string;
   quotedSchema: string;
@@ -18,10 +24,16 @@ export interface ReadConnection {
 const SESSION_SETTINGS = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'`;
 
 export function openReadConnection(url: string, schema: string): ReadConnection {
+  const server = describePostgresUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
     // A runner does one thing at a time; a rebuild holds one client for its whole build.
     max: 4,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+    // Like SQLite's busy timeout: a runner queued behind another's batch waits this long.
+    lock_timeout: LOCK_TIMEOUT_MS,
     types: readStoreTypes,
     // Statements are written back to back and answered in order: one round trip for many.
     pipeline: true,
@@ -35,18 +47,8 @@ export function openReadConnection(url: string, schema: string): ReadConnection 
   });
   // An idle client whose server went away: the next checkout connects afresh.
   pool.on('error', () => {});
-  return { pool, location: describeLocation(url, schema), schema, quotedSchema: quote(schema) };
-}
-
-export function describeLocation(url: string, schema: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = '';
-    parsed.searchParams.delete('password');
-    return `${parsed.toString()} (schema ${schema})`;
-  } catch {
-    return `PostgreSQL (schema ${schema})`;
-  }
+  const target = { ...server, location: `${server.location} (schema ${schema})` };
+  return { pool, target, schema, quotedSchema: quote(schema) };
 }
 
 export function quote(identifier: string): string {
@@ -74,7 +76,7 @@ export async function checkout(connection: ReadConnection): Promise<pg.PoolClien
   try {
     return await connection.pool.connect();
   } catch (error) {
-    throw asStoreError(error, connection.location);
+    throw asStoreError(error, connection.target);
   }
 }
 
@@ -88,20 +90,23 @@ export async function isIdle(client: pg.ClientBase): Promise<boolean> {
   }
 }
 
+/** READ COMMITTED whatever the database's default, as the event store's writers use it. */
+export const BEGIN_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
+
 /**
  * Runs `work` in one transaction on `client`. Database errors outside `work`'s own handling
  * become store errors; `work` may throw anything, and the transaction is then rolled back.
  */
 export async function inTransaction<T>(
   client: pg.ClientBase,
-  location: string,
+  target: PgTarget,
   work: () => Promise<T>,
-  begin = 'BEGIN',
+  begin = BEGIN_WRITE,
 ): Promise<T> {
   try {
     await client.query(begin);
   } catch (error) {
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
   let result: T;
   try {
@@ -115,11 +120,11 @@ export async function inTransaction<T>(
     committed = await client.query('COMMIT');
   } catch (error) {
     await isIdle(client);
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
   // COMMIT of a transaction that an error aborted rolls it back instead, without an error.
   if (committed.command !== 'COMMIT') {
-    throw new StoreError(`${location}: the transaction was rolled back`);
+    throw new StoreError(`${target.location}: the transaction was rolled back`);
   }
   return result;
 }

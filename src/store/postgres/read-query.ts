@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { PgTarget } from './connection.js';
 import { InputError } from '../../core/errors.js';
 import type { QueryParams, QueryResult } from '../../core/ports.js';
 import {
@@ -128,6 +129,9 @@ export function prepareQuery(sql: string, params: QueryParams = {}): BoundSql {
   }
 }
 
+/** A query's statement_timeout unless the store is opened with another. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+
 export interface QueryOptions {
   statementTimeoutMs: number;
   queryRole?: string;
@@ -145,7 +149,7 @@ export async function runQuery(
       withClient(connection, (client) => runOnce(client, connection, bound, options)),
     );
   } catch (error) {
-    throw isDeadlock(error) ? machineFailure(error, connection.location) : error;
+    throw isDeadlock(error) ? machineFailure(error, connection.target) : error;
   }
 }
 
@@ -156,7 +160,7 @@ async function runOnce(
   bound: BoundSql,
   options: QueryOptions,
 ): Promise<QueryResult> {
-  const { location, quotedSchema: s } = connection;
+  const { target, quotedSchema: s } = connection;
   const timeout = Math.max(1, Math.floor(options.statementTimeoutMs));
   // Written back to back: one round trip. Each is awaited in turn below.
   const setup = [
@@ -177,23 +181,23 @@ async function runOnce(
   try {
     await Promise.all(setup);
   } catch (error) {
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
   let result: pg.QueryResult;
   try {
     result = await query;
   } catch (error) {
-    throw isDeadlock(error) ? error : queryFailure(error, location);
+    throw isDeadlock(error) ? error : queryFailure(error, target);
   }
   try {
     await rollback;
   } catch (error) {
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
   return { columns: result.fields.map((field) => field.name), rows: result.rows };
 }
 
-function queryFailure(error: unknown, location: string): unknown {
+function queryFailure(error: unknown, target: PgTarget): unknown {
   const code = (error as { code?: unknown }).code;
   // A read-only transaction's refusal, and SELECT … FOR UPDATE's in one.
   if (code === '25006') return new InputError(READ_ONLY_ONLY);
@@ -202,7 +206,7 @@ function queryFailure(error: unknown, location: string): unknown {
   }
   // The statement's own timeout, like its other errors, is the query's failure (exit 2).
   if (code === '57014') return new InputError(`query failed: ${(error as Error).message}`);
-  const machine = machineFailure(error, location);
+  const machine = machineFailure(error, target);
   if (machine && code !== '42501') return machine;
   return new InputError(`query failed: ${(error as Error).message}`);
 }

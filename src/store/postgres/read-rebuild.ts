@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { StoreBusyError, StoreError } from '../../core/errors.js';
 import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../core/ports.js';
+import { LOCK_TIMEOUT_MS } from './connection.js';
 import { runStatements } from './read-apply.js';
 import { createdObjects, dropObjects, moveSchemaContents, runScript } from './read-catalog.js';
 import {
@@ -9,10 +11,10 @@ import {
   isIdle,
   lockReadSchema,
   quote,
-  retryDeadlocks,
   type ReadConnection,
 } from './read-connection.js';
 import { asStoreError, withReadStoreErrors } from './read-errors.js';
+import { DEFAULT_QUERY_TIMEOUT_MS } from './read-query.js';
 import {
   markRebuilding,
   readOwnedObjects,
@@ -48,23 +50,23 @@ export async function startRebuild(
   at: string,
   onFinished: (build: PostgresScratchBuild) => void,
 ): Promise<PostgresScratchBuild> {
-  const { location, quotedSchema: s } = connection;
+  const { target, quotedSchema: s } = connection;
   const scratch = scratchSchemaName(schema.name, process.pid);
   const client = await checkout(connection);
   let locked = false;
   try {
-    await withReadStoreErrors(location, async () => {
+    await withReadStoreErrors(target, async () => {
       const result = await client.query<{ locked: boolean }>(TRY_LOCK, [lockName(scratch)]);
       locked = result.rows[0]?.locked === true;
       if (!locked) {
         throw new StoreBusyError(
-          `another process is rebuilding projection "${schema.name}" in schema ${scratch} on ${location}; try again`,
+          `another process is rebuilding projection "${schema.name}" in schema ${scratch} on ${target.location}; try again`,
         );
       }
       await dropAbandonedScratch(client, schema.name, scratch);
       await markRebuilding(client, s, schema.name, process.pid, at);
     });
-    await inTransaction(client, location, async () => {
+    await inTransaction(client, target, async () => {
       await client.query(`CREATE SCHEMA ${quote(scratch)}`);
       await client.query(`SET LOCAL search_path TO ${quote(scratch)}`);
       await runScript(client, schema.setup);
@@ -77,7 +79,7 @@ export async function startRebuild(
     }
     // Destroyed, not returned: in the pool, its session lock would live on.
     client.release(true);
-    throw asStoreError(error, location);
+    throw asStoreError(error, target);
   }
 }
 
@@ -103,6 +105,28 @@ async function dropAbandonedScratch(
   }
 }
 
+/**
+ * The swap needs exclusive locks on tables that queries may be reading. Waiting in the lock
+ * queue would stall every query that arrives behind it, so each try waits briefly, gives way,
+ * and tries again, for as long as a query may run and then some.
+ */
+const SWAP_LOCK_WAIT_MS = 250;
+const SWAP_PATIENCE_MS = DEFAULT_QUERY_TIMEOUT_MS + LOCK_TIMEOUT_MS;
+
+async function retryPastReaders<T>(attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SWAP_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const lockConflict = code === '55P03' || code === '40P01';
+      if (!lockConflict || Date.now() > deadline) throw error;
+      await sleep(25 + Math.random() * 75);
+    }
+  }
+}
+
 export class PostgresScratchBuild implements ScratchBuild {
   #finished = false;
 
@@ -116,9 +140,9 @@ export class PostgresScratchBuild implements ScratchBuild {
 
   async apply(batch: ProjectionBatch): Promise<void> {
     this.#assertOpen();
-    await inTransaction(this.client, this.connection.location, async () => {
+    await inTransaction(this.client, this.connection.target, async () => {
       await this.client.query(`SET LOCAL search_path TO ${quote(this.scratch)}`);
-      await runStatements(this.client, this.connection.location, batch);
+      await runStatements(this.client, this.connection.target, batch);
     });
   }
 
@@ -130,11 +154,12 @@ export class PostgresScratchBuild implements ScratchBuild {
    */
   async swapIn(checkpoint: number, at: string): Promise<void> {
     this.#assertOpen();
-    const { location, schema: readSchema, quotedSchema: s } = this.connection;
+    const { target, schema: readSchema, quotedSchema: s } = this.connection;
     const { client, schema } = this;
     try {
-      await retryDeadlocks(() =>
-        inTransaction(client, location, async () => {
+      await retryPastReaders(() =>
+        inTransaction(client, target, async () => {
+          await client.query(`SET LOCAL lock_timeout = ${SWAP_LOCK_WAIT_MS}`);
           await lockReadSchema(client, readSchema);
           await client.query(`SET LOCAL search_path TO ${s}`);
           await client.query(
@@ -151,16 +176,16 @@ export class PostgresScratchBuild implements ScratchBuild {
         }),
       );
     } catch (error) {
-      throw asStoreError(error, location);
+      throw asStoreError(error, target);
     }
     await this.#finish();
   }
 
   async abandon(): Promise<void> {
     if (this.#finished) return;
-    const { location, quotedSchema: s } = this.connection;
+    const { target, quotedSchema: s } = this.connection;
     try {
-      await withReadStoreErrors(location, async () => {
+      await withReadStoreErrors(target, async () => {
         await this.client.query(`DROP SCHEMA IF EXISTS ${quote(this.scratch)} CASCADE`);
         await markRebuilding(this.client, s, this.schema.name, null, null);
       });

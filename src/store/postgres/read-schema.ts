@@ -57,13 +57,13 @@ export async function ensureReadSchema(connection: ReadConnection): Promise<void
   const client = await checkout(connection);
   try {
     if ((await readSchemaVersion(connection, client)) === READ_SCHEMA_VERSION) return;
-    await inTransaction(client, connection.location, async () => {
-      await withReadStoreErrors(connection.location, async () => {
+    await inTransaction(client, connection.target, async () => {
+      await withReadStoreErrors(connection.target, async () => {
         await lockReadSchema(client, connection.schema);
         await client.query(bookkeepingDdl(connection.quotedSchema));
       });
       await readSchemaVersion(connection, client);
-      await withReadStoreErrors(connection.location, () =>
+      await withReadStoreErrors(connection.target, () =>
         client.query(
           `INSERT INTO ${connection.quotedSchema}.eventlite_read_meta (key, value)
            VALUES ('schema_version', $1)
@@ -90,8 +90,8 @@ async function readSchemaVersion(
   connection: ReadConnection,
   client: pg.ClientBase,
 ): Promise<number | undefined> {
-  const { location, quotedSchema } = connection;
-  const version = await withReadStoreErrors(location, async () => {
+  const { target, quotedSchema } = connection;
+  const version = await withReadStoreErrors(target, async () => {
     const found = await client.query<{ present: boolean }>(
       'SELECT to_regclass($1) IS NOT NULL AS present',
       [`${quotedSchema}.eventlite_read_meta`],
@@ -104,7 +104,7 @@ async function readSchemaVersion(
   });
   if (version !== undefined && version > READ_SCHEMA_VERSION) {
     throw new StoreError(
-      `${location} holds read models from a newer eventlite (read schema ${version}; this version reads up to ${READ_SCHEMA_VERSION}); upgrade eventlite`,
+      `${target.location} holds read models from a newer eventlite (read schema ${version}; this version reads up to ${READ_SCHEMA_VERSION}); upgrade eventlite`,
     );
   }
   return version;

@@ -22,7 +22,7 @@ import {
   type ReadConnection,
 } from './read-connection.js';
 import { withReadStoreErrors } from './read-errors.js';
-import { runQuery } from './read-query.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './read-query.js';
 import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
 import {
   adoptDefinitionHash,
@@ -35,7 +35,6 @@ import { ensureReadSchema, readSchemaExists } from './read-schema.js';
 import { listReadTables } from './read-tables.js';
 
 export const DEFAULT_READ_SCHEMA = 'eventlite_read';
-export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 export interface PostgresReadStoreOptions {
   /** 'write' creates the read schema if need be; 'read' never creates anything. */
@@ -83,7 +82,7 @@ class PostgresReadStore implements ReadStore {
     private readonly connection: ReadConnection,
     private readonly options: PostgresReadStoreOptions,
   ) {
-    this.location = connection.location;
+    this.location = connection.target.location;
   }
 
   async projectionRows(): Promise<Map<string, ProjectionRow>> {
@@ -99,10 +98,10 @@ class PostgresReadStore implements ReadStore {
   /** Under the read schema's lock, so that the objects found are this setup's alone. */
   async createProjection(schema: ProjectionSchema, at: string): Promise<void> {
     this.#assertWritable();
-    const { location, schema: readSchema, quotedSchema: s } = this.connection;
+    const { target, schema: readSchema, quotedSchema: s } = this.connection;
     await withClient(this.connection, (client) =>
-      inTransaction(client, location, () =>
-        withReadStoreErrors(location, async () => {
+      inTransaction(client, target, () =>
+        withReadStoreErrors(target, async () => {
           await lockReadSchema(client, readSchema);
           await client.query(`SET LOCAL search_path TO ${s}`);
           // Re-checked under the lock: another runner may have created it meanwhile.
@@ -161,9 +160,9 @@ class PostgresReadStore implements ReadStore {
   }
 
   #bookkeeping<T>(work: (client: pg.ClientBase, s: string) => Promise<T>): Promise<T> {
-    const { location, quotedSchema } = this.connection;
+    const { target, quotedSchema } = this.connection;
     return withClient(this.connection, (client) =>
-      withReadStoreErrors(location, () => work(client, quotedSchema)),
+      withReadStoreErrors(target, () => work(client, quotedSchema)),
     );
   }
 

@@ -18,13 +18,13 @@ const TYPES: Record<string, ReadTable['type']> = {
  * One snapshot: every count is taken at the same moment.
  */
 export async function listReadTables(connection: ReadConnection): Promise<ReadTable[]> {
-  const { location, schema, quotedSchema: s } = connection;
+  const { target, schema, quotedSchema: s } = connection;
   return withClient(connection, (client) =>
     inTransaction(
       client,
-      location,
+      target,
       () =>
-        withReadStoreErrors(location, async () => {
+        withReadStoreErrors(target, async () => {
           const objects = await client.query<{ name: string; kind: string }>(
             `SELECT c.relname::text AS name, c.relkind::text AS kind
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
