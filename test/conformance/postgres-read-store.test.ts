@@ -110,6 +110,34 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     ).toBeDefined();
   });
 
+  it('runners racing to create a projection and apply one batch: once each', async () => {
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openWrite(database.url)));
+    stores.forEach(track);
+    await Promise.all(stores.map((store) => store.createProjection(SUMMARY, T)));
+    const read = stores[0]!;
+    expect(await read.tables()).toEqual([
+      { name: 'account_summary', type: 'table', rows: 0, projection: 'account_summary' },
+      { name: 'rich_accounts', type: 'view', rows: 0, projection: 'account_summary' },
+    ]);
+    const events = [
+      event(1, 'AccountOpened', { id: 'a', owner: 'Ada' }),
+      event(2, 'MoneyDeposited', { id: 'a', amount: 5 }),
+    ];
+    const applied = await Promise.all(
+      stores.map((store) =>
+        store.applyBatch(
+          SUMMARY.name,
+          { from: 0, to: 2, events, statementsFor: summaryStatements() },
+          { version: 1, definitionHash: 'def-1', at: T },
+        ),
+      ),
+    );
+    expect(applied.filter(Boolean)).toHaveLength(1);
+    expect((await read.query('SELECT balance, deposits FROM account_summary')).rows).toEqual([
+      { balance: 5, deposits: 1 },
+    ]);
+  });
+
   it('refuses read models from a newer eventlite, in both modes', async () => {
     track(await openWrite(database.url));
     await withAdmin(database.url, (admin) =>
@@ -235,6 +263,9 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
         CREATE ROLE ${role} NOLOGIN;
         GRANT USAGE ON SCHEMA eventlite_read TO ${role};
         GRANT SELECT ON ALL TABLES IN SCHEMA eventlite_read TO ${role};
+        -- Not IN SCHEMA: a rebuild creates its tables in a scratch schema and moves them in.
+        -- USAGE on schemas is what keeps the role out of the event store.
+        ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO ${role};
         GRANT ${role} TO CURRENT_USER;`),
     );
     try {
@@ -261,6 +292,22 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
       expect((await reader.tables()).map((table) => table.name)).toEqual([
         'account_summary',
         'rich_accounts',
+      ]);
+      // Rebuilt tables and views are readable too.
+      const writer = closing[0]!;
+      const build = await writer.startRebuild({ ...SUMMARY, version: 2 }, T);
+      await build.apply({
+        from: 0,
+        to: 5,
+        events: [event(1, 'AccountOpened', { id: 'r', owner: 'Rex' })],
+        statementsFor: summaryStatements(),
+      });
+      await build.swapIn(5, T);
+      expect((await reader.query('SELECT account_id FROM account_summary')).rows).toEqual([
+        { account_id: 'r' },
+      ]);
+      expect((await reader.query('SELECT count(*) AS n FROM rich_accounts')).rows).toEqual([
+        { n: 0 },
       ]);
     } finally {
       for (const store of closing.splice(0)) await store.close();
