@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // End-to-end tests spawn many processes; two cores is what CI has.
     maxWorkers: 2,
+    // One PostgreSQL server for the run (EVENTLITE_TEST_PG_URL, or a throw-away cluster).
+    globalSetup: ['test/setup/postgres.ts'],
   },
 });

@@ -217,7 +217,8 @@ export interface QueryResult {
 
 export type ReadTable = {
   name: string;
-  type: 'table' | 'view';
+  /** 'materialized view' only on PostgreSQL. */
+  type: 'table' | 'view' | 'materialized view';
   rows: number;
   projection: string | null;
 };

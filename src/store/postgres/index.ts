@@ -1,0 +1,2 @@
+export { openPostgresEventStore } from './open.js';
+export { isPostgresUrl } from './connection.js';

@@ -1,0 +1,174 @@
+import type pg from 'pg';
+import { StoreError } from '../../core/errors.js';
+import type {
+  BatchGuard,
+  ProjectionBatch,
+  ProjectionFailure,
+  ProjectionRow,
+  ProjectionSchema,
+  QueryParams,
+  QueryResult,
+  ReadStore,
+  ReadTable,
+  ScratchBuild,
+} from '../../core/ports.js';
+import { applyBatch } from './read-apply.js';
+import { createdObjects, runScript } from './read-catalog.js';
+import {
+  inTransaction,
+  lockReadSchema,
+  openReadConnection,
+  withClient,
+  type ReadConnection,
+} from './read-connection.js';
+import { withReadStoreErrors } from './read-errors.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './read-query.js';
+import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
+import {
+  adoptDefinitionHash,
+  markProjectionFailed,
+  readProjectionRows,
+  writeOwnedObjects,
+  writeProjectionRow,
+} from './read-registry.js';
+import { ensureReadSchema, readSchemaExists } from './read-schema.js';
+import { listReadTables } from './read-tables.js';
+
+export const DEFAULT_READ_SCHEMA = 'eventlite_read';
+
+export interface PostgresReadStoreOptions {
+  /** 'write' creates the read schema if need be; 'read' never creates anything. */
+  mode: 'write' | 'read';
+  /** Default `eventlite_read`. */
+  schema?: string;
+  /** Queries run after SET LOCAL ROLE to this role (see read-query.ts). */
+  queryRole?: string;
+  /** A query's statement_timeout; default 30 s. */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * The ReadStore port over PostgreSQL: read models in one schema (`eventlite_read` by default)
+ * of the store's database or of another one. Undefined in 'read' mode when there is no read
+ * schema yet.
+ */
+export async function openPostgresReadStore(
+  url: string,
+  options: PostgresReadStoreOptions,
+): Promise<ReadStore | undefined> {
+  const schema = options.schema ?? DEFAULT_READ_SCHEMA;
+  if (schema === '' || Buffer.byteLength(schema) > 63) {
+    throw new StoreError(`read schema name must be 1 to 63 bytes, got "${schema}"`);
+  }
+  const connection = openReadConnection(url, schema);
+  try {
+    if (options.mode === 'write') await ensureReadSchema(connection);
+    else if (!(await readSchemaExists(connection))) {
+      await connection.pool.end();
+      return undefined;
+    }
+  } catch (error) {
+    await connection.pool.end().catch(() => {});
+    throw error;
+  }
+  return new PostgresReadStore(connection, options);
+}
+
+class PostgresReadStore implements ReadStore {
+  readonly location: string;
+  readonly #builds = new Set<PostgresScratchBuild>();
+
+  constructor(
+    private readonly connection: ReadConnection,
+    private readonly options: PostgresReadStoreOptions,
+  ) {
+    this.location = connection.target.location;
+  }
+
+  async projectionRows(): Promise<Map<string, ProjectionRow>> {
+    const rows = await this.#bookkeeping((client, s) => readProjectionRows(client, s));
+    return new Map(rows.map((row) => [row.name, row]));
+  }
+
+  async projectionRow(name: string): Promise<ProjectionRow | undefined> {
+    const rows = await this.#bookkeeping((client, s) => readProjectionRows(client, s, name));
+    return rows[0];
+  }
+
+  /** Under the read schema's lock, so that the objects found are this setup's alone. */
+  async createProjection(schema: ProjectionSchema, at: string): Promise<void> {
+    this.#assertWritable();
+    const { target, schema: readSchema, quotedSchema: s } = this.connection;
+    await withClient(this.connection, (client) =>
+      inTransaction(client, target, () =>
+        withReadStoreErrors(target, async () => {
+          await lockReadSchema(client, readSchema);
+          await client.query(`SET LOCAL search_path TO ${s}`);
+          // Re-checked under the lock: another runner may have created it meanwhile.
+          if ((await readProjectionRows(client, s, schema.name)).length > 0) return;
+          const owned = await createdObjects(client, readSchema, async () => {
+            await runScript(client, schema.setup);
+            await runScript(client, schema.views);
+          });
+          await writeOwnedObjects(client, s, schema.name, owned);
+          await writeProjectionRow(client, s, schema, 0, at);
+        }),
+      ),
+    );
+  }
+
+  applyBatch(name: string, batch: ProjectionBatch, guard: BatchGuard): Promise<boolean> {
+    this.#assertWritable();
+    return applyBatch(this.connection, name, batch, guard);
+  }
+
+  markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void> {
+    this.#assertWritable();
+    return this.#bookkeeping((client, s) => markProjectionFailed(client, s, name, failure, at));
+  }
+
+  adoptDefinitionHash(name: string, definitionHash: string): Promise<void> {
+    this.#assertWritable();
+    return this.#bookkeeping((client, s) => adoptDefinitionHash(client, s, name, definitionHash));
+  }
+
+  async startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
+    this.#assertWritable();
+    const build = await startRebuild(this.connection, schema, at, (done) =>
+      this.#builds.delete(done),
+    );
+    this.#builds.add(build);
+    return build;
+  }
+
+  query(sql: string, params?: QueryParams): Promise<QueryResult> {
+    return runQuery(this.connection, sql, params, {
+      statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      queryRole: this.options.queryRole,
+    });
+  }
+
+  tables(): Promise<ReadTable[]> {
+    return listReadTables(this.connection);
+  }
+
+  /** A rebuild still open loses its connection; the next rebuild drops its scratch schema. */
+  async close(): Promise<void> {
+    for (const build of this.#builds) build.discard();
+    this.#builds.clear();
+    await this.connection.pool.end();
+  }
+
+  #bookkeeping<T>(work: (client: pg.ClientBase, s: string) => Promise<T>): Promise<T> {
+    const { target, quotedSchema } = this.connection;
+    return withClient(this.connection, (client) =>
+      withReadStoreErrors(target, () => work(client, quotedSchema)),
+    );
+  }
+
+  #assertWritable(): void {
+    if (this.options.mode !== 'write') {
+      throw new StoreError(`${this.location} was opened for reading only`);
+    }
+  }
+}

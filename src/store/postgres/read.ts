@@ -1,0 +1,107 @@
+import type pg from 'pg';
+import { validateName } from '../../core/input.js';
+import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
+import type { StoredEvent } from '../../core/recorded-event.js';
+import type { PgTarget } from './connection.js';
+import { withPgErrors } from './pg-errors.js';
+import { EVENT_COLUMNS, eventFromArray, type EventArrayRow } from './rows.js';
+
+// Reads come out a page at a time (keyset pagination on version or position), each page its
+// own statement: a caller can stream a million events in flat memory and pause between pages
+// without holding a transaction, or a connection, open for the whole scan.
+const PAGE_SIZE = 2000;
+
+// `$2::bigint`: `from` may be beyond the integer range of `version` (backwards from the top).
+const STREAM_FORWARD = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+  WHERE stream = $1 AND version >= $2::bigint ORDER BY version LIMIT $3`;
+const STREAM_BACKWARD = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+  WHERE stream = $1 AND version <= $2::bigint ORDER BY version DESC LIMIT $3`;
+const LOG_PAGE = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+  WHERE position >= $1::bigint ORDER BY position LIMIT $2`;
+const LOG_PAGE_OF_TYPES = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+  WHERE position >= $1::bigint AND type = ANY($3::text[]) ORDER BY position LIMIT $2`;
+
+export async function* readPgStream(
+  pool: pg.Pool,
+  target: PgTarget,
+  stream: string,
+  options: ReadStreamOptions = {},
+): AsyncGenerator<StoredEvent[]> {
+  validateName('stream', stream);
+  const backwards = options.backwards ?? false;
+  let next = options.from ?? (backwards ? Number.MAX_SAFE_INTEGER : 1);
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const page = await readPage(pool, target, {
+      name: backwards ? 'eventlite.streamBackward' : 'eventlite.streamForward',
+      text: backwards ? STREAM_BACKWARD : STREAM_FORWARD,
+      values: [stream, next, limit],
+    });
+    if (page.length > 0) yield page;
+    remaining -= page.length;
+    if (page.length < limit) return;
+    next = page[page.length - 1]!.version + (backwards ? -1 : 1);
+  }
+}
+
+export async function* readPgLog(
+  pool: pg.Pool,
+  target: PgTarget,
+  options: ReadLogOptions = {},
+): AsyncGenerator<StoredEvent[]> {
+  const types = options.types && options.types.length > 0 ? options.types : undefined;
+  for (const type of types ?? []) validateName('event type', type);
+  let next = options.from ?? 1;
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const page = await readPage(
+      pool,
+      target,
+      types
+        ? {
+            name: 'eventlite.logPageOfTypes',
+            text: LOG_PAGE_OF_TYPES,
+            values: [next, limit, types],
+          }
+        : { name: 'eventlite.logPage', text: LOG_PAGE, values: [next, limit] },
+    );
+    if (page.length > 0) yield page;
+    remaining -= page.length;
+    if (page.length < limit) return;
+    next = page[page.length - 1]!.position + 1;
+  }
+}
+
+async function readPage(
+  pool: pg.Pool,
+  target: PgTarget,
+  query: { name: string; text: string; values: unknown[] },
+): Promise<StoredEvent[]> {
+  const { rows } = await withPgErrors(target, () =>
+    pool.query<EventArrayRow>({ ...query, rowMode: 'array' }),
+  );
+  return rows.map(eventFromArray);
+}
+
+/** 0 for a stream that does not exist. */
+export async function streamVersionOn(client: pg.ClientBase | pg.Pool, stream: string) {
+  const { rows } = await client.query<[number | null]>({
+    name: 'eventlite.streamVersion',
+    text: 'SELECT max(version) FROM eventlite.events WHERE stream = $1',
+    values: [stream],
+    rowMode: 'array',
+  });
+  return rows[0]?.[0] ?? 0;
+}
+
+/** The last position committed: the head counter, which every write moves in its transaction. */
+export async function headOn(client: pg.ClientBase | pg.Pool): Promise<number> {
+  const { rows } = await client.query<[string]>({
+    name: 'eventlite.head',
+    text: 'SELECT position FROM eventlite.head',
+    rowMode: 'array',
+  });
+  return Number(rows[0]?.[0] ?? 0);
+}

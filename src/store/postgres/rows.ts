@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.js';
+
+/** The columns every event read selects, in the order `eventFromArray` expects. */
+export const EVENT_COLUMNS = 'position, stream, version, type, id, data, metadata, recorded_at';
+
+/** A row of EVENT_COLUMNS in pg's array row mode; `position` is a bigint, which pg gives as text. */
+export type EventArrayRow = [string, string, number, string, string, string, string, string];
+
+export function eventFromArray(row: EventArrayRow): StoredEvent {
+  return storedEventFromRow({
+    position: Number(row[0]),
+    stream: row[1],
+    version: row[2],
+    type: row[3],
+    id: row[4],
+    dataJson: row[5],
+    metadataJson: row[6],
+    recordedAt: row[7],
+  });
+}
+
+/** One event as the writers insert it. */
+export interface EventInsertRow {
+  position: number;
+  id: string;
+  stream: string;
+  version: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recordedAt: string;
+}
+
+// One statement per chunk, its columns as arrays: a round trip per event would cap an import
+// at a few thousand events a second.
+const INSERT_CHUNK = 5000;
+const INSERT_EVENTS = `INSERT INTO eventlite.events
+  (position, id, stream, version, type, data, metadata, recorded_at)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[],
+                       $6::text[], $7::text[], $8::text[])`;
+
+export async function insertEvents(
+  client: pg.ClientBase,
+  rows: readonly EventInsertRow[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
+    await client.query({
+      name: 'eventlite.insertEvents',
+      text: INSERT_EVENTS,
+      values: [
+        chunk.map((row) => row.position),
+        chunk.map((row) => row.id),
+        chunk.map((row) => row.stream),
+        chunk.map((row) => row.version),
+        chunk.map((row) => row.type),
+        chunk.map((row) => row.data),
+        chunk.map((row) => row.metadata),
+        chunk.map((row) => row.recordedAt),
+      ],
+    });
+  }
+}
+
+export function eventFromInsertRow(row: EventInsertRow): StoredEvent {
+  return storedEventFromRow({
+    position: row.position,
+    stream: row.stream,
+    version: row.version,
+    type: row.type,
+    id: row.id,
+    dataJson: row.data,
+    metadataJson: row.metadata,
+    recordedAt: row.recordedAt,
+  });
+}
+
+/** Locks the head row, queueing behind any other writer, and returns the last position given out. */
+export async function lockHead(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ position: string }>({
+    name: 'eventlite.lockHead',
+    text: 'SELECT position FROM eventlite.head FOR UPDATE',
+  });
+  return Number(rows[0]!.position);
+}
+
+export async function setHead(client: pg.ClientBase, position: number): Promise<void> {
+  await client.query({
+    name: 'eventlite.setHead',
+    text: 'UPDATE eventlite.head SET position = $1',
+    values: [position],
+  });
+}
+
+/** The stream each of `ids` is stored in, for those stored. */
+export async function streamsOfIds(
+  client: pg.ClientBase,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<[string, string]>({
+    name: 'eventlite.streamsOfIds',
+    text: 'SELECT id, stream FROM eventlite.events WHERE id = ANY($1::text[])',
+    values: [ids],
+    rowMode: 'array',
+  });
+  return new Map(rows);
+}

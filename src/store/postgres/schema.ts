@@ -1,0 +1,175 @@
+import type pg from 'pg';
+import { NotFoundError, StoreError } from '../../core/errors.js';
+import type { PgTarget } from './connection.js';
+
+/**
+ * Forward-only migrations; entry N brings a database from schema N to N + 1, and
+ * `eventlite.meta` holds the schema version. Never edit a shipped entry: add a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE SCHEMA eventlite;
+  CREATE TABLE eventlite.meta (
+    singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    schema_version integer NOT NULL
+  );
+  -- The last position handed out. Every write transaction locks this row first: writers queue
+  -- on it, so positions are given out in commit order with no gaps (a sequence would let a
+  -- transaction holding 5 commit after one holding 6, and a reader at 6 would never see 5).
+  CREATE TABLE eventlite.head (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    position  bigint  NOT NULL CHECK (position >= 0)
+  );
+  INSERT INTO eventlite.head (position) VALUES (0);
+  -- TEXT, not jsonb: the JSON text is kept byte for byte (jsonb reorders keys), and the json
+  -- check accepts all that JSON.stringify writes (jsonb refuses "\\u0000").
+  -- COLLATE "C": names compare and sort byte by byte, as in SQLite.
+  CREATE TABLE eventlite.events (
+    position    bigint  PRIMARY KEY,
+    id          text    COLLATE "C" NOT NULL UNIQUE,
+    stream      text    COLLATE "C" NOT NULL,
+    version     integer NOT NULL CHECK (version >= 1),
+    type        text    COLLATE "C" NOT NULL,
+    data        text    NOT NULL CHECK (json_typeof(data::json) = 'object'),
+    metadata    text    NOT NULL CHECK (json_typeof(metadata::json) = 'object'),
+    recorded_at text    NOT NULL,
+    UNIQUE (stream, version)
+  );
+  CREATE FUNCTION eventlite.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'events are append-only: % is refused', TG_OP;
+  END
+  $$;
+  CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+  CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+  CREATE TRIGGER events_are_append_only_truncate BEFORE TRUNCATE ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+  `,
+];
+
+export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The append-only triggers that a current schema has on eventlite.events. */
+export const APPEND_ONLY_TRIGGERS = 3;
+
+// Two-key advisory lock: (EVLT, 1) is the event store's schema; other keys stay free for others.
+const SCHEMA_LOCK = 'SELECT pg_advisory_lock(1163283540, 1)';
+const SCHEMA_UNLOCK = 'SELECT pg_advisory_unlock(1163283540, 1)';
+
+/** The schema version stored in the database, or 0 when it holds no event store. */
+export async function readSchemaVersion(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ meta: string | null }>(
+    `SELECT to_regclass('eventlite.meta')::text AS meta`,
+  );
+  if (rows[0]?.meta == null) return 0;
+  const version = await client.query<{ schema_version: number }>(
+    'SELECT schema_version FROM eventlite.meta',
+  );
+  return version.rows[0]?.schema_version ?? 0;
+}
+
+/**
+ * Creates or migrates the event store's schema. A database that holds other tables and no
+ * event store, or one that a newer eventlite wrote, is refused rather than touched. Without
+ * `create`, an empty database is NotFound: a read must not create a store (as with a missing
+ * SQLite file).
+ */
+export async function migratePgSchema(
+  client: pg.ClientBase,
+  target: PgTarget,
+  options: { create: boolean },
+): Promise<void> {
+  const version = await readSchemaVersion(client);
+  checkNotNewer(version, target);
+  if (version === PG_STORE_SCHEMA_VERSION) return;
+  if (version === 0 && !options.create) {
+    await checkNotForeign(client, target);
+    throw noStore(target);
+  }
+
+  // Decided again under the lock: racing `init`s each see no schema, and only the first may
+  // create it; the others then find it current. A session lock taken BEFORE the transaction,
+  // not pg_advisory_xact_lock inside it: a backend refreshes its catalog caches when a
+  // transaction starts (or it locks a table), not when it gets an advisory lock, so a
+  // transaction that waited for the lock could still miss the schema that the winner created
+  // meanwhile, and take the database for a foreign one. lock_timeout bounds the wait.
+  await client.query(SCHEMA_LOCK);
+  try {
+    await client.query('BEGIN');
+    try {
+      const locked = await readSchemaVersion(client);
+      checkNotNewer(locked, target);
+      if (locked === 0) {
+        await checkNotForeign(client, target);
+        if (!options.create) throw noStore(target);
+        await checkEncoding(client, target);
+      }
+      for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
+        await client.query(MIGRATIONS[step]!);
+      }
+      await client.query(
+        `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
+         ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
+        [PG_STORE_SCHEMA_VERSION],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  } finally {
+    await client.query(SCHEMA_UNLOCK).catch(() => {});
+  }
+}
+
+function checkNotNewer(version: number, target: PgTarget): void {
+  if (version > PG_STORE_SCHEMA_VERSION) {
+    throw new StoreError(
+      `${target.location} was written by a newer eventlite (schema ${version}; this version reads up to ${PG_STORE_SCHEMA_VERSION}); upgrade eventlite`,
+    );
+  }
+}
+
+function noStore(target: PgTarget): NotFoundError {
+  return new NotFoundError(
+    `no event store at ${target.location} (create one with "eventlite init")`,
+  );
+}
+
+/**
+ * A database whose user schemas hold tables (or an `eventlite` schema without our meta table)
+ * and no event store is someone else's. Schemas named eventlite… are ours: a read store may
+ * share the database.
+ */
+async function checkNotForeign(client: pg.ClientBase, target: PgTarget): Promise<void> {
+  const { rows } = await client.query<{ foreign: boolean }>(
+    `SELECT EXISTS (
+              SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                AND n.nspname NOT LIKE 'pg\\_%'
+                AND n.nspname NOT LIKE 'eventlite%'
+            ) OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'eventlite') AS foreign`,
+  );
+  if (rows[0]!.foreign) {
+    throw new StoreError(
+      `${target.location} is a PostgreSQL database but not an eventlite event store`,
+    );
+  }
+}
+
+/** Names and JSON text must come back as written: only a UTF8 database keeps every character. */
+async function checkEncoding(client: pg.ClientBase, target: PgTarget): Promise<void> {
+  const { rows } = await client.query<{ encoding: string }>(
+    `SELECT pg_encoding_to_char(encoding) AS encoding FROM pg_database
+     WHERE datname = current_database()`,
+  );
+  const encoding = rows[0]!.encoding;
+  if (encoding !== 'UTF8') {
+    throw new StoreError(
+      `${target.location} uses the ${encoding} encoding; an eventlite store needs a UTF8 database`,
+    );
+  }
+}

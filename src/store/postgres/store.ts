@@ -1,0 +1,101 @@
+import type pg from 'pg';
+import type { NewEvent } from '../../core/events.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  Check,
+  EventStore,
+  ImportSession,
+  ListStreamsOptions,
+  ReadLogOptions,
+  ReadStreamOptions,
+  StoreCounts,
+  StoreFootprint,
+  StreamSummary,
+} from '../../core/ports.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { appendToPgStream } from './append.js';
+import type { PgTarget } from './connection.js';
+import { beginPgImport } from './import.js';
+import { withPgErrors } from './pg-errors.js';
+import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
+import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
+import { connect } from './transaction.js';
+import { verifyPgStore } from './verify.js';
+
+/** The EventStore port over a pool of connections to one PostgreSQL database. */
+export class PostgresEventStore implements EventStore {
+  readonly backend = 'postgres';
+  readonly location: string;
+  #closed: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly target: PgTarget,
+  ) {
+    this.location = target.location;
+  }
+
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return appendToPgStream(this.pool, this.target, stream, events, options);
+  }
+
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent[]> {
+    return readPgStream(this.pool, this.target, stream, options);
+  }
+
+  readLog(options?: ReadLogOptions): AsyncIterable<RecordedEvent[]> {
+    return readPgLog(this.pool, this.target, options);
+  }
+
+  streamVersion(stream: string): Promise<number> {
+    return this.#run(() => streamVersionOn(this.pool, stream));
+  }
+
+  head(): Promise<number> {
+    return this.#run(() => headOn(this.pool));
+  }
+
+  /** The head counter: every commit that writes moves it, whichever connection made it. */
+  changeMarker(): Promise<number> {
+    return this.head();
+  }
+
+  beginImport(): Promise<ImportSession> {
+    return beginPgImport(this.pool, this.target);
+  }
+
+  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]> {
+    return this.#run(() => listPgStreams(this.pool, options));
+  }
+
+  counts(): Promise<StoreCounts> {
+    return this.#run(() => countPgStore(this.pool));
+  }
+
+  async verify(): Promise<Check[]> {
+    const client = await connect(this.pool, this.target);
+    try {
+      return await this.#run(() => verifyPgStore(client));
+    } finally {
+      client.release();
+    }
+  }
+
+  footprint(): Promise<StoreFootprint> {
+    return this.#run(() => pgFootprint(this.pool));
+  }
+
+  close(): Promise<void> {
+    // pg's Pool.end throws when called twice; closing a closed store is a no-op.
+    return (this.#closed ??= this.pool.end());
+  }
+
+  #run<T>(work: () => Promise<T>): Promise<T> {
+    return withPgErrors(this.target, work);
+  }
+}
