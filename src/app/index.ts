@@ -7,6 +7,7 @@ export {
   openReadStore,
   readModelsBytes,
   readModelsInStore,
+  shownLocation,
   type Locations,
   type StoreMode,
 } from './open.js';

@@ -1,26 +1,44 @@
 import { resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import {
+  isPostgresUrl,
+  openPostgresEventStore,
+  openPostgresReadStore,
+  withoutPassword,
+} from '../store/postgres/index.js';
+import {
   fileSize,
   openSqliteEventStore,
   openSqliteReadStore,
   readDbIsStore,
 } from '../store/sqlite/index.js';
 
-// The one place that picks an adapter: every other use case works on the ports alone.
+// The one place that picks an adapter: a path is a SQLite file, a postgres:// URL a server.
+// Every other use case works on the ports alone.
 
 /** Where the store and the read models are, as the user named them. */
 export interface Locations {
-  /** A SQLite file path. */
+  /** A SQLite file path, or a postgres:// URL. */
   db: string;
   readDb: string;
   /** The folder relative paths are taken from. */
   cwd: string;
+  /** PostgreSQL: queries run under this role (one that can only read the read models). */
+  queryRole?: string;
 }
 
-/** `eventlite.db` → `eventlite.read.db`; `store` → `store.read.db`; `a.sqlite` → `a.sqlite.read.db`. */
+/**
+ * Beside a SQLite store, `.db` → `.read.db` or else `.read.db` added (`store` →
+ * `store.read.db`); a PostgreSQL store keeps its read models in a schema of its own database.
+ */
 export function defaultReadDb(db: string): string {
+  if (isPostgresUrl(db)) return db;
   return db.endsWith('.db') ? `${db.slice(0, -3)}.read.db` : `${db}.read.db`;
+}
+
+/** A location as messages and `status` may show it: a URL never with its password. */
+export function shownLocation(location: string): string {
+  return isPostgresUrl(location) ? withoutPassword(location) : location;
 }
 
 export type StoreMode =
@@ -32,15 +50,16 @@ export type StoreMode =
   | 'peek';
 
 export async function openEventStore(locations: Locations, mode: StoreMode): Promise<EventStore> {
-  const { db, cwd } = locations;
   if (mode === 'peek') {
     try {
-      return openSqliteEventStore(db, { create: false, cwd });
+      return await openEventStore(locations, 'existing');
     } catch (error) {
       if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
       return openSqliteEventStore(':memory:', { create: true });
     }
   }
+  const { db, cwd } = locations;
+  if (isPostgresUrl(db)) return openPostgresEventStore(db, { create: mode === 'create' });
   return openSqliteEventStore(db, { create: mode === 'create', cwd });
 }
 
@@ -53,14 +72,19 @@ export async function openReadStore(
   mode: 'write' | 'read',
   options: { scratch?: boolean } = {},
 ): Promise<ReadStore | undefined> {
+  const { db, readDb, cwd } = locations;
+  if (isPostgresUrl(readDb)) {
+    return openPostgresReadStore(readDb, { mode, queryRole: locations.queryRole });
+  }
   return openSqliteReadStore(
-    { readDbPath: locations.readDb, storePath: locations.db, cwd: locations.cwd },
+    { readDbPath: readDb, storePath: db, cwd },
     { mode, scratch: options.scratch },
   );
 }
 
-/** True when the read models live in the store itself (single-database CQRS). */
+/** True when the read models live in the SQLite store file itself (single-database CQRS). */
 export function readModelsInStore(locations: Locations): boolean {
+  if (isPostgresUrl(locations.db) || isPostgresUrl(locations.readDb)) return false;
   return readDbIsStore({
     readDbPath: locations.readDb,
     storePath: locations.db,
@@ -68,8 +92,9 @@ export function readModelsInStore(locations: Locations): boolean {
   });
 }
 
-/** What the read models take up on disk (a file and its write-ahead log); 0 before they exist. */
-export function readModelsBytes(locations: Locations): number {
+/** What SQLite read models take up on disk (the file and its log); null on a server. */
+export function readModelsBytes(locations: Locations): number | null {
+  if (isPostgresUrl(locations.readDb)) return null;
   const file = resolve(locations.cwd, locations.readDb);
   return fileSize(file) + fileSize(`${file}-wal`);
 }

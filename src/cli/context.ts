@@ -18,6 +18,7 @@ interface GlobalFlags {
   db?: string;
   readDb?: string;
   domain?: string;
+  queryRole?: string;
   color?: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -41,8 +42,10 @@ export function resolveContext(
     nonEmpty('--read-db', flags.readDb) ??
     (env.EVENTLITE_READ_DB || undefined) ??
     defaultReadDb(db);
+  const queryRole =
+    nonEmpty('--query-role', flags.queryRole) ?? (env.EVENTLITE_QUERY_ROLE || undefined);
   return {
-    locations: { db, readDb, cwd },
+    locations: { db, readDb, cwd, ...(queryRole !== undefined && { queryRole }) },
     domainPath:
       nonEmpty('--domain', flags.domain) ??
       (env.EVENTLITE_DOMAIN || undefined) ??

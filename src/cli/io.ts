@@ -4,6 +4,7 @@ import {
   loadDomain,
   openEventStore,
   openReadStore,
+  shownLocation,
   type AppContext,
   type ReadContext,
   type StoreMode,
@@ -78,7 +79,7 @@ export async function withApp<T>(
       return await work({
         store,
         read: read || undefined,
-        readLocation: run.ctx.locations.readDb,
+        readLocation: shownLocation(run.ctx.locations.readDb),
         domain: domainLoader(run),
         signal: needs.signal,
       });
@@ -97,7 +98,7 @@ export async function withReadModels<T>(
 ): Promise<T> {
   const read = await openReadStore(run.ctx.locations, 'read');
   try {
-    return await work({ read, readLocation: run.ctx.locations.readDb });
+    return await work({ read, readLocation: shownLocation(run.ctx.locations.readDb) });
   } finally {
     await read?.close();
   }

@@ -13,7 +13,7 @@ Exit codes:
   6    not yet: the store stayed locked, or a wait timed out; safe to retry
   130  interrupted
 
-Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, NO_COLOR.`;
+Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE, NO_COLOR.`;
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -40,7 +40,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--read-db', '--domain']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--read-db', '--domain', '--query-role']);
 
 /** The command named on the line, alone; all of them for help, no command or an unknown one. */
 function commandsToRegister(argv: readonly string[] | undefined): string[] {
@@ -58,17 +58,26 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
 export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
   const program = new Command('eventlite')
     .description(
-      'An event store and projection tool over SQLite: CQRS and event sourcing from a terminal.',
+      'An event store and projection tool over SQLite or PostgreSQL: CQRS and event sourcing from a terminal.',
     )
     .version(VERSION, '-V, --version')
-    .option('--db <path>', 'event store file (env EVENTLITE_DB)', undefined)
     .option(
-      '--read-db <path>',
-      'read models file (env EVENTLITE_READ_DB; default: beside the store, .db → .read.db)',
+      '--db <path|url>',
+      'event store: a SQLite file, or a postgres:// URL (env EVENTLITE_DB)',
+      undefined,
+    )
+    .option(
+      '--read-db <path|url>',
+      'read models (env EVENTLITE_READ_DB; default: beside a SQLite store, .db → .read.db; ' +
+        'in the same PostgreSQL database, schema eventlite_read)',
     )
     .option(
       '--domain <path>',
       'domain module (env EVENTLITE_DOMAIN; default: ./eventlite.config.{ts,mts,js,mjs})',
+    )
+    .option(
+      '--query-role <role>',
+      'PostgreSQL: run queries as this role, e.g. one that may only read the read models (env EVENTLITE_QUERY_ROLE)',
     )
     .option('--no-color', 'no colour (also when NO_COLOR is set or output is not a terminal)')
     .option('-q, --quiet', 'no progress, spinners or summaries on stderr')

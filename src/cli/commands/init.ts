@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { EXAMPLES, initStore } from '../../app/index.js';
+import { EXAMPLES, initStore, shownLocation } from '../../app/index.js';
 import { type CliIo, startRun } from '../io.js';
 
 interface InitFlags {
@@ -26,7 +26,7 @@ export function registerInit(program: Command, io: CliIo): void {
         example: flags.example,
         force: flags.force === true,
       });
-      run.note(`event store ready at ${run.ctx.locations.db}`);
+      run.note(`event store ready at ${shownLocation(run.ctx.locations.db)}`);
       if (flags.example !== undefined) {
         run.note(`wrote the ${flags.example} example: ${written.join(', ')}`);
         run.note(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readModelsBytes, storeStatus, type RecordedLag } from '../../app/index.js';
+import { readModelsBytes, shownLocation, storeStatus, type RecordedLag } from '../../app/index.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
@@ -12,7 +12,6 @@ export function registerStatus(program: Command, io: CliIo): void {
   ).action(async (flags: FormatFlags, command: Command) => {
     const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const { db, readDb } = run.ctx.locations;
     // Projection lag, when the read models exist: as recorded there, no domain needed.
     const status = await withApp(run, { store: 'existing', read: 'read' }, storeStatus);
     const { projections, ...counts } = status;
@@ -21,9 +20,9 @@ export function registerStatus(program: Command, io: CliIo): void {
       streams: counts.streams,
       events: counts.events,
       schemaVersion: counts.schemaVersion,
-      store: db,
+      store: shownLocation(run.ctx.locations.db),
       storeBytes: counts.storeBytes,
-      readDb,
+      readDb: shownLocation(run.ctx.locations.readDb),
       readDbBytes: readModelsBytes(run.ctx.locations),
       ...(projections && {
         maxLag: Math.max(0, ...projections.map((projection) => projection.lag)),

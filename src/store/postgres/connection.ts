@@ -72,7 +72,7 @@ export function createPool(url: string): pg.Pool {
   return pool;
 }
 
-function withoutPassword(text: string): string {
+export function withoutPassword(text: string): string {
   try {
     const url = new URL(text);
     url.password = '';

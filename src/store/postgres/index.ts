@@ -1,2 +1,3 @@
 export { openPostgresEventStore } from './open.js';
-export { isPostgresUrl } from './connection.js';
+export { isPostgresUrl, withoutPassword } from './connection.js';
+export { openPostgresReadStore } from './read-store.js';

@@ -14,9 +14,18 @@ import type { Db } from './statements.js';
 export function runQuery(db: Db, path: string, sql: string, params: QueryParams = {}): QueryResult {
   const statement = prepareReadOnly(db, sql, path);
   const columns = statement.columns().map((column) => column.name);
-  const rows = queryFailure(path, () =>
-    Object.keys(params).length > 0 ? statement.all(params) : statement.all(),
-  ) as Record<string, unknown>[];
+  // Bound as an object even when empty, so that a missing :name is named in the message.
+  const rows = queryFailure(path, () => {
+    try {
+      return statement.all(params);
+    } catch (error) {
+      // A statement with no named parameters takes no object at all.
+      if (Object.keys(params).length === 0 && /Too many parameter values/.test(String(error))) {
+        return statement.all();
+      }
+      throw error;
+    }
+  }) as Record<string, unknown>[];
   return { columns, rows };
 }
 
