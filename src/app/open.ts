@@ -1,20 +1,16 @@
 import { resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
-import {
-  isPostgresUrl,
-  openPostgresEventStore,
-  openPostgresReadStore,
-  withoutPassword,
-} from '../store/postgres/index.js';
-import {
-  fileSize,
-  openSqliteEventStore,
-  openSqliteReadStore,
-  readDbIsStore,
-} from '../store/sqlite/index.js';
+import { isPostgresUrl, withoutPassword } from '../core/location.js';
+import { fileSize, openSqliteEventStore } from '../store/sqlite/event-store.js';
+import { readDbIsStore } from '../store/sqlite/read-schema.js';
 
 // The one place that picks an adapter: a path is a SQLite file, a postgres:// URL a server.
 // Every other use case works on the ports alone.
+
+// Loaded when needed: a SQLite command never pays for the PostgreSQL driver, and one that
+// reads only the store never loads the read side.
+const postgres = () => import('../store/postgres/index.js');
+const sqliteReadStore = () => import('../store/sqlite/read-store.js');
 
 /** Where the store and the read models are, as the user named them. */
 export interface Locations {
@@ -59,7 +55,10 @@ export async function openEventStore(locations: Locations, mode: StoreMode): Pro
     }
   }
   const { db, cwd } = locations;
-  if (isPostgresUrl(db)) return openPostgresEventStore(db, { create: mode === 'create' });
+  if (isPostgresUrl(db)) {
+    const { openPostgresEventStore } = await postgres();
+    return openPostgresEventStore(db, { create: mode === 'create' });
+  }
   return openSqliteEventStore(db, { create: mode === 'create', cwd });
 }
 
@@ -74,8 +73,10 @@ export async function openReadStore(
 ): Promise<ReadStore | undefined> {
   const { db, readDb, cwd } = locations;
   if (isPostgresUrl(readDb)) {
+    const { openPostgresReadStore } = await postgres();
     return openPostgresReadStore(readDb, { mode, queryRole: locations.queryRole });
   }
+  const { openSqliteReadStore } = await sqliteReadStore();
   return openSqliteReadStore(
     { readDbPath: readDb, storePath: db, cwd },
     { mode, scratch: options.scratch },

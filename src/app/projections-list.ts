@@ -13,3 +13,4 @@ export async function listProjections(
   const rows = ctx.read ? await ctx.read.projectionRows() : new Map<string, ProjectionRow>();
   return projectionStates(rows, head, defined);
 }
+export { type ProjectionState, type ProjectionStatus } from '../projections/index.js';

@@ -87,3 +87,4 @@ function runnerOptions(ctx: AppContext, options: RunProjectionsOptions) {
     now: isoClockOf(ctx),
   };
 }
+export { type Progress, type RunResult } from '../projections/index.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { defaultReadDb, type Locations } from '../app/index.js';
+import { defaultReadDb, type Locations } from '../app/open.js';
 import { InputError } from '../core/errors.js';
 
 /** Global options, after flags, environment and defaults are weighed (in that order). */

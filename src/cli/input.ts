@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Line } from '../app/index.js';
+import type { Line } from '../app/lines.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import type { CliIo } from './io.js';
 

@@ -1,14 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import {
-  loadDomain,
-  openEventStore,
-  openReadStore,
-  shownLocation,
-  type AppContext,
-  type ReadContext,
-  type StoreMode,
-} from '../app/index.js';
+import { type AppContext, type ReadContext } from '../app/context.js';
+import { openEventStore, openReadStore, shownLocation, type StoreMode } from '../app/open.js';
 import { resolveContext, type Context } from './context.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
 import { Output } from './output.js';
@@ -54,9 +47,15 @@ export function formatOf(run: Run, flags: FormatFlags, allowed: readonly Format[
   return resolveFormat(flags, allowed, run.out.isTTY);
 }
 
-/** The domain module the flags name, loaded (and checked) when first needed. */
+/**
+ * The domain module the flags name, loaded (and checked) when first needed; the loader itself
+ * is imported only then, so store-only commands never load it.
+ */
 export function domainLoader(run: Run) {
-  return () => loadDomain(run.ctx.domainPath, run.io.cwd);
+  return async () => {
+    const { loadDomain } = await import('../app/domain.js');
+    return loadDomain(run.ctx.domainPath, run.io.cwd);
+  };
 }
 
 export interface Needs {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
-import { readModelsInStore } from '../app/index.js';
+import { readModelsInStore } from '../app/open.js';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
 import { resolveContext } from './context.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';

@@ -1,4 +1,4 @@
-import { CAUGHT_UP } from '../app/index.js';
+import { CAUGHT_UP } from '../app/log.js';
 import type { RecordedEvent } from '../core/events.js';
 import { eventJsonLine } from '../core/recorded-event.js';
 import type { Format } from './formats.js';

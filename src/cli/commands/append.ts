@@ -9,7 +9,7 @@ import {
   validateName,
 } from '../../core/input.js';
 import { toNewEvent } from '../../core/new-event.js';
-import { appendEvents } from '../../app/index.js';
+import { appendEvents } from '../../app/append.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readAll, readLines } from '../input.js';

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { RecordedEvent } from '../../core/events.js';
-import type { ExecStep } from '../../app/index.js';
+import type { ExecStep } from '../../app/exec.js';
 
 // `exec --trace`: the teaching view of one command, step by step, on stderr so that stdout
 // still holds only the appended events.

@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
 import { parseJsonObject, parsePositiveInteger } from '../../core/input.js';
-import {
-  correlationIdOf,
-  DEFAULT_MAX_ATTEMPTS,
-  executeCommand,
-  type ExecuteResult,
-} from '../../app/index.js';
+import { correlationIdOf } from '../../app/correlation.js';
+import { DEFAULT_MAX_ATTEMPTS, executeCommand, type ExecuteResult } from '../../app/exec.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
 import { readAll } from '../input.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exportEvents } from '../../app/index.js';
+import { exportEvents } from '../../app/read.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { type CliIo, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { importEvents } from '../../app/index.js';
+import { importEvents } from '../../app/import.js';
 import { describeSource, readLineBatches } from '../input.js';
 import { type CliIo, startRun, withApp } from '../io.js';
 import { startSpinner } from '../spinner.js';

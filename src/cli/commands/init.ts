@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { EXAMPLES, initStore, shownLocation } from '../../app/index.js';
+import { EXAMPLES } from '../../app/examples.js';
+import { initStore } from '../../app/init.js';
+import { shownLocation } from '../../app/open.js';
 import { type CliIo, startRun } from '../io.js';
 
 interface InitFlags {

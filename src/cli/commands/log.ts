@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { followLog, readLogEvents } from '../../app/index.js';
+import { followLog, readLogEvents } from '../../app/log.js';
 import { InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';

@@ -1,4 +1,4 @@
-import type { Progress } from '../../app/index.js';
+import type { Progress } from '../../app/projections-run.js';
 import type { Run } from '../io.js';
 import { startSpinner } from '../spinner.js';
 

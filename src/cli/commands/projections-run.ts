@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import {
   followProjections,
   runProjections,
-  selectProjections,
   type RunProjectionsOptions,
-} from '../../app/index.js';
+} from '../../app/projections-run.js';
+import { selectProjections } from '../../app/select-projections.js';
 import { InputError, InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { type CliIo, domainLoader, type Run, startRun, withApp } from '../io.js';

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { openReadStore, selectProjections, waitForProjections } from '../../app/index.js';
+import { openReadStore } from '../../app/open.js';
+import { waitForProjections } from '../../app/projections-wait.js';
+import { selectProjections } from '../../app/select-projections.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 import { interruptSignal } from '../signals.js';
 import { parseSeconds } from './projections-shared.js';

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
-import { listProjections, selectProjections, type ProjectionStatus } from '../../app/index.js';
+import { type ProjectionStatus } from '../../app/projections-list.js';
+import { listProjections } from '../../app/projections-list.js';
+import { selectProjections } from '../../app/select-projections.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runQuery } from '../../app/index.js';
+import { runQuery } from '../../app/query.js';
 import type { QueryParams } from '../../core/ports.js';
 import { parseQueryParam } from '../../core/query-param.js';
 import { withFormatOptions } from '../format-options.js';

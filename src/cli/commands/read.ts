@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readStreamEvents } from '../../app/index.js';
+import { readStreamEvents } from '../../app/read.js';
 import { parsePositiveInteger, validateName } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';

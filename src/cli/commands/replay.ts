@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import {
-  CAUGHT_UP,
-  correlationIdOf,
-  DEFAULT_MAX_ATTEMPTS,
-  replayLines,
-  type ReplayStep,
-} from '../../app/index.js';
+import { correlationIdOf } from '../../app/correlation.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../app/exec.js';
+import { CAUGHT_UP } from '../../app/log.js';
+import { replayLines, type ReplayStep } from '../../app/replay.js';
 import { EventliteError, InterruptedError } from '../../core/errors.js';
 import { parseNonNegativeInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseNonNegativeInteger, validateName } from '../../core/input.js';
-import { streamState } from '../../app/index.js';
+import { streamState } from '../../app/state.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readModelsBytes, shownLocation, storeStatus, type RecordedLag } from '../../app/index.js';
+import { readModelsBytes, shownLocation } from '../../app/open.js';
+import { storeStatus, type RecordedLag } from '../../app/status.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../../core/input.js';
-import { listStreams } from '../../app/index.js';
+import { listStreams } from '../../app/streams.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listTables } from '../../app/index.js';
+import { listTables } from '../../app/query.js';
 import { withFormatOptions } from '../format-options.js';
 import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runSpecs, type CaseResult } from '../../app/index.js';
+import { type CaseResult } from '../../app/specs/spec-case.js';
+import { runSpecs } from '../../app/test-specs.js';
 import { SpecsFailedError } from '../../core/errors.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verifyStore } from '../../app/index.js';
+import { verifyStore } from '../../app/status.js';
 import { StoreError } from '../../core/errors.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';

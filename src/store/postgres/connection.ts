@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { InputError } from '../../core/errors.js';
+import { isPostgresUrl, withoutPassword } from '../../core/location.js';
 
 /** What messages may say about a server: never its password. */
 export interface PgTarget {
@@ -19,10 +20,6 @@ export interface PgTarget {
 export const LOCK_TIMEOUT_MS = 5000;
 /** An unreachable host fails this fast instead of after the operating system's minutes. */
 export const CONNECT_TIMEOUT_MS = 5000;
-
-export function isPostgresUrl(text: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(text);
-}
 
 /** Parses a postgres:// URL into what messages may show about it. */
 export function describePostgresUrl(url: string): PgTarget {
@@ -70,17 +67,4 @@ export function createPool(url: string): pg.Pool {
   // that failure is what the caller sees.
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
-}
-
-export function withoutPassword(text: string): string {
-  try {
-    const url = new URL(text);
-    url.password = '';
-    url.searchParams.delete('password');
-    url.searchParams.delete('sslpassword');
-    return url.toString();
-  } catch {
-    // Not a URL at all: cut anything between "//user:" and "@".
-    return text.replace(/(\/\/[^:/@]*):[^@]*@/, '$1@').replace(/password=[^&]*/gi, 'password=');
-  }
 }
