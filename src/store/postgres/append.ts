@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { DuplicateEventIdError, InputError } from '../../core/errors.js';
+import { checkBatch, eventRowsToWrite, idsOf, isStoredBatch } from '../../core/batch.js';
 import type { NewEvent } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
-import { validateEventId, validateName } from '../../core/input.js';
 import type { AppendOptions, AppendResult } from '../../core/ports.js';
 import { newEventId } from '../ids.js';
 import type { PgTarget } from './connection.js';
@@ -30,36 +29,24 @@ export async function appendToPgStream(
   events: readonly NewEvent[],
   options: AppendOptions = {},
 ): Promise<AppendResult> {
-  validateName('stream', stream);
-  const prepared = events.map((event) => ({
-    ...event,
-    type: validateName('event type', event.type),
-    id: event.id === undefined ? undefined : validateEventId(event.id),
-  }));
-  const ids = prepared.flatMap((event) => (event.id === undefined ? [] : [event.id]));
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
-  if (repeated !== undefined)
-    throw new InputError(`event id ${repeated} appears twice in the batch`);
+  const prepared = checkBatch(stream, events);
+  const ids = idsOf(prepared);
 
   return inTransaction(pool, target, async (client) => {
     const head = await lockHead(client);
     // Separate statements after the lock: each sees what the writer before us committed.
-    const stored = findStoredBatch(stream, prepared, await streamsOfIds(client, ids));
+    const storedIn = await streamsOfIds(client, ids);
+    const stored = isStoredBatch(stream, prepared, (id) => storedIn.get(id));
     const actual = await streamVersionOn(client, stream);
     if (stored) return { stream, events: [], version: actual, alreadyStored: true };
 
     checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
     const recordedAt = (options.now?.() ?? new Date()).toISOString();
-    const rows: EventInsertRow[] = prepared.map((event, index) => ({
-      position: head + index + 1,
-      id: event.id ?? newEventId(),
-      stream,
-      version: actual + index + 1,
-      type: event.type,
-      data: JSON.stringify(event.data),
-      metadata: JSON.stringify(event.metadata ?? {}),
+    const rows: EventInsertRow[] = eventRowsToWrite(stream, prepared, {
+      version: actual,
       recordedAt,
-    }));
+      newId: newEventId,
+    }).map((row, index) => ({ ...row, position: head + index + 1 }));
     if (rows.length > 0) {
       await insertEvents(client, rows);
       await setHead(client, head + rows.length);
@@ -71,28 +58,4 @@ export async function appendToPgStream(
       alreadyStored: false,
     };
   });
-}
-
-/**
- * True when every event of the batch carries an id already stored in `stream` (a retry).
- * Throws when an id is stored in another stream, or when only part of the batch is stored.
- */
-function findStoredBatch(
-  stream: string,
-  events: readonly NewEvent[],
-  storedIn: Map<string, string>,
-): boolean {
-  let storedCount = 0;
-  let firstStoredId: string | undefined;
-  for (const event of events) {
-    if (event.id === undefined) continue;
-    const other = storedIn.get(event.id);
-    if (other === undefined) continue;
-    if (other !== stream) throw new DuplicateEventIdError(event.id, stream, other);
-    storedCount += 1;
-    firstStoredId ??= event.id;
-  }
-  if (storedCount === 0) return false;
-  if (storedCount === events.length) return true;
-  throw new DuplicateEventIdError(firstStoredId!, stream, stream);
 }

@@ -1,3 +1,4 @@
+import type { EventRowToWrite } from '../../core/batch.js';
 import type pg from 'pg';
 import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.js';
 
@@ -21,15 +22,8 @@ export function eventFromArray(row: EventArrayRow): StoredEvent {
 }
 
 /** One event as the writers insert it. */
-export interface EventInsertRow {
+export interface EventInsertRow extends EventRowToWrite {
   position: number;
-  id: string;
-  stream: string;
-  version: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recordedAt: string;
 }
 
 // One statement per chunk, its columns as arrays: a round trip per event would cap an import

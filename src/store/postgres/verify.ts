@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { payloadsCheck, streamVersionsCheck } from '../../core/checks.js';
 import type { Check } from '../../core/ports.js';
 import { APPEND_ONLY_TRIGGERS, PG_STORE_SCHEMA_VERSION, readSchemaVersion } from './schema.js';
 
@@ -76,13 +77,7 @@ async function checkStreamVersions(client: pg.ClientBase): Promise<Check> {
      ) AS numbered WHERE version <> expected LIMIT 1`,
   );
   const broken = rows[0];
-  return {
-    name: 'stream versions contiguous',
-    ok: broken === undefined,
-    detail: broken
-      ? `stream "${broken.stream}" has version ${broken.version} at position ${broken.position}, expected ${broken.expected}`
-      : 'every stream runs 1, 2, 3… in position order',
-  };
+  return streamVersionsCheck(broken);
 }
 
 async function checkJson(client: pg.ClientBase): Promise<Check> {
@@ -93,12 +88,5 @@ async function checkJson(client: pg.ClientBase): Promise<Check> {
     rowMode: 'array',
   });
   const bad = rows[0]?.[0];
-  return {
-    name: 'event payloads are JSON objects',
-    ok: bad === undefined,
-    detail:
-      bad === undefined
-        ? 'data and metadata parse'
-        : `event ${bad} holds data that is not a JSON object`,
-  };
+  return payloadsCheck(bad);
 }

@@ -8,18 +8,22 @@ export type Statement = Database.Statement<unknown[]>;
 // small append, so each text is prepared once per connection.
 const cache = new WeakMap<Db, Map<string, Statement>>();
 
-export function prepared(db: Db, sql: string): Statement {
+function cached(db: Db, key: string, prepare: () => Statement): Statement {
   let statements = cache.get(db);
   if (!statements) {
     statements = new Map();
     cache.set(db, statements);
   }
-  let statement = statements.get(sql);
+  let statement = statements.get(key);
   if (!statement) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
+    statement = prepare();
+    statements.set(key, statement);
   }
   return statement;
+}
+
+export function prepared(db: Db, sql: string): Statement {
+  return cached(db, sql, () => db.prepare(sql));
 }
 
 /** The columns of `events`, renamed to an EventRow's keys. */
@@ -48,18 +52,6 @@ export function pluck<T>(db: Db, sql: string, ...params: unknown[]): T {
 }
 
 // Plucking is a mode of the statement itself, so plucked texts get statements of their own.
-const plucked = new WeakMap<Db, Map<string, Statement>>();
-
-export function pluckStatement(db: Db, sql: string): Statement {
-  let statements = plucked.get(db);
-  if (!statements) {
-    statements = new Map();
-    plucked.set(db, statements);
-  }
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql).pluck();
-    statements.set(sql, statement);
-  }
-  return statement;
+function pluckStatement(db: Db, sql: string): Statement {
+  return cached(db, `pluck\u0000${sql}`, () => db.prepare(sql).pluck());
 }

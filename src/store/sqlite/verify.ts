@@ -1,3 +1,4 @@
+import { payloadsCheck, streamVersionsCheck } from '../../core/checks.js';
 import type { Check } from '../../core/ports.js';
 import { STORE_APPLICATION_ID, STORE_SCHEMA_VERSION } from './schema.js';
 import type { Db } from './statements.js';
@@ -72,13 +73,7 @@ function checkStreamVersions(db: Db): Check {
        ) WHERE version != expected LIMIT 1`,
     )
     .get() as { stream: string; position: number; version: number; expected: number } | undefined;
-  return {
-    name: 'stream versions contiguous',
-    ok: broken === undefined,
-    detail: broken
-      ? `stream "${broken.stream}" has version ${broken.version} at position ${broken.position}, expected ${broken.expected}`
-      : 'every stream runs 1, 2, 3… in position order',
-  };
+  return streamVersionsCheck(broken);
 }
 
 function checkJson(db: Db): Check {
@@ -89,12 +84,5 @@ function checkJson(db: Db): Check {
     )
     .pluck()
     .get() as number | undefined;
-  return {
-    name: 'event payloads are JSON objects',
-    ok: bad === undefined,
-    detail:
-      bad === undefined
-        ? 'data and metadata parse'
-        : `event ${bad} holds data that is not a JSON object`,
-  };
+  return payloadsCheck(bad);
 }

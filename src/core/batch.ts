@@ -1,0 +1,82 @@
+import { DuplicateEventIdError, InputError } from './errors.js';
+import type { NewEvent } from './events.js';
+import { validateEventId, validateName } from './input.js';
+
+// The rules of one append that hold before and after the database is asked, the same for
+// every adapter.
+
+/** The batch with names and ids checked (ids lower-cased); an id twice in it is refused. */
+export function checkBatch(stream: string, events: readonly NewEvent[]): NewEvent[] {
+  validateName('stream', stream);
+  const checked = events.map((event) => ({
+    ...event,
+    type: validateName('event type', event.type),
+    id: event.id === undefined ? undefined : validateEventId(event.id),
+  }));
+  const ids = idsOf(checked);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined)
+    throw new InputError(`event id ${repeated} appears twice in the batch`);
+  return checked;
+}
+
+export function idsOf(events: readonly NewEvent[]): string[] {
+  return events.flatMap((event) => (event.id === undefined ? [] : [event.id]));
+}
+
+/**
+ * True when every event of the batch carries an id already stored in `stream`: a retry, which
+ * appends nothing and succeeds. Throws when an id is stored in another stream, or when only
+ * part of the batch is stored. `storedIn` tells the stream an id is stored in, if any.
+ */
+export function isStoredBatch(
+  stream: string,
+  events: readonly NewEvent[],
+  storedIn: (id: string) => string | undefined,
+): boolean {
+  let storedCount = 0;
+  let firstStoredId: string | undefined;
+  for (const event of events) {
+    if (event.id === undefined) continue;
+    const other = storedIn(event.id);
+    if (other === undefined) continue;
+    if (other !== stream) throw new DuplicateEventIdError(event.id, stream, other);
+    storedCount += 1;
+    firstStoredId ??= event.id;
+  }
+  if (storedCount === 0) return false;
+  if (storedCount === events.length) return true;
+  throw new DuplicateEventIdError(firstStoredId!, stream, stream);
+}
+
+/** One event of a batch as the store writes it: data and metadata as JSON text. */
+export interface EventRowToWrite {
+  id: string;
+  stream: string;
+  version: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recordedAt: string;
+}
+
+/**
+ * The rows a checked batch becomes on a stream now at `version`: versions follow on, every
+ * event gets the one time of the batch, and an id from `newId` when it brought none (ids and
+ * times come from the edge).
+ */
+export function eventRowsToWrite(
+  stream: string,
+  events: readonly NewEvent[],
+  at: { version: number; recordedAt: string; newId: () => string },
+): EventRowToWrite[] {
+  return events.map((event, index) => ({
+    id: event.id ?? at.newId(),
+    stream,
+    version: at.version + index + 1,
+    type: event.type,
+    data: JSON.stringify(event.data),
+    metadata: JSON.stringify(event.metadata ?? {}),
+    recordedAt: at.recordedAt,
+  }));
+}
