@@ -18,7 +18,11 @@ export interface BoundSql {
  * operator works elsewhere), and `arr[lo:hi]` with a name after the colon reads as a parameter:
  * write `arr[lo : hi]`. SQLite's `@name` and `$name` forms are not translated.
  */
-export function bindParameters(sql: string, params?: unknown): BoundSql {
+export function bindParameters(
+  sql: string,
+  params?: unknown,
+  options: { typeNumbers?: boolean } = {},
+): BoundSql {
   const tokens = tokenize(sql);
   const named = params !== null && typeof params === 'object' && !Array.isArray(params);
   const positional = Array.isArray(params);
@@ -38,7 +42,7 @@ export function bindParameters(sql: string, params?: unknown): BoundSql {
         number = values.length;
         numbers.set(name, number);
       }
-      text += `$${number}`;
+      text += `$${number}${options.typeNumbers ? numberType(values[number - 1]) : ''}`;
     } else if (token.kind === 'positional' && positional) {
       const list = params as readonly unknown[];
       if (values.length >= list.length)
@@ -52,4 +56,14 @@ export function bindParameters(sql: string, params?: unknown): BoundSql {
     throw new RangeError('Too many parameter values were provided');
   }
   return { text, values };
+}
+
+/**
+ * A number's placeholder type for a query: sent untyped, `SELECT :n AS n` would come back as
+ * text and `WHERE a >= :n … :n AS n` would not type-check, where SQLite gives the number. Text
+ * stays untyped, so it still compares with dates and other columns as a literal would.
+ */
+function numberType(value: unknown): string {
+  if (typeof value !== 'number') return '';
+  return Number.isSafeInteger(value) ? '::int8' : '::float8';
 }

@@ -96,7 +96,7 @@ export function prepareQuery(sql: string, params: QueryParams = {}): BoundSql {
   const first = code[0] as Token;
   const last = code[code.length - 1] as Token;
   try {
-    return bindParameters(sql.slice(first.start, last.end), params);
+    return bindParameters(sql.slice(first.start, last.end), params, { typeNumbers: true });
   } catch (error) {
     throw new InputError(`query failed: ${(error as Error).message}`);
   }
