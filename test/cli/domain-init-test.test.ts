@@ -1,146 +1,163 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isPgUrl, runOn, storeExists } from '../helpers/backend-cli.js';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, ROOT, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
 
 // `init --example` and `test`, as a class would use them: scaffold, run the specs, break one.
+// Once per backend; the demo script, which makes its own SQLite store, runs once.
 
-let folder: ReturnType<typeof tempDir>;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+describe.each(backends())('on $name', (backend) => {
+  let folder: ReturnType<typeof tempDir>;
+  let store: StoreUnderTest;
+  const cli = (args: string[]) => runOn(store, args, { cwd: folder.dir });
 
-beforeEach(() => {
-  folder = tempDir();
-});
-afterEach(() => folder.cleanup());
-
-describe('init --example', () => {
-  it('writes a runnable bank example and the store, and refuses to overwrite without --force', async () => {
-    const first = await cli(['init', '--example', 'bank']);
-    expect(first.code).toBe(0);
-    expect(readdirSync(folder.dir, { recursive: true }).sort()).toEqual([
-      'eventlite.config.ts',
-      'eventlite.db',
-      'scenario.ndjson',
-      'specs',
-      'specs/account-summary.spec.yaml',
-      'specs/account.spec.yaml',
-    ]);
-    expect(readFileSync(join(folder.dir, 'eventlite.config.ts'), 'utf8')).toBe(
-      readFileSync(join(ROOT, 'fixtures/bank/eventlite.config.ts'), 'utf8'),
-    );
-
-    writeFileSync(join(folder.dir, 'scenario.ndjson'), 'my own story\n');
-    const again = await cli(['init', '--example', 'bank']);
-    expect([again.code, again.stderr]).toEqual([
-      2,
-      'error: refusing to overwrite eventlite.config.ts, scenario.ndjson, specs/account-summary.spec.yaml, specs/account.spec.yaml (use --force)\n',
-    ]);
-    expect(readFileSync(join(folder.dir, 'scenario.ndjson'), 'utf8')).toBe('my own story\n');
-
-    const forced = await cli(['init', '--example', 'bank', '--force']);
-    expect(forced.code).toBe(0);
-    expect(readFileSync(join(folder.dir, 'scenario.ndjson'), 'utf8')).toContain('"OpenAccount"');
-  });
-
-  it('refuses an example it does not have', async () => {
-    const result = await cli(['init', '--example', 'library']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      "argument 'library' is invalid. Allowed choices are bank, orders.",
-    );
-    expect(readdirSync(folder.dir)).toEqual([]);
-  });
-
-  it('scaffolds orders: its scenario replays (two rejections) and its specs pass', async () => {
-    expect((await cli(['init', '--example', 'orders'])).code).toBe(0);
-    const replay = await cli(['replay', 'scenario.ndjson', '--keep-going', '--format', 'ndjson']);
-    expect(replay.code).toBe(0);
-    expect(replay.stderr).toContain(
-      'replayed scenario.ndjson: 8 applied, 2 rejected, 8 events appended',
-    );
-    const state = await cli(['state', 'order-o-2', '--format', 'ndjson']);
-    expect(state.stdout).toBe('{"status":"cancelled"}\n');
-    const test = await cli(['test', '--format', 'ndjson']);
-    expect(test.code).toBe(0);
-    const results = parseNdjson(test.stdout) as { passed: boolean }[];
-    expect(results.length).toBeGreaterThanOrEqual(16);
-    expect(results.every((result) => result.passed)).toBe(true);
-    expect(test.stderr).toBe(`${results.length} of ${results.length} specs passed\n`);
-  });
-});
-
-describe('test', () => {
   beforeEach(async () => {
-    expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
+    folder = tempDir();
+    store = await backend.freshStore();
+  });
+  afterEach(async () => {
+    await store.cleanup();
+    folder.cleanup();
   });
 
-  it('passes the shipped specs, printing each case', async () => {
-    const result = await cli(['test', '--format', 'table']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('specs/account.spec.yaml\n  ✓ opening an account  (line 4)\n');
-    expect(result.stdout).toContain(
-      'specs/account-summary.spec.yaml\n  ✓ account_summary follows deposits and withdrawals  (line 7)\n',
-    );
-    expect(result.stdout).not.toContain('✗');
+  describe('init --example', () => {
+    it('writes a runnable bank example and the store, and refuses to overwrite without --force', async () => {
+      const first = await cli(['init', '--example', 'bank']);
+      expect(first.code).toBe(0);
+      // A SQLite store is a file in the folder; a PostgreSQL store is in its database.
+      expect(readdirSync(folder.dir, { recursive: true }).sort()).toEqual([
+        'eventlite.config.ts',
+        ...(isPgUrl(store.db) ? [] : ['eventlite.db']),
+        'scenario.ndjson',
+        'specs',
+        'specs/account-summary.spec.yaml',
+        'specs/account.spec.yaml',
+      ]);
+      expect(await storeExists(store.db, folder.dir)).toBe(true);
+      expect(readFileSync(join(folder.dir, 'eventlite.config.ts'), 'utf8')).toBe(
+        readFileSync(join(ROOT, 'fixtures/bank/eventlite.config.ts'), 'utf8'),
+      );
+
+      writeFileSync(join(folder.dir, 'scenario.ndjson'), 'my own story\n');
+      const again = await cli(['init', '--example', 'bank']);
+      expect([again.code, again.stderr]).toEqual([
+        2,
+        'error: refusing to overwrite eventlite.config.ts, scenario.ndjson, specs/account-summary.spec.yaml, specs/account.spec.yaml (use --force)\n',
+      ]);
+      expect(readFileSync(join(folder.dir, 'scenario.ndjson'), 'utf8')).toBe('my own story\n');
+
+      const forced = await cli(['init', '--example', 'bank', '--force']);
+      expect(forced.code).toBe(0);
+      expect(readFileSync(join(folder.dir, 'scenario.ndjson'), 'utf8')).toContain('"OpenAccount"');
+    });
+
+    it('refuses an example it does not have', async () => {
+      const result = await cli(['init', '--example', 'library']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        "argument 'library' is invalid. Allowed choices are bank, orders.",
+      );
+      expect(readdirSync(folder.dir)).toEqual([]);
+      expect(await storeExists(store.db, folder.dir)).toBe(false);
+    });
+
+    it('scaffolds orders: its scenario replays (two rejections) and its specs pass', async () => {
+      expect((await cli(['init', '--example', 'orders'])).code).toBe(0);
+      const replay = await cli(['replay', 'scenario.ndjson', '--keep-going', '--format', 'ndjson']);
+      expect(replay.code).toBe(0);
+      expect(replay.stderr).toContain(
+        'replayed scenario.ndjson: 8 applied, 2 rejected, 8 events appended',
+      );
+      const state = await cli(['state', 'order-o-2', '--format', 'ndjson']);
+      expect(state.stdout).toBe('{"status":"cancelled"}\n');
+      const test = await cli(['test', '--format', 'ndjson']);
+      expect(test.code).toBe(0);
+      const results = parseNdjson(test.stdout) as { passed: boolean }[];
+      expect(results.length).toBeGreaterThanOrEqual(16);
+      expect(results.every((result) => result.passed)).toBe(true);
+      expect(test.stderr).toBe(`${results.length} of ${results.length} specs passed\n`);
+    });
   });
 
-  it('fails, exit 1, when a spec is wrong, saying which and why', async () => {
-    const path = join(folder.dir, 'specs/account.spec.yaml');
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8').replace(
-        'data: { amount: 50, balance: 150 }',
-        'data: { amount: 50, balance: 160 }',
-      ),
-    );
-    const result = await cli(['test', '--format', 'table']);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(
-      '  ✗ a deposit raises the balance  (line 23)\n      event 1 (MoneyDeposited): data.balance: expected 160, got 150\n',
-    );
-    expect(result.stderr).toBe('error: 1 of 12 specs failed\n');
-  });
+  describe('test', () => {
+    beforeEach(async () => {
+      expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
+    });
 
-  it('runs the spec files it is given, JSON included', async () => {
-    writeFileSync(
-      join(folder.dir, 'extra.json'),
-      JSON.stringify({
-        cases: [
-          {
-            name: 'json',
-            when: { command: 'Deposit', data: { accountId: 'a', amount: 1 } },
-            then: { events: [{ type: 'MoneyDeposited' }] },
-          },
-        ],
-      }),
-    );
-    const result = await cli(['test', 'extra.json', '--format', 'ndjson']);
-    expect(result.code).toBe(1);
-    expect(parseNdjson(result.stdout)).toEqual([
-      {
-        file: 'extra.json',
-        line: 1,
-        name: 'json',
-        passed: false,
-        message:
-          'expected MoneyDeposited, but the command rejected: AccountNotOpen: account a was never opened',
-      },
-    ]);
-  });
+    it('passes the shipped specs, printing each case', async () => {
+      const result = await cli(['test', '--format', 'table']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        'specs/account.spec.yaml\n  ✓ opening an account  (line 4)\n',
+      );
+      expect(result.stdout).toContain(
+        'specs/account-summary.spec.yaml\n  ✓ account_summary follows deposits and withdrawals  (line 7)\n',
+      );
+      expect(result.stdout).not.toContain('✗');
+    });
 
-  it('exit 2 for a malformed spec file, 5 when there are no specs', async () => {
-    writeFileSync(
-      join(folder.dir, 'specs/broken.yaml'),
-      '- name: no then\n  when: { command: Deposit }\n',
-    );
-    const broken = await cli(['test']);
-    expect([broken.code, broken.stderr]).toEqual([
-      2,
-      'error: specs/broken.yaml:1 (no then): "then" must be a JSON object, got null\n',
-    ]);
-    const none = await cli(['test', 'missing']);
-    expect([none.code, none.stderr]).toEqual([5, 'error: no such spec file or folder: missing\n']);
+    it('fails, exit 1, when a spec is wrong, saying which and why', async () => {
+      const path = join(folder.dir, 'specs/account.spec.yaml');
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace(
+          'data: { amount: 50, balance: 150 }',
+          'data: { amount: 50, balance: 160 }',
+        ),
+      );
+      const result = await cli(['test', '--format', 'table']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        '  ✗ a deposit raises the balance  (line 23)\n      event 1 (MoneyDeposited): data.balance: expected 160, got 150\n',
+      );
+      expect(result.stderr).toBe('error: 1 of 12 specs failed\n');
+    });
+
+    it('runs the spec files it is given, JSON included', async () => {
+      writeFileSync(
+        join(folder.dir, 'extra.json'),
+        JSON.stringify({
+          cases: [
+            {
+              name: 'json',
+              when: { command: 'Deposit', data: { accountId: 'a', amount: 1 } },
+              then: { events: [{ type: 'MoneyDeposited' }] },
+            },
+          ],
+        }),
+      );
+      const result = await cli(['test', 'extra.json', '--format', 'ndjson']);
+      expect(result.code).toBe(1);
+      expect(parseNdjson(result.stdout)).toEqual([
+        {
+          file: 'extra.json',
+          line: 1,
+          name: 'json',
+          passed: false,
+          message:
+            'expected MoneyDeposited, but the command rejected: AccountNotOpen: account a was never opened',
+        },
+      ]);
+    });
+
+    it('exit 2 for a malformed spec file, 5 when there are no specs', async () => {
+      writeFileSync(
+        join(folder.dir, 'specs/broken.yaml'),
+        '- name: no then\n  when: { command: Deposit }\n',
+      );
+      const broken = await cli(['test']);
+      expect([broken.code, broken.stderr]).toEqual([
+        2,
+        'error: specs/broken.yaml:1 (no then): "then" must be a JSON object, got null\n',
+      ]);
+      const none = await cli(['test', 'missing']);
+      expect([none.code, none.stderr]).toEqual([
+        5,
+        'error: no such spec file or folder: missing\n',
+      ]);
+    });
   });
 });
 

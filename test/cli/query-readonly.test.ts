@@ -1,27 +1,91 @@
-import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultReadDb,
+  prepareStoreOn,
+  readFingerprint,
+  readModelsExist,
+  runOn,
+  shown,
+} from '../helpers/backend-cli.js';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { prepareStore } from '../projections/harness.js';
-import { runCli } from '../helpers/in-process.js';
 
-/** The CLI in process with the test domain module (see harness.ts for the store it reads). */
-const cli = (dir: string, args: readonly string[], input?: string) =>
-  runCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input });
+// `query` and `tables` on each backend, over the store that harness.ts's prepareStore makes
+// (200 bank events, the test domain module). Where a test's SQL needs an engine's own functions
+// or its own error text, each backend gets its own; the outputs compared are the same bytes.
 
-describe('query and tables', () => {
+/** What differs between the engines: their functions, their error text. */
+const DIALECTS = {
+  sqlite: {
+    unknownTable: 'error: query failed: no such table: nowhere\n',
+    syntaxError: 'error: query failed: near "SELEC": syntax error\n',
+    /** Parameter types as the engine sees them: numbers are real, "007" text. */
+    paramTypes:
+      "SELECT account_id, :min AS min, typeof(:ratio) AS r, typeof(:code) AS c FROM account_summary WHERE deposits >= :min AND account_id IN ('a1', 'a2') ORDER BY account_id",
+    paramTypesOut: [
+      '{"account_id":"a1","min":2,"r":"real","c":"text"}',
+      '{"account_id":"a2","min":2,"r":"real","c":"text"}',
+    ],
+    /** A column that holds JSON text, made by the engine. */
+    jsonDoc: "json_object('k', 1)",
+    noRows: 'SELECT 1 WHERE 0',
+    /** Hostile statements of this engine alone, besides the common list. */
+    refusedToo: [] as string[],
+  },
+  postgres: {
+    unknownTable: 'error: query failed: relation "nowhere" does not exist\n',
+    syntaxError: 'error: query failed: syntax error at or near "SELEC"\n',
+    paramTypes:
+      "SELECT account_id, :min + 0 AS min, :ratio + 0.0 AS r, :code::text AS c FROM account_summary WHERE deposits >= :min AND account_id IN ('a1', 'a2') ORDER BY account_id",
+    paramTypesOut: [
+      '{"account_id":"a1","min":2,"r":1.5,"c":"007"}',
+      '{"account_id":"a2","min":2,"r":1.5,"c":"007"}',
+    ],
+    jsonDoc: `'{"k":1}'::json`,
+    noRows: 'SELECT 1 WHERE false',
+    refusedToo: [
+      'SELECT 1 INTO evil',
+      'SELECT * FROM applied FOR UPDATE',
+      'WITH gone AS (DELETE FROM eventlite.events RETURNING 1) SELECT * FROM gone',
+      'CREATE TABLE evil AS SELECT 1',
+      'COPY applied TO STDOUT',
+      'DO $$BEGIN DELETE FROM applied; END$$',
+      'SET ROLE postgres',
+      "SELECT set_config('search_path', 'public', false)",
+      'SELECT pg_advisory_lock(1)',
+      'TRUNCATE applied',
+      'BEGIN',
+    ],
+  },
+} as const;
+
+describe.each(backends())('query and tables on $name', (backend) => {
+  const dialect = DIALECTS[backend.name];
   const { dir, cleanup } = tempDir();
-  const readDb = join(dir, 'eventlite.read.db');
-  const fingerprint = () => createHash('sha256').update(readFileSync(readDb)).digest('hex');
+  let store: StoreUnderTest;
+  let readDb: string;
+  /** The CLI in process with the test domain module, on this backend's store. */
+  const cli = (args: readonly string[], input?: string) =>
+    runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir, input });
+  /** The read models and the event store, to compare before and after. */
+  const fingerprint = async () => {
+    const exported = await cli(['export']);
+    expect(exported.code).toBe(0);
+    return { read: await readFingerprint(readDb, dir), events: exported.stdout };
+  };
   beforeAll(async () => {
-    await prepareStore(dir, 200);
-    expect((await cli(dir, ['projections', 'run'])).code).toBe(0);
+    store = await backend.freshStore();
+    readDb = defaultReadDb(store.db);
+    await prepareStoreOn(store, dir, 200);
+    expect((await cli(['projections', 'run'])).code).toBe(0);
   });
-  afterAll(() => cleanup());
+  afterAll(async () => {
+    await store.cleanup();
+    cleanup();
+  });
 
   it('refuses writes, ATTACH, PRAGMA writes and several statements with exit 2, changing nothing', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     // The full list of refusals is in test/projections/query.test.ts; these go end to end.
     const refused = [
       'WITH doomed AS (SELECT 1) DELETE FROM applied',
@@ -30,39 +94,36 @@ describe('query and tables', () => {
       'PRAGMA writable_schema = ON',
       'SELECT 1; DELETE FROM applied',
       '',
+      ...dialect.refusedToo,
     ];
     for (const sql of refused) {
-      const result = await cli(dir, ['query', sql]);
+      const result = await cli(['query', sql]);
       expect(result.code, sql).toBe(2);
       expect(result.stderr, sql).toMatch(/^error: query (refused|failed|is empty)[^\n]*\n$/);
       expect(result.stdout).toBe('');
     }
-    expect(fingerprint()).toBe(before);
-    expect((await cli(dir, ['query', 'SELECT count(*) AS n FROM applied', '--json'])).stdout).toBe(
+    expect(await fingerprint()).toEqual(before);
+    expect((await cli(['query', 'SELECT count(*) AS n FROM applied', '--json'])).stdout).toBe(
       '[\n{"n":200}\n]\n',
     );
   });
 
-  it("a query that fails (syntax, unknown table) exits 2 with SQLite's reason", async () => {
-    const unknown = await cli(dir, ['query', 'SELECT * FROM nowhere']);
+  it("a query that fails (syntax, unknown table) exits 2 with the engine's reason", async () => {
+    const unknown = await cli(['query', 'SELECT * FROM nowhere']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('error: query failed: no such table: nowhere\n');
-    const syntax = await cli(dir, ['query', 'SELEC 1']);
+    expect(unknown.stderr).toBe(dialect.unknownTable);
+    const syntax = await cli(['query', 'SELEC 1']);
     expect(syntax.code).toBe(2);
-    expect(syntax.stderr).toBe('error: query failed: near "SELEC": syntax error\n');
+    expect(syntax.stderr).toBe(dialect.syntaxError);
   });
 
   it('binds --param NAME=VALUE, numbers as numbers, and reads the SQL from stdin with -', async () => {
     // "007" stays text: a leading zero says it is a code, not a number.
-    const sql =
-      "SELECT account_id, :min AS min, typeof(:ratio) AS r, typeof(:code) AS c FROM account_summary WHERE deposits >= :min AND account_id IN ('a1', 'a2') ORDER BY account_id";
     const params = ['--param', 'min=2', '--param', 'ratio=1.5', '--param', 'code=007'];
-    const result = await cli(dir, ['query', '-', ...params, '--format', 'ndjson'], sql);
+    const result = await cli(['query', '-', ...params, '--format', 'ndjson'], dialect.paramTypes);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe(
-      '{"account_id":"a1","min":2,"r":"real","c":"text"}\n{"account_id":"a2","min":2,"r":"real","c":"text"}\n',
-    );
-    const text = await cli(dir, [
+    expect(result.stdout).toBe(dialect.paramTypesOut.map((line) => `${line}\n`).join(''));
+    const text = await cli([
       'query',
       'SELECT :label AS label',
       '--param',
@@ -70,51 +131,75 @@ describe('query and tables', () => {
       '--json',
     ]);
     expect(text.stdout).toBe('[\n{"label":"hello=world"}\n]\n');
-    const bad = await cli(dir, ['query', 'SELECT 1', '--param', 'no-equals']);
+    const bad = await cli(['query', 'SELECT 1', '--param', 'no-equals']);
     expect(bad.code).toBe(2);
-    const missing = await cli(dir, ['query', 'SELECT :nope']);
+    const missing = await cli(['query', 'SELECT :nope']);
     expect(missing.code).toBe(2);
   });
 
+  it('gives the same bytes on both engines for the same parameterised statement', async () => {
+    const params = ['--param', 'min=2', '--param', 'ratio=1.5', '--param', 'code=007'];
+    const run = async (sql: string) => {
+      const result = await cli(['query', sql, ...params, '--format', 'ndjson']);
+      return [result.code, result.stderr, result.stdout];
+    };
+    // A parameter as a column: the value as given, a number as a number.
+    expect
+      .soft(await run('SELECT :min AS min, :ratio AS ratio, :code AS code'))
+      .toEqual([0, '', '{"min":2,"ratio":1.5,"code":"007"}\n']);
+    // One parameter both shown and compared, as the SQLite test above does.
+    expect
+      .soft(
+        await run(
+          "SELECT account_id, :min AS min FROM account_summary WHERE deposits >= :min AND account_id IN ('a1', 'a2') ORDER BY account_id",
+        ),
+      )
+      .toEqual([0, '', '{"account_id":"a1","min":2}\n{"account_id":"a2","min":2}\n']);
+  });
+
   it('prints csv and tsv with a header, keeps JSON text as text unless --json-cols', async () => {
-    const sql = `SELECT 'a,"b"' AS tricky, json_object('k', 1) AS doc`;
-    expect((await cli(dir, ['query', sql, '--format', 'csv'])).stdout).toBe(
+    const sql = `SELECT 'a,"b"' AS tricky, ${dialect.jsonDoc} AS doc`;
+    expect((await cli(['query', sql, '--format', 'csv'])).stdout).toBe(
       'tricky,doc\n"a,""b""","{""k"":1}"\n',
     );
-    expect((await cli(dir, ['query', sql, '--format', 'tsv'])).stdout).toBe(
+    expect((await cli(['query', sql, '--format', 'tsv'])).stdout).toBe(
       'tricky\tdoc\na,"b"\t{"k":1}\n',
     );
-    expect((await cli(dir, ['query', sql, '--json'])).stdout).toBe(
+    expect((await cli(['query', sql, '--json'])).stdout).toBe(
       '[\n{"tricky":"a,\\"b\\"","doc":"{\\"k\\":1}"}\n]\n',
     );
-    expect((await cli(dir, ['query', sql, '--json', '--json-cols'])).stdout).toBe(
+    expect((await cli(['query', sql, '--json', '--json-cols'])).stdout).toBe(
       '[\n{"tricky":"a,\\"b\\"","doc":{"k":1}}\n]\n',
     );
-    expect((await cli(dir, ['query', 'SELECT 1 WHERE 0', '--json'])).stdout).toBe('[]\n');
+    expect((await cli(['query', dialect.noRows, '--json'])).stdout).toBe('[]\n');
   });
 
   it('tables lists read tables with row counts and owner, in every format', async () => {
-    const json = await cli(dir, ['tables', '--json']);
+    const json = await cli(['tables', '--json']);
     expect(JSON.parse(json.stdout)).toEqual([
       { name: 'account_summary', type: 'table', rows: 50, projection: 'account_summary' },
       { name: 'applied', type: 'table', rows: 200, projection: 'account_summary' },
     ]);
-    expect((await cli(dir, ['tables', '--format', 'csv'])).stdout).toBe(
+    expect((await cli(['tables', '--format', 'csv'])).stdout).toBe(
       'name,type,rows,projection\naccount_summary,table,50,account_summary\napplied,table,200,account_summary\n',
     );
   });
 
-  it('query and tables without a read database exit 5 with a hint', async () => {
+  it('query and tables without a read database exit 5 with a hint, creating nothing', async () => {
     const { dir: empty, cleanup: done } = tempDir();
+    const other = await backend.otherStore('eventlite.db');
     try {
+      const otherReadDb = defaultReadDb(other.db);
       for (const args of [['query', 'SELECT 1'], ['tables']]) {
-        const result = await cli(empty, args);
+        const result = await runOn(other, ['--domain', 'domain.mjs', ...args], { cwd: empty });
         expect(result.code).toBe(5);
         expect(result.stderr).toBe(
-          'error: no read database at eventlite.read.db yet (build it with "eventlite projections run")\n',
+          `error: no read database at ${shown(otherReadDb)} yet (build it with "eventlite projections run")\n`,
         );
       }
+      expect(await readModelsExist(otherReadDb, empty)).toBe(false);
     } finally {
+      await other.cleanup();
       done();
     }
   });

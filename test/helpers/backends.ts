@@ -16,11 +16,17 @@ export interface Backend {
   name: 'sqlite' | 'postgres';
   /** A new, empty store; SQLite's is `eventlite.db` in the test's working folder. */
   freshStore(): Promise<StoreUnderTest>;
+  /**
+   * Another empty store beside the first, for a test that needs two: SQLite's is the file
+   * `name` in the test's working folder, PostgreSQL's another fresh database.
+   */
+  otherStore(name: string): Promise<StoreUnderTest>;
 }
 
 const sqlite: Backend = {
   name: 'sqlite',
   freshStore: async () => ({ db: 'eventlite.db', env: {}, cleanup: async () => {} }),
+  otherStore: async (name) => ({ db: name, env: { EVENTLITE_DB: name }, cleanup: async () => {} }),
 };
 
 const postgres: Backend = {
@@ -28,6 +34,9 @@ const postgres: Backend = {
   async freshStore() {
     const database = await freshPgDatabase();
     return { db: database.url, env: { EVENTLITE_DB: database.url }, cleanup: database.drop };
+  },
+  otherStore() {
+    return postgres.freshStore();
   },
 };
 
