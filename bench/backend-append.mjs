@@ -113,7 +113,8 @@ async function manyProcesses(config, log, locations) {
     await checkStore(location, { events, versions, verify: true }, `concurrent append ${key}`);
     log(
       `append, ${APPEND_PROCESSES} processes, ${key}: ${Math.round(results[key].total)} ev/s in all, ` +
-        `per process ${results[key].each.map(Math.round).join('/')} ev/s`,
+        `per process ${results[key].each.map(Math.round).join('/')} ev/s, ` +
+        `${results[key].busy} StoreBusyError retried`,
     );
   }
   const total = perProcess * APPEND_PROCESSES;
@@ -127,14 +128,16 @@ async function manyProcesses(config, log, locations) {
       raw: results.sqlite.total,
       note:
         `${total} events from go to the last one committed, one run; each process's ev/s: ` +
-        `PostgreSQL ${each('pg')}, SQLite ${each('sqlite')}`,
+        `PostgreSQL ${each('pg')}, SQLite ${each('sqlite')}; appends that waited out the 5 s ` +
+        `timeout (StoreBusyError) and were retried: PostgreSQL ${results.pg.busy}, ` +
+        `SQLite ${results.sqlite.busy}`,
     },
     {
       measure: `${measure}, PostgreSQL synchronous_commit=off`,
       unit: 'ev/s',
       ours: results.pgAsync.total,
       raw: results.sqlite.total,
-      note: `not durable; each process's ev/s: ${each('pgAsync')}`,
+      note: `not durable; each process's ev/s: ${each('pgAsync')}; ${results.pgAsync.busy} retried`,
     },
   ];
 }
@@ -160,6 +163,7 @@ async function raceAppenders(location, perProcess, streams) {
     return {
       total: perSecond(perProcess * APPEND_PROCESSES, ms),
       each: reports.map((report) => perSecond(report.events, report.ms)),
+      busy: reports.reduce((sum, report) => sum + report.busy, 0),
     };
   } finally {
     for (const child of children) if (child.process.exitCode === null) child.process.kill();
