@@ -55,12 +55,13 @@ export async function run(config, log) {
   ];
 }
 
-function appendWork(count, streams) {
+/** `count` one-event appends over `streams` streams, round robin (the PostgreSQL bench's too). */
+export function appendWork(count, streams, prefix = '') {
   const work = [];
   for (let index = 0; index < count; index += 1) {
     const account = index % streams;
     work.push({
-      stream: `account-a${account}`,
+      stream: `${prefix}account-a${account}`,
       event: {
         type: 'MoneyDeposited',
         data: { accountId: `a${account}`, amount: 1 + (index % 500), balance: index },

@@ -2,7 +2,9 @@
 
 const HEADERS = ['measure', 'ours', 'raw baseline', 'ratio', 'target', 'met'];
 
-export function printReport(rows, { title, footer }) {
+/** `columns` renames the two value columns and the ratio, e.g. PostgreSQL, SQLite, PG/SQLite. */
+export function printReport(rows, { title, footer, columns, ratioNote = 'ratio = ours / raw' }) {
+  const headers = columns ? ['measure', ...columns, 'target', 'met'] : HEADERS;
   const table = rows.map((row) => [
     row.measure,
     formatValue(row.ours, row.unit),
@@ -11,7 +13,7 @@ export function printReport(rows, { title, footer }) {
     row.target?.text ?? '—',
     row.target === undefined ? '—' : row.target.met ? 'yes' : 'NO',
   ]);
-  const widths = HEADERS.map((header, column) =>
+  const widths = headers.map((header, column) =>
     Math.max(header.length, ...table.map((cells) => cells[column].length)),
   );
   const line = (cells) =>
@@ -23,11 +25,11 @@ export function printReport(rows, { title, footer }) {
       .trimEnd();
   console.log('');
   console.log(title);
-  console.log(line(HEADERS));
+  console.log(line(headers));
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const cells of table) console.log(line(cells));
   const notes = rows.filter((row) => row.note).map((row) => `  ${row.measure}: ${row.note}`);
-  if (notes.length > 0) console.log(['', 'notes (ratio = ours / raw):', ...notes].join('\n'));
+  if (notes.length > 0) console.log(['', `notes (${ratioNote}):`, ...notes].join('\n'));
   if (footer) console.log(`\n${footer}`);
 }
 

@@ -11,10 +11,12 @@ import * as logMeasure from './measure-log.mjs';
 import * as projections from './measure-projections.mjs';
 import * as startup from './measure-startup.mjs';
 import { printReport } from './report.mjs';
+import { MEASURES as POSTGRES_MEASURES, runPostgres } from './run-postgres.mjs';
 
-const MEASURES = [importMeasure, append, logMeasure, startup, projections];
+const SQLITE_MEASURES = [importMeasure, append, logMeasure, startup, projections];
 
 const config = readConfig();
+const MEASURES = config.backend === 'postgres' ? POSTGRES_MEASURES : SQLITE_MEASURES;
 const unknown = (config.only ?? []).filter((name) => !MEASURES.some((m) => m.name === name));
 if (unknown.length > 0) {
   throw new Error(
@@ -24,26 +26,38 @@ if (unknown.length > 0) {
 const loadBefore = os.loadavg()[0];
 const log = (text) => console.error(`[bench] ${text}`);
 const started = performance.now();
-const rows = [];
-for (const measure of MEASURES) {
-  if (config.only && !config.only.includes(measure.name)) continue;
-  const measureStarted = performance.now();
-  rows.push(...(await measure.run(config, log)));
-  log(`${measure.name} done in ${seconds(measureStarted)}`);
-}
-
 const cpus = os.cpus();
-printReport(rows, {
-  title:
-    `eventlite bench: node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ` +
-    `load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
-  footer:
-    `total ${seconds(started)}` +
-    (config.logEvents < FULL_LOG_EVENTS
-      ? '\nscaled-down run: start-up and cache warm-up weigh more, so the targets (set for the full' +
-        ' size) may be missed here'
-      : ''),
-});
+const machine = `node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}`;
+const scaledDown =
+  config.logEvents < FULL_LOG_EVENTS
+    ? '\nscaled-down run: start-up and cache warm-up weigh more, so the targets (set for the full' +
+      ' size) may be missed here'
+    : '';
+const rows = [];
+if (config.backend === 'postgres') {
+  const run = await runPostgres(config, log);
+  rows.push(...run.rows);
+  printReport(rows, {
+    title:
+      `eventlite bench --backend postgres: ${machine}, PostgreSQL ${run.version} ` +
+      `(${run.settings.join(', ')}), SQLite WAL synchronous=FULL; load average ` +
+      `${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
+    columns: ['PostgreSQL', 'SQLite', 'PG/SQLite'],
+    ratioNote: 'PG/SQLite = PostgreSQL / SQLite, both through eventlite',
+    footer: `total ${seconds(started)}; load average after each measure: ${run.loads.join(', ')}${scaledDown}`,
+  });
+} else {
+  for (const measure of MEASURES) {
+    if (config.only && !config.only.includes(measure.name)) continue;
+    const measureStarted = performance.now();
+    rows.push(...(await measure.run(config, log)));
+    log(`${measure.name} done in ${seconds(measureStarted)}`);
+  }
+  printReport(rows, {
+    title: `eventlite bench: ${machine}, load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
+    footer: `total ${seconds(started)}${scaledDown}`,
+  });
+}
 // A missed target fails the run only when asked: timings on a shared machine are noisy.
 if (process.env.BENCH_STRICT && rows.some((row) => row.target && !row.target.met)) {
   process.exitCode = 1;
