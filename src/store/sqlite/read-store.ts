@@ -10,7 +10,8 @@ import {
   type ReadStore,
   type ScratchBuild,
 } from '../../core/ports.js';
-import { applyBatch, applyEvents } from './apply-batch.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { applyBatch, applyEvents, refreshMaterializedViews } from './apply-batch.js';
 import {
   adoptDefinitionHash,
   markProjectionFailed,
@@ -21,7 +22,8 @@ import {
   writeProjectionRow,
 } from './bookkeeping.js';
 import { withStoreErrors } from './errors.js';
-import { createProjectionObjects } from './objects.js';
+import { createMaterializedViews } from './matviews.js';
+import { createProjectionObjects, runScript } from './objects.js';
 import { filePath, openReadOnlyDatabase, openScratchDatabase } from './open.js';
 import { runQuery } from './query.js';
 import {
@@ -123,6 +125,8 @@ export class SqliteReadStore implements ReadStore {
    * The new tables are built in a scratch SQLite file: no lock on the read database while
    * the log replays (which matters when the read models live in the store file: a long write
    * transaction there would block every append), then one short transaction swaps them in.
+   * Materialized views are refilled once, in the scratch file, just before the swap: nobody
+   * reads them in between, so refilling after each batch would be work thrown away.
    */
   async startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
     const { db, location } = this;
@@ -139,8 +143,11 @@ export class SqliteReadStore implements ReadStore {
       if (scratch.open) scratch.close();
       removeScratch(path);
     };
+    const views = schema.materializedViews ?? [];
+    let lastApplied: RecordedEvent | undefined;
     try {
-      for (const sql of schema.setup) scratch.exec(sql);
+      runScript(scratch, schema.setup);
+      createMaterializedViews(scratch, views);
     } catch (error) {
       discard();
       await clearMark();
@@ -150,7 +157,8 @@ export class SqliteReadStore implements ReadStore {
       apply: (batch) =>
         this.guard(() => {
           try {
-            scratch.transaction(() => applyEvents(scratch, location, batch))();
+            const last = scratch.transaction(() => applyEvents(scratch, location, batch))();
+            lastApplied = last ?? lastApplied;
           } catch (error) {
             if (error instanceof HandlerFailure) discard();
             throw error;
@@ -158,6 +166,11 @@ export class SqliteReadStore implements ReadStore {
         }),
       swapIn: async (checkpoint, swappedAt) => {
         try {
+          await this.guard(() =>
+            scratch.transaction(() =>
+              refreshMaterializedViews(scratch, location, views, lastApplied),
+            )(),
+          );
           scratch.close();
           await this.guard(() =>
             swapInRebuiltTables(db, path, schema, { checkpoint, at: swappedAt }),
