@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import {
+  dropPostgresReadSchema,
   isPostgresUrl,
   openPostgresEventStore,
   openPostgresReadStore,
@@ -25,6 +27,8 @@ export interface Locations {
   cwd: string;
   /** PostgreSQL: queries run under this role (one that can only read the read models). */
   queryRole?: string;
+  /** PostgreSQL: the schema of the read models; default `eventlite_read`. */
+  readSchema?: string;
 }
 
 /**
@@ -74,7 +78,11 @@ export async function openReadStore(
 ): Promise<ReadStore | undefined> {
   const { db, readDb, cwd } = locations;
   if (isPostgresUrl(readDb)) {
-    return openPostgresReadStore(readDb, { mode, queryRole: locations.queryRole });
+    return openPostgresReadStore(readDb, {
+      mode,
+      queryRole: locations.queryRole,
+      schema: locations.readSchema,
+    });
   }
   return openSqliteReadStore(
     { readDbPath: readDb, storePath: db, cwd },
@@ -97,4 +105,28 @@ export function readModelsBytes(locations: Locations): number | null {
   if (isPostgresUrl(locations.readDb)) return null;
   const file = resolve(locations.cwd, locations.readDb);
   return fileSize(file) + fileSize(`${file}-wal`);
+}
+
+/** Read models that live for one run (a spec case's), and how to get rid of them. */
+export interface ScratchReadModels {
+  locations: Locations;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Scratch read models over an in-memory event store, on the backend of `readDb`: on PostgreSQL
+ * a schema of their own in its database (`eventlite_spec_…`, dropped by `dispose`), so the
+ * projections' PostgreSQL SQL is what runs; otherwise a SQLite file in `folder`, which the
+ * caller removes. The user's own read models are never touched.
+ */
+export function scratchReadModels(readDb: string | undefined, folder: string): ScratchReadModels {
+  const base = { db: ':memory:', cwd: folder };
+  if (readDb === undefined || !isPostgresUrl(readDb)) {
+    return { locations: { ...base, readDb: join(folder, 'read.db') }, dispose: async () => {} };
+  }
+  const readSchema = `eventlite_spec_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    locations: { ...base, readDb, readSchema },
+    dispose: () => dropPostgresReadSchema(readDb, readSchema),
+  };
 }

@@ -1,3 +1,3 @@
 export { openPostgresEventStore } from './open.js';
 export { isPostgresUrl, withoutPassword } from './connection.js';
-export { openPostgresReadStore } from './read-store.js';
+export { dropPostgresReadSchema, openPostgresReadStore } from './read-store.js';

@@ -75,6 +75,23 @@ export async function openPostgresReadStore(
   return new PostgresReadStore(connection, options);
 }
 
+/**
+ * Drops a read schema and everything in it. For read models that live for one run only (a
+ * spec case's): the read models of a store are derived data too, but nothing drops those.
+ */
+export async function dropPostgresReadSchema(url: string, schema: string): Promise<void> {
+  const connection = openReadConnection(url, schema);
+  try {
+    await withClient(connection, (client) =>
+      withReadStoreErrors(connection.target, () =>
+        client.query(`DROP SCHEMA IF EXISTS ${connection.quotedSchema} CASCADE`),
+      ),
+    );
+  } finally {
+    await connection.pool.end();
+  }
+}
+
 class PostgresReadStore implements ReadStore {
   readonly location: string;
   readonly #builds = new Set<PostgresScratchBuild>();
