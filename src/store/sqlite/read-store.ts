@@ -1,30 +1,26 @@
 import { existsSync } from 'node:fs';
-import {
-  HandlerFailure,
-  type BatchGuard,
-  type ProjectionBatch,
-  type ProjectionFailure,
-  type ProjectionRow,
-  type ProjectionSchema,
-  type QueryParams,
-  type ReadStore,
-  type ScratchBuild,
+import type {
+  BatchGuard,
+  ProjectionBatch,
+  ProjectionFailure,
+  ProjectionRow,
+  ProjectionSchema,
+  QueryParams,
+  ReadStore,
+  ScratchBuild,
 } from '../../core/ports.js';
-import type { RecordedEvent } from '../../core/events.js';
-import { applyBatch, applyEvents, refreshMaterializedViews } from './apply-batch.js';
+import { applyBatch } from './apply-batch.js';
 import {
   adoptDefinitionHash,
   markProjectionFailed,
-  markRebuilding,
   readProjectionRow,
   readProjectionRows,
   writeOwnedObjects,
   writeProjectionRow,
 } from './bookkeeping.js';
 import { withStoreErrors } from './errors.js';
-import { createMaterializedViews } from './matviews.js';
-import { createProjectionObjects, runScript } from './objects.js';
-import { filePath, openReadOnlyDatabase, openScratchDatabase } from './open.js';
+import { createProjectionObjects } from './objects.js';
+import { filePath, openReadOnlyDatabase } from './open.js';
 import { runQuery } from './query.js';
 import {
   hasProjectionTables,
@@ -32,9 +28,9 @@ import {
   readDbIsStore,
   type ReadDbLocation,
 } from './read-schema.js';
-import { isAlive, removeAbandonedScratch, removeScratch, scratchPath } from './scratch-file.js';
+import { startRebuild } from './rebuild.js';
+import { isAlive } from './scratch-file.js';
 import type { Db } from './statements.js';
-import { swapInRebuiltTables } from './swap.js';
 import { readTables } from './tables.js';
 
 /**
@@ -121,69 +117,8 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  /**
-   * The new tables are built in a scratch SQLite file: no lock on the read database while
-   * the log replays (which matters when the read models live in the store file: a long write
-   * transaction there would block every append), then one short transaction swaps them in.
-   * Materialized views are refilled once, in the scratch file, just before the swap: nobody
-   * reads them in between, so refilling after each batch would be work thrown away.
-   */
-  async startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
-    const { db, location } = this;
-    removeAbandonedScratch(this.file);
-    const path = scratchPath(this.file, schema.name, process.pid);
-    removeScratch(path);
-    await this.guard(() =>
-      db.transaction(() => markRebuilding(db, schema.name, process.pid, at))(),
-    );
-    const scratch = openScratchDatabase(path);
-    const clearMark = () =>
-      this.guard(() => db.transaction(() => markRebuilding(db, schema.name, null, null))());
-    const discard = () => {
-      if (scratch.open) scratch.close();
-      removeScratch(path);
-    };
-    const views = schema.materializedViews ?? [];
-    let lastApplied: RecordedEvent | undefined;
-    try {
-      runScript(scratch, schema.setup);
-      createMaterializedViews(scratch, views);
-    } catch (error) {
-      discard();
-      await clearMark();
-      throw error;
-    }
-    return {
-      apply: (batch) =>
-        this.guard(() => {
-          try {
-            const last = scratch.transaction(() => applyEvents(scratch, location, batch))();
-            lastApplied = last ?? lastApplied;
-          } catch (error) {
-            if (error instanceof HandlerFailure) discard();
-            throw error;
-          }
-        }),
-      swapIn: async (checkpoint, swappedAt) => {
-        try {
-          await this.guard(() =>
-            scratch.transaction(() =>
-              refreshMaterializedViews(scratch, location, views, lastApplied),
-            )(),
-          );
-          scratch.close();
-          await this.guard(() =>
-            swapInRebuiltTables(db, path, schema, { checkpoint, at: swappedAt }),
-          );
-        } finally {
-          discard();
-        }
-      },
-      abandon: async () => {
-        discard();
-        await clearMark();
-      },
-    };
+  startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
+    return startRebuild(this.db, { file: this.file, location: this.location }, schema, at);
   }
 
   query(sql: string, params?: QueryParams) {
