@@ -6,7 +6,13 @@ export * from './core/domain.js';
 export * from './core/errors.js';
 export type { JsonObject, NewEvent, RecordedEvent } from './core/events.js';
 export type { ExpectedVersion } from './core/expected-version.js';
-export type { Projection, ProjectionHandler, SqlStatement } from './core/projection.js';
+export type { Dialect, DialectSql, PerDialectSql } from './core/dialect.js';
+export type {
+  MaterializedView,
+  Projection,
+  ProjectionHandler,
+  SqlStatement,
+} from './core/projection.js';
 export type {
   AppendResult,
   Check,

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
 import { fileSize, openSqliteEventStore } from '../store/sqlite/event-store.js';
@@ -21,6 +22,8 @@ export interface Locations {
   cwd: string;
   /** PostgreSQL: queries run under this role (one that can only read the read models). */
   queryRole?: string;
+  /** PostgreSQL: the schema of the read models; default `eventlite_read`. */
+  readSchema?: string;
 }
 
 /**
@@ -74,7 +77,11 @@ export async function openReadStore(
   const { db, readDb, cwd } = locations;
   if (isPostgresUrl(readDb)) {
     const { openPostgresReadStore } = await postgres();
-    return openPostgresReadStore(readDb, { mode, queryRole: locations.queryRole });
+    return openPostgresReadStore(readDb, {
+      mode,
+      queryRole: locations.queryRole,
+      schema: locations.readSchema,
+    });
   }
   const { openSqliteReadStore } = await sqliteReadStore();
   return openSqliteReadStore(
@@ -98,4 +105,31 @@ export function readModelsBytes(locations: Locations): number | null {
   if (isPostgresUrl(locations.readDb)) return null;
   const file = resolve(locations.cwd, locations.readDb);
   return fileSize(file) + fileSize(`${file}-wal`);
+}
+
+/** Read models that live for one run (a spec case's), and how to get rid of them. */
+export interface ScratchReadModels {
+  locations: Locations;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Scratch read models over an in-memory event store, on the backend of `readDb`: on PostgreSQL
+ * a schema of their own in its database (`eventlite_spec_…`, dropped by `dispose`), so the
+ * projections' PostgreSQL SQL is what runs; otherwise a SQLite file in `folder`, which the
+ * caller removes. The user's own read models are never touched.
+ */
+export function scratchReadModels(readDb: string | undefined, folder: string): ScratchReadModels {
+  const base = { db: ':memory:', cwd: folder };
+  if (readDb === undefined || !isPostgresUrl(readDb)) {
+    return { locations: { ...base, readDb: join(folder, 'read.db') }, dispose: async () => {} };
+  }
+  const readSchema = `eventlite_spec_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    locations: { ...base, readDb, readSchema },
+    dispose: async () => {
+      const { dropPostgresReadSchema } = await postgres();
+      await dropPostgresReadSchema(readDb, readSchema);
+    },
+  };
 }

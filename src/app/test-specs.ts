@@ -8,16 +8,21 @@ import { readSpecFile } from './specs/spec-file.js';
 /**
  * Reads every spec file first (a malformed one is bad input before any case runs), then
  * loads the domain and runs the cases in order: command cases purely, projection cases with
- * the real runner on scratch stores. Never throws for a failing case.
+ * the real runner on scratch stores, on the backend of `readDb` (the read models' location:
+ * a PostgreSQL URL gives scratch schemas in its database, anything else scratch SQLite files).
+ * Never throws for a failing case.
  */
 export async function runSpecs(
   paths: readonly string[],
-  options: { cwd: string; loadDomain: () => Promise<Domain> },
+  options: { cwd: string; loadDomain: () => Promise<Domain>; readDb?: string },
 ): Promise<CaseResult[]> {
   const cases: SpecCase[] = [];
   for (const file of findSpecFiles(paths, options.cwd)) {
     cases.push(...(await readSpecFile(file.path, file.label)));
   }
   const domain = await options.loadDomain();
-  return runSpecCases(domain, cases, { projectionRunner: runProjectionCase });
+  const { readDb } = options;
+  return runSpecCases(domain, cases, {
+    projectionRunner: (loaded, specCase) => runProjectionCase(loaded, specCase, { readDb }),
+  });
 }

@@ -1,6 +1,7 @@
 import type { JsonObject, NewEvent, RecordedEvent } from './events.js';
 import type { ExpectedVersion } from './expected-version.js';
-import type { SqlStatement } from './projection.js';
+import type { DialectSql } from './dialect.js';
+import type { MaterializedView, SqlStatement } from './projection.js';
 
 // The two ports. Everything above them (the use cases in src/app, the projection runner)
 // speaks only these interfaces; an adapter in src/store implements them for one database.
@@ -157,8 +158,10 @@ export interface ProjectionSchema {
   version: number;
   definitionHash: string;
   schemaHash: string;
-  setup: readonly string[];
-  views: readonly string[];
+  /** Run in this order: setup, then the materialized views, then views. */
+  setup: readonly DialectSql[];
+  views: readonly DialectSql[];
+  materializedViews?: readonly MaterializedView[];
 }
 
 /** A run of events and the checkpoint move they make, `from` → `to` (positions). */
@@ -168,6 +171,12 @@ export interface ProjectionBatch {
   events: readonly RecordedEvent[];
   /** The projection's statements for one event; the store runs them in the batch's transaction. */
   statementsFor(event: RecordedEvent): readonly SqlStatement[];
+  /**
+   * The projection's materialized views. applyBatch refreshes them in the batch's transaction,
+   * after its statements, when at least one statement ran; a rebuild refreshes them once, in
+   * its scratch tables, before it swaps them in.
+   */
+  materializedViews?: readonly MaterializedView[];
 }
 
 /** What the batch's writer believes the projection's row says; anything else is a lost race. */
@@ -217,7 +226,7 @@ export interface QueryResult {
 
 export type ReadTable = {
   name: string;
-  /** 'materialized view' only on PostgreSQL. */
+  /** 'materialized view': a projection's materializedViews entry, on either backend. */
   type: 'table' | 'view' | 'materialized view';
   rows: number;
   projection: string | null;
@@ -229,12 +238,16 @@ export interface ReadStore {
   /** Every projection's row (empty before any projection ran here). */
   projectionRows(): Promise<Map<string, ProjectionRow>>;
   projectionRow(name: string): Promise<ProjectionRow | undefined>;
-  /** Runs setup and views and writes the row at checkpoint 0; a no-op if the row exists. */
+  /**
+   * Runs setup, makes the materialized views, runs views, and writes the row at checkpoint 0;
+   * a no-op if the row exists.
+   */
   createProjection(schema: ProjectionSchema, at: string): Promise<void>;
   /**
    * Applies a batch and moves the checkpoint from `batch.from` to `batch.to` in ONE
    * transaction, the move a compare-and-set: false (and nothing applied) when another runner
-   * moved the checkpoint first. Throws HandlerFailure after rolling back.
+   * moved the checkpoint first. Throws HandlerFailure after rolling back (a materialized view
+   * whose refresh failed is pinned on the last event that ran statements).
    */
   applyBatch(name: string, batch: ProjectionBatch, guard: BatchGuard): Promise<boolean>;
   markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void>;

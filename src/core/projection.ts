@@ -1,9 +1,11 @@
 import type { DecidedEvent } from './decider.js';
+import { sqlFor, type Dialect, type DialectSql } from './dialect.js';
 import type { JsonObject, RecordedEvent } from './events.js';
 
 /** One SQL statement with its parameters, for the runner to execute in its transaction. */
 export interface SqlStatement {
-  sql: string;
+  /** One text for both backends, or `{ sqlite, postgres }` where they differ. */
+  sql: DialectSql;
   /** Positional (`?`) or named (`:name`, `@name`, `$name`) parameters. */
   params?: readonly unknown[] | Record<string, unknown>;
 }
@@ -16,6 +18,18 @@ export type ProjectionHandler<Data extends JsonObject = JsonObject> = (
 ) => ProjectionResult;
 
 /**
+ * A read table that eventlite fills from a query and keeps current: after every batch that ran
+ * statements, in that batch's transaction. On PostgreSQL a real `CREATE MATERIALIZED VIEW`,
+ * refreshed; on SQLite, which has none, a table made from the query, emptied and refilled.
+ */
+export interface MaterializedView {
+  /** The name queries use: lower-case letters, digits and `_`. */
+  name: string;
+  /** One SELECT over the projection's tables (per dialect where they differ). */
+  query: DialectSql;
+}
+
+/**
  * A projection is data plus pure functions from an event to SQL statements: it never holds a
  * connection, so it can be tested without a database and run against another backend later.
  * Bumping `version` (or changing the definition) makes the runner rebuild it from event 1.
@@ -24,9 +38,11 @@ export interface Projection {
   name: string;
   version: number;
   /** `CREATE TABLE` (and index) statements for the projection's read tables. */
-  setup: readonly string[];
+  setup: readonly DialectSql[];
   /** `CREATE VIEW` statements over those tables; dropped and recreated on rebuild. */
-  views?: readonly string[];
+  views?: readonly DialectSql[];
+  /** Made after setup and before views (so views may read them), kept current by the runner. */
+  materializedViews?: readonly MaterializedView[];
   /** Handlers by event type; events of other types are skipped. */
   on: Readonly<Record<string, ProjectionHandler<any>>>;
 }
@@ -56,8 +72,9 @@ export type ProjectionHandlers<E extends DecidedEvent> = string extends E['type'
 export interface ProjectionDefinition<E extends DecidedEvent = DecidedEvent<string, any>> {
   name: string;
   version: number;
-  setup: readonly string[];
-  views?: readonly string[];
+  setup: readonly DialectSql[];
+  views?: readonly DialectSql[];
+  materializedViews?: readonly MaterializedView[];
   on: ProjectionHandlers<E>;
 }
 
@@ -68,4 +85,26 @@ export function statementsFor(projection: Projection, event: RecordedEvent): Sql
   const result = handler(event);
   if (!result) return [];
   return Array.isArray(result) ? [...result] : [result as SqlStatement];
+}
+
+/**
+ * A materialized view's SELECT for `dialect`, without the trailing semicolons an author may
+ * have ended it with: the read store wraps it (`CREATE … AS`, `INSERT INTO … SELECT`).
+ */
+export function materializedViewQuery(view: MaterializedView, dialect: Dialect): string {
+  return sqlFor(view.query, dialect).replace(/[\s;]+$/, '');
+}
+
+/**
+ * A materialized view that could not be refreshed: the message names the view, `cause` is the
+ * database's error. The read store reports it as a HandlerFailure, as it would a statement's.
+ */
+export class MaterializedViewError extends Error {
+  constructor(
+    readonly view: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`refreshing materialized view "${view}": ${reason}`, { cause });
+  }
 }

@@ -3,6 +3,7 @@ import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { describeJson } from '../core/input.js';
 import { normalizeDecider } from './lookup.js';
+import { validateProjections } from './validate-projections.js';
 
 // A domain module is user code loaded at run time, so TypeScript's checks may never have run
 // on it. Its shape is checked here, structurally, and every message names the file and the
@@ -120,37 +121,8 @@ function normalizeDomain(domain: Domain): LoadedDomain {
   return unchanged ? (domain as LoadedDomain) : { ...domain, deciders };
 }
 
-function validateProjections(value: unknown, fail: (problem: string) => never): void {
-  if (!Array.isArray(value)) fail(`projections must be a list, got ${describe(value)}`);
-  const names = new Set<string>();
-  (value as unknown[]).forEach((projection, index) => {
-    if (!isObject(projection))
-      fail(`projection ${index + 1} must be an object, got ${describe(projection)}`);
-    const { name, version, setup, views, on } = projection as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '') fail(`projection ${index + 1} has no name`);
-    const where = `projection "${name}"`;
-    if (names.has(name as string)) fail(`two projections are named "${name}"`);
-    names.add(name as string);
-    if (!Number.isSafeInteger(version) || (version as number) < 1) {
-      fail(`${where} needs a version (a positive integer), got ${describe(version)}`);
-    }
-    if (!isStringList(setup)) fail(`${where}: setup must be a list of SQL statements`);
-    if (views !== undefined && !isStringList(views))
-      fail(`${where}: views must be a list of SQL statements`);
-    if (!isObject(on)) fail(`${where} has no on: { EventType: (event) => statements }`);
-    for (const [type, handler] of Object.entries(on as object)) {
-      if (typeof handler !== 'function')
-        fail(`${where}: on.${type} must be a function, got ${describe(handler)}`);
-    }
-  });
-}
-
 function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isStringList(value: unknown): boolean {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function describe(value: unknown): string {

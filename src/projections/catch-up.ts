@@ -131,6 +131,7 @@ export async function nextBatch(
     to,
     events: found,
     statementsFor: (event) => statementsFor(projection, event),
+    materializedViews: projection.materializedViews ?? [],
   };
 }
 

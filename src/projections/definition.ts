@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalSql } from '../core/dialect.js';
 import type { Projection } from '../core/projection.js';
 import type { ProjectionRow } from '../core/ports.js';
 import { sourceHashOf } from '../core/source-hash.js';
@@ -6,7 +7,7 @@ import { sourceHashOf } from '../core/source-hash.js';
 export interface DefinitionHashes {
   /** setup, views, the source of every handler and, when loaded from files, their hash */
   definition: string;
-  /** setup and views only: what the tables look like */
+  /** setup, views and materialized views only: what the tables look like */
   schema: string;
 }
 
@@ -32,7 +33,7 @@ export function hashDefinition(
   projection: Projection,
   sourceHash: string | undefined,
 ): DefinitionHashes {
-  const schema = { setup: projection.setup, views: projection.views ?? [] };
+  const schema = schemaOf(projection);
   const handlers = Object.keys(projection.on)
     .sort()
     .map((type) => [type, String(projection.on[type])]);
@@ -42,6 +43,27 @@ export function hashDefinition(
     definition: sha256(JSON.stringify(definition)),
     schema: sha256(JSON.stringify(schema)),
   };
+}
+
+/**
+ * What the tables are made from, as hashed: every SQL text, both texts of a per-dialect one (in
+ * a fixed key order). The `materializedViews` key is there only when there are some, so that
+ * a projection with neither materialized views nor per-dialect SQL hashes exactly as it did
+ * before they existed, and its read models are not made stale by an upgrade.
+ */
+function schemaOf(projection: Projection): Record<string, unknown> {
+  const schema: Record<string, unknown> = {
+    setup: projection.setup.map(canonicalSql),
+    views: (projection.views ?? []).map(canonicalSql),
+  };
+  const materialized = projection.materializedViews ?? [];
+  if (materialized.length > 0) {
+    schema.materializedViews = materialized.map((view) => ({
+      name: view.name,
+      query: canonicalSql(view.query),
+    }));
+  }
+  return schema;
 }
 
 function sha256(text: string): string {

@@ -37,12 +37,7 @@ export async function rebuildProjection(
         return undefined;
       }
       const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
-      try {
-        await build.apply(batch);
-      } catch (error) {
-        if (!(error instanceof HandlerFailure)) throw error;
-        throw await failProjection(stores.read, projection, error, 'rebuild', options.now());
-      }
+      await asProjectionFailure(stores, projection, options, () => build.apply(batch));
       checkpoint = batch.to;
       options.onProgress?.({
         projection: projection.name,
@@ -53,13 +48,31 @@ export async function rebuildProjection(
       });
       await yieldToEventLoop();
     }
-    await build.swapIn(checkpoint, options.now());
+    // The swap refreshes materialized views first, which may fail on the data.
+    await asProjectionFailure(stores, projection, options, () =>
+      build.swapIn(checkpoint, options.now()),
+    );
     return checkpoint;
   } catch (error) {
     // The old tables stay, so the mark goes too. If the read store is what failed, clearing
     // may fail as well; the first error is the one to report.
     await build.abandon().catch(() => {});
     throw error;
+  }
+}
+
+/** Runs a step of the build; a HandlerFailure marks the projection failed during a rebuild. */
+async function asProjectionFailure(
+  stores: Stores,
+  projection: Projection,
+  options: CatchUpOptions,
+  step: () => Promise<void>,
+): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof HandlerFailure)) throw error;
+    throw await failProjection(stores.read, projection, error, 'rebuild', options.now());
   }
 }
 
@@ -75,5 +88,6 @@ export function projectionSchema(
     schemaHash: hashes.schema,
     setup: projection.setup,
     views: projection.views ?? [],
+    materializedViews: projection.materializedViews ?? [],
   };
 }

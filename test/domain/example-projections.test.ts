@@ -4,7 +4,12 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import type { RecordedEvent } from '../../src/core/events.js';
-import { statementsFor, type Projection } from '../../src/core/projection.js';
+import { sqlFor } from '../../src/core/dialect.js';
+import {
+  materializedViewQuery,
+  statementsFor,
+  type Projection,
+} from '../../src/core/projection.js';
 import { executeCommand } from '../../src/app/exec.js';
 import { recordGiven } from '../../src/app/specs/run-specs.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
@@ -13,14 +18,20 @@ import { loadExample } from './given-when-then.js';
 
 // The examples' projections are data plus pure functions; here their statements run against
 // an in-memory SQLite, without the runner, to prove the read tables answer the article's queries.
+// (Both backends, through the runner: test/conformance/orders-matview.test.ts.)
 
 function applyAll(projection: Projection, events: readonly RecordedEvent[]) {
   const read = new Database(':memory:');
-  for (const sql of [...projection.setup, ...(projection.views ?? [])]) read.exec(sql);
+  for (const sql of projection.setup) read.exec(sqlFor(sql, 'sqlite'));
   for (const event of events) {
     for (const { sql, params } of statementsFor(projection, event))
-      read.prepare(sql).run(params ?? {});
+      read.prepare(sqlFor(sql, 'sqlite')).run(params ?? {});
   }
+  // Made after the events, so they hold what the runner's last refresh would.
+  for (const view of projection.materializedViews ?? []) {
+    read.exec(`CREATE TABLE ${view.name} AS ${materializedViewQuery(view, 'sqlite')}`);
+  }
+  for (const sql of projection.views ?? []) read.exec(sqlFor(sql, 'sqlite'));
   return read;
 }
 

@@ -6,7 +6,7 @@ import { EventliteError } from '../../core/errors.js';
 import { validateName } from '../../core/input.js';
 import type { EventStore } from '../../core/ports.js';
 import { runProjections } from '../../projections/index.js';
-import { openEventStore, openReadStore, type Locations } from '../open.js';
+import { openEventStore, openReadStore, scratchReadModels } from '../open.js';
 import { rowsMismatch } from './rows-match.js';
 import { recordGiven } from './run-specs.js';
 import { PROJECTION_SPEC_STREAM, type CaseOutcome, type ProjectionCase } from './spec-case.js';
@@ -18,17 +18,21 @@ const SPEC_RUN_AT = '2026-01-01T00:00:00.000Z';
  * The projection half of `eventlite test`: given events, then a query's rows. Each case builds
  * its read models from nothing, the way `projections run` and `query` would: the given events
  * go into a scratch in-memory store, the domain's projections run over them with the real
- * runner into a scratch read database, and the query runs there on a read-only connection,
- * with the same refusals as `eventlite query`. The folder is removed afterwards.
+ * runner into scratch read models, and the query runs there on a read-only connection, with
+ * the same refusals as `eventlite query`. The read models are a SQLite file in a temporary
+ * folder, or, when `readDb` is a PostgreSQL URL, a schema of their own in that database (so
+ * that per-dialect SQL is checked in the dialect it will run in); either is removed afterwards.
  *
  * A failing handler or query fails the case (with its message) rather than the whole run.
  */
 export async function runProjectionCase(
   domain: Domain,
   specCase: ProjectionCase,
+  options: { readDb?: string } = {},
 ): Promise<CaseOutcome> {
   const folder = mkdtempSync(join(tmpdir(), 'eventlite-spec-'));
-  const locations: Locations = { db: ':memory:', readDb: join(folder, 'read.db'), cwd: folder };
+  const scratch = scratchReadModels(options.readDb, folder);
+  const { locations } = scratch;
   const store = await openEventStore(locations, 'create');
   try {
     await storeGiven(store, specCase);
@@ -53,6 +57,7 @@ export async function runProjectionCase(
     return { passed: false, message: error.message };
   } finally {
     await store.close();
+    await scratch.dispose();
     rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -19,7 +19,12 @@ export function registerTest(program: Command, io: CliIo): void {
   ).action(async (paths: string[], flags: FormatFlags, command: Command) => {
     const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const results = await runSpecs(paths, { cwd: io.cwd, loadDomain: domainLoader(run) });
+    const results = await runSpecs(paths, {
+      cwd: io.cwd,
+      loadDomain: domainLoader(run),
+      // Projection cases run on the read models' backend, in scratch read models of their own.
+      readDb: run.ctx.locations.readDb,
+    });
     if (format === 'table') await printCaseLines(run, results);
     else
       await printRows(

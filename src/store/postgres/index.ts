@@ -1,2 +1,2 @@
 export { openPostgresEventStore } from './open.js';
-export { openPostgresReadStore } from './read-store.js';
+export { dropPostgresReadSchema, openPostgresReadStore } from './read-store.js';

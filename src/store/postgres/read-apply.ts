@@ -1,9 +1,12 @@
 import type pg from 'pg';
 import type { PgTarget } from './connection.js';
+import { sqlFor } from '../../core/dialect.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
+import { MaterializedViewError, type MaterializedView } from '../../core/projection.js';
 import { inTransaction, withClient, type ReadConnection } from './read-connection.js';
 import { asStoreError, machineFailure, withReadStoreErrors } from './read-errors.js';
+import { refreshSql } from './read-matviews.js';
 import { bindParameters } from './read-params.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
@@ -11,7 +14,8 @@ const CHECKPOINT_MOVED = Symbol('checkpoint moved');
 /**
  * Applies a batch and moves the checkpoint in ONE transaction. The projection's row is locked
  * first (`FOR UPDATE`), so a runner that lost the race finds out before running any handler;
- * the compare-and-set UPDATE at the end stays the real guarantee.
+ * the compare-and-set UPDATE at the end stays the real guarantee. The projection's
+ * materialized views are refreshed in the same transaction, after the statements.
  */
 export async function applyBatch(
   connection: ReadConnection,
@@ -43,8 +47,11 @@ export async function applyBatch(
              WHERE name = $1 AND checkpoint = $3 AND version = $4 AND definition_hash = $5`,
             [name, batch.to, batch.from, guard.version, guard.definitionHash, guard.at],
           );
-        const moved = await runStatements(client, target, batch, moveCheckpoint);
-        if (moved.rowCount !== 1) throw CHECKPOINT_MOVED;
+        const { result } = await runStatements(client, target, batch, {
+          refreshIn: s,
+          after: moveCheckpoint,
+        });
+        if (result?.rowCount !== 1) throw CHECKPOINT_MOVED;
       });
       return true;
     } catch (error) {
@@ -56,37 +63,63 @@ export async function applyBatch(
 
 type Outcome = { error: unknown } | undefined;
 
+export interface RunOptions<T extends pg.QueryResultRow> {
+  /** Refresh the batch's materialized views in this (quoted) schema after its statements. */
+  refreshIn?: string;
+  /** Run last (the checkpoint move); its failure is the store's, not the projection's. */
+  after?: () => Promise<pg.QueryResult<T>>;
+}
+
 /**
- * Runs each event's statements, in order, inside the open transaction, then `after` (the
- * checkpoint move). They are written to the server back to back and awaited once: the first
- * statement to fail aborts the transaction, so every later one fails too, and the failure is
- * pinned on the event of the first. A handler that throws (or a statement that cannot be bound)
- * stops the writing; a statement already sent that failed still comes first.
+ * Runs each event's statements, in order, inside the open transaction, then, when any ran and
+ * `refreshIn` names a schema, refreshes the batch's materialized views, then `after`. They are
+ * written to the server back to back and awaited once: the first statement to fail aborts the
+ * transaction, so every later one fails too, and the failure is pinned on the event of the
+ * first (a refresh's on the last event that ran statements). A handler that throws (or a
+ * statement that cannot be bound) stops the writing; a statement already sent that failed
+ * still comes first.
  *
- * Throws HandlerFailure for the projection's own failures and an EventliteError for the
- * machine's (a lost connection, a full disk, a lock timeout).
+ * Returns `after`'s result and the last event that ran statements. Throws HandlerFailure for
+ * the projection's own failures and an EventliteError for the machine's (a lost connection, a
+ * full disk, a lock timeout).
  */
 export async function runStatements<T extends pg.QueryResultRow>(
   client: pg.ClientBase,
   target: PgTarget,
   batch: ProjectionBatch,
-  after?: () => Promise<pg.QueryResult<T>>,
-): Promise<pg.QueryResult<T>> {
+  options: RunOptions<T> = {},
+): Promise<{ result?: pg.QueryResult<T>; lastApplied?: RecordedEvent }> {
+  const { refreshIn, after } = options;
   const sent: { event: RecordedEvent; outcome: Promise<Outcome> }[] = [];
+  const send = (event: RecordedEvent, text: string, values?: unknown[], view?: string) => {
+    const outcome = client.query(text, values).then(
+      () => undefined,
+      (error: unknown) => ({
+        error: view === undefined ? error : new MaterializedViewError(view, error),
+      }),
+    );
+    sent.push({ event, outcome });
+  };
   let thrown: { event: RecordedEvent; error: unknown } | undefined;
+  let lastApplied: RecordedEvent | undefined;
   for (const event of batch.events) {
     try {
       for (const statement of batch.statementsFor(event)) {
-        const { text, values } = bindParameters(statement.sql, statement.params);
-        const outcome = client.query(text, values).then(
-          () => undefined,
-          (error: unknown) => ({ error }),
+        const { text, values } = bindParameters(
+          sqlFor(statement.sql, 'postgres'),
+          statement.params,
         );
-        sent.push({ event, outcome });
+        send(event, text, values);
+        lastApplied = event;
       }
     } catch (error) {
       thrown = { event, error };
       break;
+    }
+  }
+  if (!thrown && lastApplied && refreshIn !== undefined) {
+    for (const view of batch.materializedViews ?? []) {
+      send(lastApplied, refreshSql(refreshIn, view), undefined, view.name);
     }
   }
   const last = thrown || !after ? undefined : after();
@@ -96,14 +129,37 @@ export async function runStatements<T extends pg.QueryResultRow>(
     if (failed) throw handlerFailure(event, failed.error, target);
   }
   if (thrown) throw new HandlerFailure(thrown.event, thrown.error);
-  if (!last) return { rows: [], rowCount: 0 } as unknown as pg.QueryResult<T>;
+  if (!last) return { lastApplied };
   try {
-    return await last;
+    return { result: await last, lastApplied };
   } catch (error) {
     throw asStoreError(error, target);
   }
 }
 
+/**
+ * Refreshes materialized views in schema `s` (quoted) inside the open transaction: for a
+ * rebuild, once before its swap. A failure is pinned on `lastApplied` when there is one.
+ */
+export async function refreshMaterializedViews(
+  client: pg.ClientBase,
+  target: PgTarget,
+  s: string,
+  views: readonly MaterializedView[],
+  lastApplied: RecordedEvent | undefined,
+): Promise<void> {
+  for (const view of views) {
+    try {
+      await client.query(refreshSql(s, view));
+    } catch (error) {
+      const failure = new MaterializedViewError(view.name, error);
+      if (!lastApplied) throw machineFailure(error, target) ?? failure;
+      throw handlerFailure(lastApplied, failure, target);
+    }
+  }
+}
+
 function handlerFailure(event: RecordedEvent, error: unknown, target: PgTarget): Error {
-  return machineFailure(error, target) ?? new HandlerFailure(event, error);
+  const cause = error instanceof MaterializedViewError ? error.cause : error;
+  return machineFailure(cause, target) ?? new HandlerFailure(event, error);
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sqlFor, type DialectSql } from '../../core/dialect.js';
 import { quote } from './read-connection.js';
 import type { OwnedObject } from './read-registry.js';
 
@@ -34,9 +35,15 @@ export async function schemaObjects(client: pg.ClientBase, schema: string): Prom
   return (await client.query<OwnedObject>(OBJECTS_SQL, [schema])).rows;
 }
 
-/** Runs statements in order (each may hold several, as SQLite's exec allows). */
-export async function runScript(client: pg.ClientBase, sql: readonly string[]): Promise<void> {
-  for (const statement of sql) await client.query(statement);
+/**
+ * Runs a projection's SQL in PostgreSQL's dialect, in order (each entry may hold several
+ * statements, as SQLite's exec allows).
+ */
+export async function runScript(
+  client: pg.ClientBase,
+  script: readonly DialectSql[],
+): Promise<void> {
+  for (const sql of script) await client.query(sqlFor(sql, 'postgres'));
 }
 
 /** Runs `work` (setup, views, a move) and returns the objects it added to `schema`. */

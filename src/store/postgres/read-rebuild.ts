@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { StoreBusyError, StoreError } from '../../core/errors.js';
 import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../core/ports.js';
 import { LOCK_TIMEOUT_MS } from './connection.js';
-import { runStatements } from './read-apply.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { refreshMaterializedViews, runStatements } from './read-apply.js';
 import { createdObjects, dropObjects, moveSchemaContents, runScript } from './read-catalog.js';
 import {
   checkout,
@@ -14,6 +15,7 @@ import {
   type ReadConnection,
 } from './read-connection.js';
 import { asStoreError, withReadStoreErrors } from './read-errors.js';
+import { createMaterializedViews } from './read-matviews.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './read-query.js';
 import {
   dropAbandonedScratch,
@@ -57,6 +59,7 @@ export async function startRebuild(
       await client.query(`CREATE SCHEMA ${quote(scratch)}`);
       await client.query(`SET LOCAL search_path TO ${quote(scratch)}`);
       await runScript(client, schema.setup);
+      await createMaterializedViews(client, schema.materializedViews ?? []);
     });
     return new PostgresScratchBuild(connection, client, schema, scratch, onFinished);
   } catch (error) {
@@ -94,6 +97,8 @@ async function retryPastReaders<T>(attempt: () => Promise<T>): Promise<T> {
 
 export class PostgresScratchBuild implements ScratchBuild {
   #finished = false;
+  /** The last event that ran statements, for a materialized view that fails to refresh. */
+  #lastApplied: RecordedEvent | undefined;
 
   constructor(
     private readonly connection: ReadConnection,
@@ -107,12 +112,15 @@ export class PostgresScratchBuild implements ScratchBuild {
     this.#assertOpen();
     await inTransaction(this.client, this.connection.target, async () => {
       await this.client.query(`SET LOCAL search_path TO ${quote(this.scratch)}`);
-      await runStatements(this.client, this.connection.target, batch);
+      const { lastApplied } = await runStatements(this.client, this.connection.target, batch);
+      this.#lastApplied = lastApplied ?? this.#lastApplied;
     });
   }
 
   /**
-   * ONE transaction: the old objects go (views first), the scratch ones move in, the views are
+   * First the materialized views are refreshed in the scratch schema, once (nobody reads them
+   * while the build runs, so refreshing after each batch would be work thrown away). Then ONE
+   * transaction: the old objects go (views first), the scratch ones move in, the views are
    * made again over them, and the row is reset. DROP and ALTER … SET SCHEMA take exclusive
    * locks, so a query sees the old complete tables (it started first, and the swap waits for
    * it) or the new complete ones (it waits for the swap), never a mixture.
@@ -121,6 +129,12 @@ export class PostgresScratchBuild implements ScratchBuild {
     this.#assertOpen();
     const { target, schema: readSchema, quotedSchema: s } = this.connection;
     const { client, schema } = this;
+    const views = schema.materializedViews ?? [];
+    if (views.length > 0) {
+      await inTransaction(client, target, () =>
+        refreshMaterializedViews(client, target, quote(this.scratch), views, this.#lastApplied),
+      );
+    }
     try {
       await retryPastReaders(() =>
         inTransaction(client, target, async () => {

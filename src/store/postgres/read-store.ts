@@ -22,6 +22,7 @@ import {
   type ReadConnection,
 } from './read-connection.js';
 import { withReadStoreErrors } from './read-errors.js';
+import { createMaterializedViews } from './read-matviews.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './read-query.js';
 import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
 import {
@@ -74,6 +75,23 @@ export async function openPostgresReadStore(
   return new PostgresReadStore(connection, options);
 }
 
+/**
+ * Drops a read schema and everything in it. For read models that live for one run only (a
+ * spec case's): the read models of a store are derived data too, but nothing drops those.
+ */
+export async function dropPostgresReadSchema(url: string, schema: string): Promise<void> {
+  const connection = openReadConnection(url, schema);
+  try {
+    await withClient(connection, (client) =>
+      withReadStoreErrors(connection.target, () =>
+        client.query(`DROP SCHEMA IF EXISTS ${connection.quotedSchema} CASCADE`),
+      ),
+    );
+  } finally {
+    await connection.pool.end();
+  }
+}
+
 class PostgresReadStore implements ReadStore {
   readonly location: string;
   readonly #builds = new Set<PostgresScratchBuild>();
@@ -95,7 +113,10 @@ class PostgresReadStore implements ReadStore {
     return rows[0];
   }
 
-  /** Under the read schema's lock, so that the objects found are this setup's alone. */
+  /**
+   * Under the read schema's lock, so that the objects found are this setup's alone (the
+   * materialized views among them, by the catalog's own kind).
+   */
   async createProjection(schema: ProjectionSchema, at: string): Promise<void> {
     this.#assertWritable();
     const { target, schema: readSchema, quotedSchema: s } = this.connection;
@@ -108,6 +129,7 @@ class PostgresReadStore implements ReadStore {
           if ((await readProjectionRows(client, s, schema.name)).length > 0) return;
           const owned = await createdObjects(client, readSchema, async () => {
             await runScript(client, schema.setup);
+            await createMaterializedViews(client, schema.materializedViews ?? []);
             await runScript(client, schema.views);
           });
           await writeOwnedObjects(client, s, schema.name, owned);

@@ -1,7 +1,14 @@
+import { sqlFor } from '../../core/dialect.js';
 import { EventliteError } from '../../core/errors.js';
-import type { SqlStatement } from '../../core/projection.js';
+import type { RecordedEvent } from '../../core/events.js';
+import {
+  MaterializedViewError,
+  type MaterializedView,
+  type SqlStatement,
+} from '../../core/projection.js';
 import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
 import { translateSqliteError } from './errors.js';
+import { refillMaterializedViews } from './matviews.js';
 import { type Db, prepared } from './statements.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
@@ -24,6 +31,10 @@ const MOVE_CHECKPOINT = `UPDATE eventlite_projections
  *
  * BEGIN IMMEDIATE takes the write lock first, so the checkpoint is checked before any handler
  * runs (a lost race costs no work); the guarded UPDATE at the end stays the real guarantee.
+ *
+ * The projection's materialized views are refilled in the same transaction, after the
+ * statements, so they are never behind the checkpoint; a batch that ran no statement changed
+ * no table and leaves them alone.
  */
 export function applyBatch(
   db: Db,
@@ -37,7 +48,8 @@ export function applyBatch(
     // better-sqlite3 transactions must stay synchronous: no await may happen inside.
     db.transaction(() => {
       if (prepared(db, IS_AT_CHECKPOINT).get(...key) === undefined) throw CHECKPOINT_MOVED;
-      applyEvents(db, path, batch);
+      const lastApplied = applyEvents(db, path, batch);
+      if (lastApplied) refreshMaterializedViews(db, path, batch.materializedViews, lastApplied);
       const { changes } = prepared(db, MOVE_CHECKPOINT).run({
         name,
         from: batch.from,
@@ -56,24 +68,57 @@ export function applyBatch(
 }
 
 /**
- * Runs each event's statements inside whatever transaction is open. A failure is the
- * projection's (HandlerFailure, naming the event), unless SQLite says it is the machine's: a
- * full disk or a lock timeout passes through as our error.
+ * Runs each event's statements inside whatever transaction is open, and returns the last event
+ * that ran any (undefined when none did). A failure is the projection's (HandlerFailure, naming
+ * the event), unless SQLite says it is the machine's: a full disk or a lock timeout passes
+ * through as our error.
  */
-export function applyEvents(db: Db, path: string, batch: ProjectionBatch): void {
+export function applyEvents(
+  db: Db,
+  path: string,
+  batch: ProjectionBatch,
+): RecordedEvent | undefined {
+  let lastApplied: RecordedEvent | undefined;
   for (const event of batch.events) {
     try {
-      for (const statement of batch.statementsFor(event)) executeStatement(db, statement);
+      for (const statement of batch.statementsFor(event)) {
+        executeStatement(db, statement);
+        lastApplied = event;
+      }
     } catch (failure) {
-      const translated = translateSqliteError(failure, path);
-      if (translated !== failure && translated instanceof EventliteError) throw translated;
-      throw new HandlerFailure(event, failure);
+      throw projectionFailure(event, failure, path);
     }
+  }
+  return lastApplied;
+}
+
+/**
+ * Refills materialized views inside the open transaction. A refresh that fails (a division by
+ * zero in the data, say) is pinned on the last event that ran statements, when there is one.
+ */
+export function refreshMaterializedViews(
+  db: Db,
+  path: string,
+  views: readonly MaterializedView[] | undefined,
+  lastApplied: RecordedEvent | undefined,
+): void {
+  try {
+    refillMaterializedViews(db, views ?? []);
+  } catch (failure) {
+    if (!lastApplied) throw translateSqliteError(failure, path);
+    throw projectionFailure(lastApplied, failure, path);
   }
 }
 
+function projectionFailure(event: RecordedEvent, failure: unknown, path: string): Error {
+  const cause = failure instanceof MaterializedViewError ? failure.cause : failure;
+  const translated = translateSqliteError(cause, path);
+  if (translated !== cause && translated instanceof EventliteError) return translated;
+  return new HandlerFailure(event, failure);
+}
+
 function executeStatement(db: Db, statement: SqlStatement): void {
-  const compiled = prepared(db, statement.sql);
+  const compiled = prepared(db, sqlFor(statement.sql, 'sqlite'));
   const params = statement.params;
   if (params === undefined) compiled.run();
   else if (Array.isArray(params)) compiled.run(...params);

@@ -87,12 +87,13 @@ export function readOwnedObjects(db: Db, projection: string): OwnedObject[] {
   ).all(projection) as OwnedObject[];
 }
 
-export function readObjectOwners(db: Db): Map<string, string> {
-  const rows = prepared(db, `SELECT name, projection FROM eventlite_projection_objects`).all() as {
-    name: string;
-    projection: string;
-  }[];
-  return new Map(rows.map((row) => [row.name, row.projection]));
+/** Each owned object's projection and the type recorded for it, by name. */
+export function readObjectOwners(db: Db): Map<string, { projection: string; type: string }> {
+  const rows = prepared(
+    db,
+    `SELECT name, projection, type FROM eventlite_projection_objects`,
+  ).all() as { name: string; projection: string; type: string }[];
+  return new Map(rows.map(({ name, projection, type }) => [name, { projection, type }]));
 }
 
 export function writeOwnedObjects(db: Db, projection: string, objects: OwnedObject[]): void {

@@ -1,6 +1,10 @@
+import { sqlFor, type DialectSql } from '../../core/dialect.js';
 import type { ProjectionSchema } from '../../core/ports.js';
 import type { OwnedObject } from './bookkeeping.js';
-import type { Db } from './statements.js';
+import { createMaterializedViews, markMaterializedViews } from './matviews.js';
+import { quoteIdentifier, type Db } from './statements.js';
+
+export { quoteIdentifier };
 
 /** Named objects in a schema of `db` ('main' or an attached one), SQLite's own left out. */
 export function schemaObjects(db: Db, schema = 'main'): OwnedObject[] {
@@ -13,29 +17,37 @@ export function schemaObjects(db: Db, schema = 'main'): OwnedObject[] {
 }
 
 /**
- * Runs a projection's setup and views, and returns the objects they created: found by
- * comparing the schema before and after, so users write plain `CREATE` statements and
- * eventlite still knows which tables belong to which projection (for `tables` and rebuilds).
+ * Runs a projection's setup, makes its materialized views, runs its views, and returns the
+ * objects they created: found by comparing the schema before and after, so users write plain
+ * `CREATE` statements and eventlite still knows which tables belong to which projection (for
+ * `tables` and rebuilds).
  */
 export function createProjectionObjects(db: Db, projection: ProjectionSchema): OwnedObject[] {
   const before = new Set(schemaObjects(db).map((object) => object.name));
-  for (const sql of projection.setup) db.exec(sql);
-  for (const sql of projection.views) db.exec(sql);
-  return schemaObjects(db)
+  runScript(db, projection.setup);
+  createMaterializedViews(db, projection.materializedViews ?? []);
+  runScript(db, projection.views);
+  const created = schemaObjects(db)
     .filter((object) => !before.has(object.name))
     .map(({ name, type }) => ({ name, type }));
+  return markMaterializedViews(created, projection.materializedViews);
+}
+
+/** Runs a projection's SQL in SQLite's dialect, each entry possibly several statements. */
+export function runScript(db: Db, script: readonly DialectSql[]): void {
+  for (const sql of script) db.exec(sqlFor(sql, 'sqlite'));
 }
 
 /** Drops objects, views first: a view over a dropped table would be left broken. */
 export function dropProjectionObjects(db: Db, objects: readonly OwnedObject[]): void {
   const order = ['view', 'trigger', 'index', 'table'];
-  const sorted = [...objects].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  // A materialized view is a table here.
+  const typeOf = (object: OwnedObject) =>
+    object.type === 'materialized view' ? 'table' : object.type;
+  const sorted = [...objects].sort((a, b) => order.indexOf(typeOf(a)) - order.indexOf(typeOf(b)));
   for (const object of sorted) {
-    if (!order.includes(object.type)) continue;
-    db.exec(`DROP ${object.type.toUpperCase()} IF EXISTS ${quoteIdentifier(object.name)}`);
+    const type = typeOf(object);
+    if (!order.includes(type)) continue;
+    db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${quoteIdentifier(object.name)}`);
   }
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

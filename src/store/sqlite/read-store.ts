@@ -1,20 +1,18 @@
 import { existsSync } from 'node:fs';
-import {
-  HandlerFailure,
-  type BatchGuard,
-  type ProjectionBatch,
-  type ProjectionFailure,
-  type ProjectionRow,
-  type ProjectionSchema,
-  type QueryParams,
-  type ReadStore,
-  type ScratchBuild,
+import type {
+  BatchGuard,
+  ProjectionBatch,
+  ProjectionFailure,
+  ProjectionRow,
+  ProjectionSchema,
+  QueryParams,
+  ReadStore,
+  ScratchBuild,
 } from '../../core/ports.js';
-import { applyBatch, applyEvents } from './apply-batch.js';
+import { applyBatch } from './apply-batch.js';
 import {
   adoptDefinitionHash,
   markProjectionFailed,
-  markRebuilding,
   readProjectionRow,
   readProjectionRows,
   writeOwnedObjects,
@@ -22,7 +20,7 @@ import {
 } from './bookkeeping.js';
 import { withStoreErrors } from './errors.js';
 import { createProjectionObjects } from './objects.js';
-import { filePath, openReadOnlyDatabase, openScratchDatabase } from './open.js';
+import { filePath, openReadOnlyDatabase } from './open.js';
 import { runQuery } from './query.js';
 import {
   hasProjectionTables,
@@ -30,9 +28,9 @@ import {
   readDbIsStore,
   type ReadDbLocation,
 } from './read-schema.js';
-import { isAlive, removeAbandonedScratch, removeScratch, scratchPath } from './scratch-file.js';
+import { startRebuild } from './rebuild.js';
+import { isAlive } from './scratch-file.js';
 import type { Db } from './statements.js';
-import { swapInRebuiltTables } from './swap.js';
 import { readTables } from './tables.js';
 
 /**
@@ -119,58 +117,8 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  /**
-   * The new tables are built in a scratch SQLite file: no lock on the read database while
-   * the log replays (which matters when the read models live in the store file: a long write
-   * transaction there would block every append), then one short transaction swaps them in.
-   */
-  async startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
-    const { db, location } = this;
-    removeAbandonedScratch(this.file);
-    const path = scratchPath(this.file, schema.name, process.pid);
-    removeScratch(path);
-    await this.guard(() =>
-      db.transaction(() => markRebuilding(db, schema.name, process.pid, at))(),
-    );
-    const scratch = openScratchDatabase(path);
-    const clearMark = () =>
-      this.guard(() => db.transaction(() => markRebuilding(db, schema.name, null, null))());
-    const discard = () => {
-      if (scratch.open) scratch.close();
-      removeScratch(path);
-    };
-    try {
-      for (const sql of schema.setup) scratch.exec(sql);
-    } catch (error) {
-      discard();
-      await clearMark();
-      throw error;
-    }
-    return {
-      apply: (batch) =>
-        this.guard(() => {
-          try {
-            scratch.transaction(() => applyEvents(scratch, location, batch))();
-          } catch (error) {
-            if (error instanceof HandlerFailure) discard();
-            throw error;
-          }
-        }),
-      swapIn: async (checkpoint, swappedAt) => {
-        try {
-          scratch.close();
-          await this.guard(() =>
-            swapInRebuiltTables(db, path, schema, { checkpoint, at: swappedAt }),
-          );
-        } finally {
-          discard();
-        }
-      },
-      abandon: async () => {
-        discard();
-        await clearMark();
-      },
-    };
+  startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
+    return startRebuild(this.db, { file: this.file, location: this.location }, schema, at);
   }
 
   query(sql: string, params?: QueryParams) {

@@ -26,6 +26,10 @@ export function prepared(db: Db, sql: string): Statement {
   return cached(db, sql, () => db.prepare(sql));
 }
 
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** The columns of `events`, renamed to an EventRow's keys. */
 export const EVENT_COLUMNS =
   'position, stream, version, type, id, data AS dataJson, metadata AS metadataJson, recorded_at AS recordedAt';

@@ -1,14 +1,16 @@
 import type { ProjectionSchema } from '../../core/ports.js';
 import { readOwnedObjects, writeOwnedObjects, writeProjectionRow } from './bookkeeping.js';
-import { dropProjectionObjects, quoteIdentifier, schemaObjects } from './objects.js';
+import { markMaterializedViews } from './matviews.js';
+import { dropProjectionObjects, quoteIdentifier, runScript, schemaObjects } from './objects.js';
 import type { Db } from './statements.js';
 
 const SCRATCH = 'eventlite_rebuild';
 
 /**
  * In one transaction on the read database: drop the projection's old objects, recreate its
- * objects from the scratch file's schema (the SQL its setup produced there), copy the rows,
- * add the views, and reset its row to the rebuilt checkpoint. Tables are filled before their
+ * objects from the scratch file's schema (the SQL its setup produced there), copy the rows (a
+ * materialized view's table, refilled in the scratch file, is copied like any other), add the
+ * views, and reset its row to the rebuilt checkpoint. Tables are filled before their
  * indexes and triggers are created: faster, and no trigger fires on copied rows.
  */
 export function swapInRebuiltTables(
@@ -24,11 +26,15 @@ export function swapInRebuiltTables(
       dropProjectionObjects(db, readOwnedObjects(db, projection.name));
       const before = new Set(schemaObjects(db).map((object) => object.name));
       copyScratchObjects(db);
-      for (const sql of projection.views) db.exec(sql);
-      const owned = schemaObjects(db)
+      runScript(db, projection.views);
+      const created = schemaObjects(db)
         .filter((object) => !before.has(object.name))
         .map(({ name, type }) => ({ name, type }));
-      writeOwnedObjects(db, projection.name, owned);
+      writeOwnedObjects(
+        db,
+        projection.name,
+        markMaterializedViews(created, projection.materializedViews),
+      );
       writeProjectionRow(db, projection, built.checkpoint, built.at);
     }).immediate();
   } finally {

@@ -1,5 +1,6 @@
 import type { ReadTable } from '../../core/ports.js';
 import { readObjectOwners } from './bookkeeping.js';
+import { MATERIALIZED_VIEW } from './matviews.js';
 import { quoteIdentifier } from './objects.js';
 import { hasProjectionTables } from './read-schema.js';
 import type { Db } from './statements.js';
@@ -7,19 +8,23 @@ import type { Db } from './statements.js';
 /**
  * The tables and views of the read database with their row counts and owning projection.
  * eventlite's bookkeeping is left out, and so is the store's `events` table when the read
- * database is the store file itself.
+ * database is the store file itself. A materialized view is a table to SQLite; the bookkeeping
+ * says what it is.
  */
 export function readTables(db: Db, path: string, isStore: boolean): ReadTable[] {
-  const owners = hasProjectionTables(db, path) ? readObjectOwners(db) : new Map<string, string>();
-  return userObjects(db, isStore).map(({ name, type }) => ({
-    name,
-    type,
-    rows: db
-      .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
-      .pluck()
-      .get() as number,
-    projection: owners.get(name) ?? null,
-  }));
+  const owners = hasProjectionTables(db, path) ? readObjectOwners(db) : new Map();
+  return userObjects(db, isStore).map(({ name, type }) => {
+    const owner = owners.get(name);
+    return {
+      name,
+      type: type === 'table' && owner?.type === MATERIALIZED_VIEW ? MATERIALIZED_VIEW : type,
+      rows: db
+        .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
+        .pluck()
+        .get() as number,
+      projection: owner?.projection ?? null,
+    };
+  });
 }
 
 function userObjects(db: Db, isStore: boolean): { name: string; type: 'table' | 'view' }[] {
