@@ -107,11 +107,12 @@ function sqlProblem(sql: unknown): string | undefined {
   return undefined;
 }
 
-function isObject(value: unknown): value is object {
+export function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+/** A value as a message shows it: `nothing`, `a function`, or its JSON kind and text. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'function') return 'a function';
   return describeJson(value);

@@ -1,9 +1,8 @@
 import type { Decider } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
-import { describeJson } from '../core/input.js';
 import { normalizeDecider } from './lookup.js';
-import { validateProjections } from './validate-projections.js';
+import { describe, isObject, validateProjections } from './validate-projections.js';
 
 // A domain module is user code loaded at run time, so TypeScript's checks may never have run
 // on it. Its shape is checked here, structurally, and every message names the file and the
@@ -119,14 +118,4 @@ function normalizeDomain(domain: Domain): LoadedDomain {
   );
   const unchanged = Object.keys(deciders).every((name) => deciders[name] === domain.deciders[name]);
   return unchanged ? (domain as LoadedDomain) : { ...domain, deciders };
-}
-
-function isObject(value: unknown): value is object {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  return describeJson(value);
 }
