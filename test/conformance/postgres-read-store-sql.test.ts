@@ -67,7 +67,15 @@ describe('prepareQuery', () => {
 
   it('accepts one read statement, with a trailing semicolon and comments', () => {
     expect(prepareQuery('  SELECT 1 ; -- done\n;')).toEqual({ text: 'SELECT 1', values: [] });
-    expect(prepareQuery('(SELECT :x)', { x: 1 })).toEqual({ text: '(SELECT $1)', values: [1] });
+    // Numbers are typed (int8, float8) so they come back as numbers, as on SQLite; text is not.
+    expect(prepareQuery('(SELECT :x)', { x: 1 })).toEqual({
+      text: '(SELECT $1::int8)',
+      values: [1],
+    });
+    expect(prepareQuery('SELECT :x, :y, :x', { x: 1.5, y: 'a' })).toEqual({
+      text: 'SELECT $1::float8, $2, $1::float8',
+      values: [1.5, 'a'],
+    });
     for (const sql of [
       'WITH a AS (SELECT 1) SELECT * FROM a',
       'VALUES (1)',
