@@ -114,3 +114,22 @@ export async function resetPgDatabase(client: pg.ClientBase): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(name)} CASCADE`);
   }
 }
+
+/**
+ * Waits until no other client is connected to the database. A client killed right after it
+ * sent COMMIT leaves the server to finish that commit: only once its session is gone is what
+ * the killed process did all there to be seen.
+ */
+export async function pgOthersGone(client: pg.ClientBase, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ others: number }>(
+      `SELECT count(*)::int AS others FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid()
+         AND backend_type = 'client backend'`,
+    );
+    if (rows[0]!.others === 0) return;
+    if (Date.now() > deadline) throw new Error('other clients are still connected to the database');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
