@@ -1,45 +1,58 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 // Many processes deciding on one stream at once: optimistic concurrency plus re-deciding on
-// a conflict must lose no deposit and double none.
+// a conflict must lose no deposit and double none. On a SQLite file, and on PostgreSQL, where
+// the processes are clients of one server.
 
 let folder: ReturnType<typeof tempDir>;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+let store: StoreUnderTest;
+const cli = (args: string[]) => runCli(args, { cwd: folder.dir, env: store.env });
 
-beforeEach(() => {
-  folder = tempDir();
-});
-afterEach(() => folder.cleanup());
+for (const backend of backends()) {
+  describe(backend.name, () => {
+    beforeEach(async () => {
+      folder = tempDir();
+      store = await backend.freshStore();
+    });
+    afterEach(async () => {
+      await store.cleanup();
+      folder.cleanup();
+    });
 
-it('8 processes × 3 deposits on one account all succeed, and the balance is exact', async () => {
-  expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
-  expect((await cli(['exec', 'OpenAccount', '{"accountId":"shared","owner":"All"}'])).code).toBe(0);
-  const workers = Array.from({ length: 8 }, async (_, worker) => {
-    const codes: (number | null)[] = [];
-    for (let round = 1; round <= 3; round += 1) {
-      const amount = worker * 10 + round; // every deposit distinct, so a lost one would show
-      const result = await cli([
-        'exec',
-        'Deposit',
-        JSON.stringify({ accountId: 'shared', amount }),
-        '--quiet',
-      ]);
-      if (result.code !== 0) throw new Error(`worker ${worker}: ${result.stderr}`);
-      codes.push(result.code);
-    }
-    return codes;
+    it('8 processes × 3 deposits on one account all succeed, and the balance is exact', async () => {
+      expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
+      expect(
+        (await cli(['exec', 'OpenAccount', '{"accountId":"shared","owner":"All"}'])).code,
+      ).toBe(0);
+      const workers = Array.from({ length: 8 }, async (_, worker) => {
+        const codes: (number | null)[] = [];
+        for (let round = 1; round <= 3; round += 1) {
+          const amount = worker * 10 + round; // every deposit distinct, so a lost one would show
+          const result = await cli([
+            'exec',
+            'Deposit',
+            JSON.stringify({ accountId: 'shared', amount }),
+            '--quiet',
+          ]);
+          if (result.code !== 0) throw new Error(`worker ${worker}: ${result.stderr}`);
+          codes.push(result.code);
+        }
+        return codes;
+      });
+      expect((await Promise.all(workers)).flat()).toEqual(Array(24).fill(0));
+
+      let expected = 0;
+      for (let worker = 0; worker < 8; worker += 1)
+        for (let round = 1; round <= 3; round += 1) expected += worker * 10 + round;
+      const state = await cli(['state', 'account-shared', '--format', 'ndjson']);
+      expect(JSON.parse(state.stdout)).toEqual({ open: true, owner: 'All', balance: expected });
+
+      const verify = await cli(['verify', '--format', 'ndjson']);
+      expect(verify.code).toBe(0);
+      const streams = await cli(['streams', '--format', 'ndjson']);
+      expect(JSON.parse(streams.stdout)).toMatchObject({ stream: 'account-shared', version: 25 });
+    });
   });
-  expect((await Promise.all(workers)).flat()).toEqual(Array(24).fill(0));
-
-  let expected = 0;
-  for (let worker = 0; worker < 8; worker += 1)
-    for (let round = 1; round <= 3; round += 1) expected += worker * 10 + round;
-  const state = await cli(['state', 'account-shared', '--format', 'ndjson']);
-  expect(JSON.parse(state.stdout)).toEqual({ open: true, owner: 'All', balance: expected });
-
-  const verify = await cli(['verify', '--format', 'ndjson']);
-  expect(verify.code).toBe(0);
-  const streams = await cli(['streams', '--format', 'ndjson']);
-  expect(JSON.parse(streams.stdout)).toMatchObject({ stream: 'account-shared', version: 25 });
-});
+}

@@ -5,7 +5,8 @@ import { writeDomain } from '../projections/fixtures.js';
 import { checkpointOf, cli, prepareStore, readModel, sleep } from '../projections/harness.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 
-// `--read-db` naming the store itself: the article's single-database CQRS.
+// `--read-db` naming the store itself: the article's single-database CQRS. SQLite only: a
+// PostgreSQL store keeps its read models in a schema of its own database anyway.
 const EVENTS = 10_000;
 
 describe('read models inside the store file', () => {

@@ -1,22 +1,21 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, type Backend } from '../helpers/backends.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import {
-  bankFolder,
+  bankStore,
   cliLog,
   expectContiguous,
   expectVerified,
   foldAccountSummary,
   killAfter,
   killWhen,
-  readModelAt,
   seededRandom,
   sized,
-  storedLog,
   STRESS_TIMEOUT,
   trustSeed,
-  type Folder,
+  type BankStore,
   type LoggedEvent,
 } from './process-helpers.js';
 
@@ -29,33 +28,59 @@ import {
 // test/e2e/projections-*.test.ts lone runners and rebuilds; this file kills them in one store,
 // interleaved, and adds replay.
 //
+// On SQLite and PostgreSQL alike (SIGKILL of the client process; the server rolls back what
+// it had not committed); the read models inside the store file are SQLite's alone.
+//
 // Sizes: EVENTLITE_TRUST_REPLAY_LINES, EVENTLITE_TRUST_REPLAY_KILLS, EVENTLITE_TRUST_BATCH,
 // EVENTLITE_TRUST_STEPS, EVENTLITE_TRUST_KILLS, EVENTLITE_TRUST_SINGLE_FILE_KILLS (bigger with
 // EVENTLITE_STRESS=1); EVENTLITE_TRUST_SEED repeats a run's choices (timing still varies).
 
-const REPLAY_LINES = sized('EVENTLITE_TRUST_REPLAY_LINES', 250, 1500);
-const REPLAY_KILLS = sized('EVENTLITE_TRUST_REPLAY_KILLS', 4, 20);
-const BATCH = sized('EVENTLITE_TRUST_BATCH', 3000, 20_000);
-const STEPS = sized('EVENTLITE_TRUST_STEPS', 4, 8);
-const KILLS = sized('EVENTLITE_TRUST_KILLS', 8, 40);
+interface Sizes {
+  replayLines: number;
+  replayKills: number;
+  batch: number;
+  steps: number;
+  kills: number;
+}
+
+const SIZES: Record<Backend['name'], Sizes> = {
+  sqlite: {
+    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 250, 1500),
+    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 4, 20),
+    batch: sized('EVENTLITE_TRUST_BATCH', 3000, 20_000),
+    steps: sized('EVENTLITE_TRUST_STEPS', 4, 8),
+    kills: sized('EVENTLITE_TRUST_KILLS', 8, 40),
+  },
+  // Every command costs more on PostgreSQL (a connection, more round trips: a replayed line
+  // is several), so the default run is smaller there; the variables and a stress run size both
+  // alike.
+  postgres: {
+    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 100, 1500),
+    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 3, 20),
+    batch: sized('EVENTLITE_TRUST_BATCH', 600, 20_000),
+    steps: sized('EVENTLITE_TRUST_STEPS', 4, 8),
+    kills: sized('EVENTLITE_TRUST_KILLS', 4, 40),
+  },
+};
 const SINGLE_FILE_KILLS = sized('EVENTLITE_TRUST_SINGLE_FILE_KILLS', 4, 20);
 
 const CORRELATION = 'trust-crash-replay';
 
-const folders: Folder[] = [];
+const stores: BankStore[] = [];
 /** Set when a test ends, so that a loop still running (after a timeout) stops spawning. */
 let ended = false;
 beforeEach(() => {
   ended = false;
 });
-afterEach(() => {
+afterEach(async () => {
   ended = true;
-  for (const folder of folders.splice(0)) folder.cleanup();
+  for (const store of stores.splice(0)) await store.cleanup();
 });
-async function newBankFolder(): Promise<string> {
-  const folder = await bankFolder();
-  folders.push(folder);
-  return folder.dir;
+/** A bank folder with a store on `backend` (see bankStore), removed when the test ends. */
+async function newBankStore(backend: Backend, readDb?: string): Promise<BankStore> {
+  const store = await bankStore(backend, readDb);
+  stores.push(store);
+  return store;
 }
 
 /** An event as the test expects it, before the store gives it a position and a version. */
@@ -178,108 +203,126 @@ function replayArgs(file: string): string[] {
   return ['replay', file, '--keep-going', '--correlation-id', CORRELATION, '--format', 'ndjson'];
 }
 
-describe('SIGKILL at random moments', { timeout: STRESS_TIMEOUT }, () => {
-  it('a replay killed anywhere leaves a prefix of the uninterrupted run; replaying the rest from the right line gives the same log', async () => {
-    const seed = trustSeed();
-    const random = seededRandom(seed);
-    const scenario = bankScenario(REPLAY_LINES, random);
-    const expected = scenario.flatMap((line) => (line.event ? [line.event] : []));
-    const rejected = scenario.length - expected.length;
-    const scenarioText = scenario.map((line) => line.text).join('\n') + '\n';
-
-    // The uninterrupted run: the reference, and a check on the test's own model of the bank.
-    const reference = await newBankFolder();
-    writeFileSync(join(reference, 'long.ndjson'), scenarioText);
-    const whole = await runCli(replayArgs('long.ndjson'), { cwd: reference });
-    expect(whole.code, whole.stderr).toBe(0);
-    expect(whole.stderr).toContain(
-      `replayed long.ndjson: ${scenario.length - rejected} applied, ${rejected} rejected, ${expected.length} events appended`,
-    );
-    const referenceLog = await cliLog(reference);
-    expect(comparable(referenceLog, expected), `seed ${seed}`).toEqual(placed(expected));
-
-    // Killed runs. Commands are not idempotent (a Deposit replayed twice deposits twice), so a
-    // rerun of the whole file cannot converge; what can is a replay of the lines after the
-    // last line whose event is stored. Each line is one transaction, so the log after a kill
-    // must be exactly the first k events of the uninterrupted run, and lines [0, resume) are
-    // done. Refused lines after `resume` are replayed again and refused again, as they were.
-    const dir = await newBankFolder();
-    const lineOfEvent = scenario.flatMap((line, index) => (line.event ? [index] : []));
-    const placedBefore = (line: number) => scenario.slice(0, line).filter((l) => l.event).length;
-    let resume = 0;
-    let kills = 0;
-    let killedMidway = 0;
-    for (let attempt = 0; attempt < REPLAY_KILLS * 3 + 5 && !ended; attempt += 1) {
-      const rest = scenario.slice(resume);
-      writeFileSync(join(dir, 'rest.ndjson'), rest.map((line) => line.text).join('\n') + '\n');
-      const child = startCli(replayArgs('rest.ndjson'), { cwd: dir });
-      // Replay prints each line's events as they land, so its stdout tells how far it got:
-      // kill once a random number of them is out, a random few ms later (deciding, appending
-      // or printing the next line), or at a random moment of start-up.
-      let printed = 0;
-      child.stdout!.on('data', (chunk: unknown) => {
-        printed += String(chunk).split('\n').length - 1;
-      });
-      const remaining = expected.length - placedBefore(resume);
-      const target = Math.floor(random() * remaining);
-      const startedAt = Date.now();
-      const startUpMs = random() * 400;
-      let reachedAt: number | undefined;
-      const extraMs = random() * 8;
-      const outcome = await killWhen(child, () => {
-        if (kills >= REPLAY_KILLS) return false;
-        if (target === 0) return Date.now() - startedAt >= startUpMs;
-        if (printed >= target) reachedAt ??= Date.now();
-        return reachedAt !== undefined && Date.now() - reachedAt >= extraMs;
-      });
-      const log = storedLog(join(dir, 'eventlite.db'));
-      const context = `seed ${seed}, attempt ${attempt}, ${log.length} events`;
-      expect(comparable(log, expected), context).toEqual(placed(expected).slice(0, log.length));
-      await expectVerified(dir, context);
-      if (!outcome.killed) {
-        expect(outcome.code, outcome.stderr).toBe(0);
-        break;
-      }
-      kills += 1;
-      if (log.length > 0 && log.length < expected.length && lineOfEvent[log.length - 1]! >= resume)
-        killedMidway += 1;
-      resume = log.length === 0 ? 0 : lineOfEvent[log.length - 1]! + 1;
-    }
-    expect(kills, `seed ${seed}`).toBeGreaterThanOrEqual(Math.min(REPLAY_KILLS, 2));
-    expect(killedMidway, `seed ${seed}`).toBeGreaterThanOrEqual(1);
-
-    const final = await cliLog(dir);
-    expect(comparable(final, expected), `seed ${seed}`).toEqual(placed(expected));
-    expectContiguous(final);
-    const run = await runCli(['projections', 'run', '--quiet'], { cwd: dir });
-    expect(run.code, run.stderr).toBe(0);
-    expect(readModelAt(join(dir, 'eventlite.read.db'))).toEqual({
-      checkpoint: final.length,
-      rows: foldAccountSummary(final),
+for (const backend of backends()) {
+  const sizes = SIZES[backend.name];
+  describe(`SIGKILL at random moments (${backend.name})`, { timeout: STRESS_TIMEOUT }, () => {
+    it('a replay killed anywhere leaves a prefix of the uninterrupted run; replaying the rest from the right line gives the same log', async () => {
+      await killReplays(backend, sizes);
     });
-  });
 
-  it('append --file, import, projections run and rebuild, killed at random in one store: whole batches only, the read model matches its checkpoint, and finishing converges', async () => {
-    await killAnything('eventlite.read.db', KILLS);
-  });
+    it('append --file, import, projections run and rebuild, killed at random in one store: whole batches only, the read model matches its checkpoint, and finishing converges', async () => {
+      await killAnything(await newBankStore(backend, 'eventlite.read.db'), sizes, sizes.kills);
+    });
 
-  it('the same with the read models in the store file itself', async () => {
-    await killAnything('eventlite.db', SINGLE_FILE_KILLS);
+    // Read models inside the store are a SQLite file's feature: PostgreSQL keeps them in a
+    // schema of the store's database, which the test above already covers.
+    if (backend.name === 'sqlite') {
+      it('the same with the read models in the store file itself', async () => {
+        await killAnything(await newBankStore(backend, 'eventlite.db'), sizes, SINGLE_FILE_KILLS);
+      });
+    }
   });
-});
+}
+
+/**
+ * Replays a long bank scenario whole (the reference), then again in another store, killed at
+ * random and resumed from the first line not yet done, until it finishes.
+ */
+async function killReplays(backend: Backend, sizes: Sizes): Promise<void> {
+  const seed = trustSeed();
+  const random = seededRandom(seed);
+  const scenario = bankScenario(sizes.replayLines, random);
+  const expected = scenario.flatMap((line) => (line.event ? [line.event] : []));
+  const rejected = scenario.length - expected.length;
+  const scenarioText = scenario.map((line) => line.text).join('\n') + '\n';
+
+  // The uninterrupted run: the reference, and a check on the test's own model of the bank.
+  const reference = await newBankStore(backend);
+  writeFileSync(join(reference.dir, 'long.ndjson'), scenarioText);
+  const whole = await runCli(replayArgs('long.ndjson'), {
+    cwd: reference.dir,
+    env: reference.env,
+  });
+  expect(whole.code, whole.stderr).toBe(0);
+  expect(whole.stderr).toContain(
+    `replayed long.ndjson: ${scenario.length - rejected} applied, ${rejected} rejected, ${expected.length} events appended`,
+  );
+  const referenceLog = await cliLog(reference.dir, reference.env);
+  expect(comparable(referenceLog, expected), `seed ${seed}`).toEqual(placed(expected));
+
+  // Killed runs. Commands are not idempotent (a Deposit replayed twice deposits twice), so a
+  // rerun of the whole file cannot converge; what can is a replay of the lines after the
+  // last line whose event is stored. Each line is one transaction, so the log after a kill
+  // must be exactly the first k events of the uninterrupted run, and lines [0, resume) are
+  // done. Refused lines after `resume` are replayed again and refused again, as they were.
+  const store = await newBankStore(backend);
+  const { dir, env } = store;
+  const lineOfEvent = scenario.flatMap((line, index) => (line.event ? [index] : []));
+  const placedBefore = (line: number) => scenario.slice(0, line).filter((l) => l.event).length;
+  let resume = 0;
+  let kills = 0;
+  let killedMidway = 0;
+  for (let attempt = 0; attempt < sizes.replayKills * 3 + 5 && !ended; attempt += 1) {
+    const rest = scenario.slice(resume);
+    writeFileSync(join(dir, 'rest.ndjson'), rest.map((line) => line.text).join('\n') + '\n');
+    const child = startCli(replayArgs('rest.ndjson'), { cwd: dir, env });
+    // Replay prints each line's events as they land, so its stdout tells how far it got:
+    // kill once a random number of them is out, a random few ms later (deciding, appending
+    // or printing the next line), or at a random moment of start-up.
+    let printed = 0;
+    child.stdout!.on('data', (chunk: unknown) => {
+      printed += String(chunk).split('\n').length - 1;
+    });
+    const remaining = expected.length - placedBefore(resume);
+    const target = Math.floor(random() * remaining);
+    const startedAt = Date.now();
+    const startUpMs = random() * 400;
+    let reachedAt: number | undefined;
+    const extraMs = random() * 8;
+    const outcome = await killWhen(child, () => {
+      if (kills >= sizes.replayKills) return false;
+      if (target === 0) return Date.now() - startedAt >= startUpMs;
+      if (printed >= target) reachedAt ??= Date.now();
+      return reachedAt !== undefined && Date.now() - reachedAt >= extraMs;
+    });
+    await store.settled();
+    const log = await store.storedLog();
+    const context = `seed ${seed}, attempt ${attempt}, ${log.length} events`;
+    expect(comparable(log, expected), context).toEqual(placed(expected).slice(0, log.length));
+    await expectVerified(dir, context, env);
+    if (!outcome.killed) {
+      expect(outcome.code, outcome.stderr).toBe(0);
+      break;
+    }
+    kills += 1;
+    if (log.length > 0 && log.length < expected.length && lineOfEvent[log.length - 1]! >= resume)
+      killedMidway += 1;
+    resume = log.length === 0 ? 0 : lineOfEvent[log.length - 1]! + 1;
+  }
+  expect(kills, `seed ${seed}`).toBeGreaterThanOrEqual(Math.min(sizes.replayKills, 2));
+  expect(killedMidway, `seed ${seed}`).toBeGreaterThanOrEqual(1);
+
+  const final = await cliLog(dir, env);
+  expect(comparable(final, expected), `seed ${seed}`).toEqual(placed(expected));
+  expectContiguous(final);
+  const run = await runCli(['projections', 'run', '--quiet'], { cwd: dir, env });
+  expect(run.code, run.stderr).toBe(0);
+  expect(await store.readModel()).toEqual({
+    checkpoint: final.length,
+    rows: foldAccountSummary(final),
+  });
+}
 
 /**
  * Kills writes, runs and rebuilds at random moments in one store (`readDb` beside it or the
  * store file itself), checking after each kill, then finishes the work and checks convergence.
  */
-async function killAnything(readDb: string, killTarget: number): Promise<void> {
+async function killAnything(store: BankStore, sizes: Sizes, killTarget: number): Promise<void> {
   const seed = trustSeed();
   const random = seededRandom(seed);
-  const dir = await newBankFolder();
-  const storePath = join(dir, 'eventlite.db');
-  const readDbPath = join(dir, readDb);
-  const env = { EVENTLITE_READ_DB: readDb };
+  const { dir, env } = store;
   const cli = (args: string[]) => runCli(args, { cwd: dir, env });
+  const { steps: STEPS, batch: BATCH } = sizes;
   const plan = writePlan(dir, STEPS, BATCH);
   const expected = plan.flatMap((step) => step.events);
   const stepOfId = new Map(plan.flatMap((step, index) => step.events.map((e) => [e.id!, index])));
@@ -321,11 +364,12 @@ async function killAnything(readDb: string, killTarget: number): Promise<void> {
       expect(outcome.code, `${context}: ${outcome.stderr}`).toBe(0);
       lifetime[kind] = (lifetime[kind] + Date.now() - startedAt) / 2;
     }
+    await store.settled();
     await expectVerified(dir, context, env);
 
     // No partial batch: each step's events are all stored or none are, and the steps stored
     // are the first ones of the plan, each whole, in order.
-    const log = storedLog(storePath);
+    const log = await store.storedLog();
     const perStep = plan.map(() => 0);
     for (const event of log) perStep[stepOfId.get(event.id)!]! += 1;
     const done = perStep.findIndex((count) => count === 0);
@@ -336,7 +380,7 @@ async function killAnything(readDb: string, killTarget: number): Promise<void> {
 
     // The read model holds exactly the events up to its checkpoint, never part of a batch,
     // and a killed rebuild leaves the old complete tables.
-    const model = readModelAt(readDbPath);
+    const model = await store.readModel();
     expect(model.checkpoint, context).toBeLessThanOrEqual(log.length);
     expect(model.rows, context).toEqual(foldAccountSummary(log.slice(0, model.checkpoint)));
   }
@@ -351,19 +395,20 @@ async function killAnything(readDb: string, killTarget: number): Promise<void> {
     const again = await cli(step.args);
     expect(again.code, again.stderr).toBe(0);
   }
-  const final = await cliLog(dir);
+  const final = await cliLog(dir, env);
   expect(comparable(final, expected)).toEqual(placed(expected));
   const run = await cli(['projections', 'run', '--quiet']);
   expect(run.code, run.stderr).toBe(0);
-  const clean = await cli(['--read-db', 'clean.read.db', 'projections', 'run', '--quiet']);
+  const other = await store.otherReadModels();
+  const clean = await cli(['--read-db', other.readDb, 'projections', 'run', '--quiet']);
   expect(clean.code, clean.stderr).toBe(0);
-  const cleanModel = readModelAt(join(dir, 'clean.read.db'));
+  const cleanModel = await other.readModel();
   expect(cleanModel).toEqual({ checkpoint: final.length, rows: foldAccountSummary(final) });
-  expect(readModelAt(readDbPath)).toEqual(cleanModel);
+  expect(await store.readModel()).toEqual(cleanModel);
   const rebuild = await cli(['projections', 'rebuild', '--quiet']);
   expect(rebuild.code, rebuild.stderr).toBe(0);
-  expect(readdirSync(dir).filter((file) => file.includes('.rebuild-'))).toEqual([]);
-  expect(readModelAt(readDbPath)).toEqual(cleanModel);
+  expect(await store.rebuildScratch()).toEqual([]);
+  expect(await store.readModel()).toEqual(cleanModel);
   const listed = await cli(['projections', '--format', 'json']);
   expect(JSON.parse(listed.stdout)).toMatchObject([
     { name: 'account_summary', status: 'ok', checkpoint: final.length, lag: 0 },

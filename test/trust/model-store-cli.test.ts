@@ -2,8 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import type { EventStore } from '../../src/core/ports.js';
+import { openPostgresEventStore } from '../../src/store/postgres/index.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
+import { backends } from '../helpers/backends.js';
 import { parseNdjson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { pgClient, resetPgDatabase } from '../helpers/pg-inspect.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
 import {
   batchArbOf,
   checkStore,
@@ -31,16 +37,21 @@ import {
 // `append` (one event with flags, or a batch with --file), retries, bad input, `read`, `log`,
 // `streams --json`, `verify` and `export`. Exit codes must be 0, 2 or 3 as the contract says,
 // and output must equal the model byte for byte. Each call starts a process, so the sequences
-// are few and short; between calls the file is checked against the model in process.
+// are few and short; between calls the store is checked against the model in process. On
+// SQLite (a file) and on PostgreSQL (`--db postgres://…`) alike.
 
 interface CliReal {
   dir: string;
+  /** The store as `--db` names it: a file in `dir`, or a PostgreSQL URL. */
+  db: string;
+  /** The store, opened in process. */
+  open(): Promise<EventStore>;
 }
 
 type CliCommand = fc.AsyncCommand<StoreModel, CliReal>;
 
 function cli(real: CliReal, args: readonly string[], input?: string): Promise<CliResult> {
-  return runCli(['--db', 'store.db', ...args], { cwd: real.dir, input });
+  return runCli(['--db', real.db, ...args], { cwd: real.dir, input });
 }
 
 async function cliAppendAndCheck(
@@ -111,9 +122,9 @@ function singleEventArgs(event: BatchEvent): string[] {
   return args;
 }
 
-/** Between CLI steps the file is checked in process: cheap, and nothing else holds it. */
+/** Between CLI steps the store is checked in process: cheap, and nothing else holds it. */
 async function checkStoreFile(model: StoreModel, real: CliReal): Promise<void> {
-  const store = openSqliteEventStore(join(real.dir, 'store.db'));
+  const store = await real.open();
   try {
     await checkStore(model, store);
   } finally {
@@ -347,34 +358,63 @@ function cliCommandArb(): fc.Arbitrary<CliCommand> {
   );
 }
 
-describe('the store against the model, through the built CLI', () => {
-  let folder: ReturnType<typeof tempDir>;
-  let runs = 0;
-  beforeAll(() => {
-    folder = tempDir('eventlite-model-cli-');
-  });
-  afterAll(() => folder.cleanup());
+for (const backend of backends()) {
+  describe(`the store against the model, through the built CLI (${backend.name})`, () => {
+    let folder: ReturnType<typeof tempDir>;
+    /** PostgreSQL: one database, emptied before each sequence (a new one costs a second). */
+    let database: Awaited<ReturnType<typeof freshPgDatabase>> | undefined;
+    let admin: pg.Client | undefined;
+    beforeAll(async () => {
+      folder = tempDir('eventlite-model-cli-');
+      if (backend.name === 'postgres') {
+        database = await freshPgDatabase();
+        admin = await pgClient(database.url);
+      }
+    });
+    afterAll(async () => {
+      await admin?.end();
+      await database?.drop();
+      folder.cleanup();
+    });
 
-  it(
-    'exit codes 0/2/3 and read, log, streams, verify and export agree with the model',
-    async () => {
-      // Each call starts a process: 4 sequences of 6 or 7 calls, under 30 in all. A plain array
-      // rather than fc.commands, so that no sequence comes out too short to say anything.
-      const sequences = fc.array(cliCommandArb(), { minLength: 6, maxLength: maxSteps(7, 15) });
-      await fc.assert(
-        fc.asyncProperty(sequences, async (sequence) => {
-          runs += 1;
-          const real: CliReal = { dir: join(folder.dir, `run-${runs}`) };
-          mkdirSync(real.dir);
-          await openSqliteEventStore(join(real.dir, 'store.db'), { create: true }).close();
-          const model = new StoreModel();
-          for (const command of sequence) {
-            if (command.check(model)) await command.run(model, real);
-          }
-        }),
-        { ...fcOptions(4, 20), ...CLI_LIMITS },
-      );
-    },
-    CLI_TEST_TIMEOUT_MS,
-  );
-});
+    /** A folder for the sequence and an empty store, created in process. */
+    async function freshReal(run: number): Promise<CliReal> {
+      const dir = join(folder.dir, `run-${run}`);
+      mkdirSync(dir);
+      if (database === undefined) {
+        const path = join(dir, 'store.db');
+        await openSqliteEventStore(path, { create: true }).close();
+        return { dir, db: 'store.db', open: async () => openSqliteEventStore(path) };
+      }
+      const url = database.url;
+      await resetPgDatabase(admin!);
+      await (await openPostgresEventStore(url, { create: true })).close();
+      return { dir, db: url, open: () => openPostgresEventStore(url, { create: false }) };
+    }
+
+    it(
+      'exit codes 0/2/3 and read, log, streams, verify and export agree with the model',
+      async () => {
+        let runs = 0;
+        // Each call starts a process: 4 sequences of 6 or 7 calls, under 30 in all. A plain
+        // array rather than fc.commands, so that no sequence comes out too short to say
+        // anything. PostgreSQL: 2 sequences (the first two of the same seed), as a call costs
+        // more there (a connection, the schema check) and the default suite must stay fast.
+        const sequences = fc.array(cliCommandArb(), { minLength: 6, maxLength: maxSteps(7, 15) });
+        const [numRuns, stressRuns] = backend.name === 'sqlite' ? [4, 20] : [2, 10];
+        await fc.assert(
+          fc.asyncProperty(sequences, async (sequence) => {
+            runs += 1;
+            const real = await freshReal(runs);
+            const model = new StoreModel();
+            for (const command of sequence) {
+              if (command.check(model)) await command.run(model, real);
+            }
+          }),
+          { ...fcOptions(numRuns, stressRuns), ...CLI_LIMITS },
+        );
+      },
+      CLI_TEST_TIMEOUT_MS,
+    );
+  });
+}

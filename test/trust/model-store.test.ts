@@ -7,8 +7,12 @@ import type { ExpectedVersion } from '../../src/core/expected-version.js';
 import { parseExportedEvent } from '../../src/core/exported-event.js';
 import type { AppendResult, EventStore } from '../../src/core/ports.js';
 import { eventJsonLine } from '../../src/core/recorded-event.js';
+import { openPostgresEventStore } from '../../src/store/postgres/index.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
+import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
+import { pgClient, resetPgDatabase } from '../helpers/pg-inspect.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
 import {
   batchArbOf,
   checkStore,
@@ -38,6 +42,7 @@ import {
 // duplicates happen), retries of earlier batches, reads, listings and export/import, run
 // against StoreModel. After every step the whole log, the stream list, the counts and verify
 // must agree with the model. model-store-cli.test.ts drives the same model through the CLI.
+// On SQLite and on PostgreSQL alike.
 
 const BASE_TIME = Date.parse('2026-11-26T10:00:00.000Z');
 
@@ -48,6 +53,8 @@ function clockAt(call: number): Date {
 
 interface Real {
   store: EventStore;
+  /** An empty store of the same backend, for an export to be imported into. */
+  emptyCopy(): Promise<EventStore>;
 }
 
 type StoreCommand = fc.AsyncCommand<StoreModel, Real>;
@@ -200,8 +207,7 @@ class ExportImport implements StoreCommand {
   async run(model: StoreModel, real: Real): Promise<void> {
     const exported = (await readPlain(real.store)).map(eventJsonLine);
     expect(exported).toEqual(model.events.map(contractJson));
-    // An in-memory store: a fresh file per export would cost more than the rest of the step.
-    const copy = openSqliteEventStore(':memory:', { create: true });
+    const copy = await real.emptyCopy();
     try {
       expect(await importLines(copy, exported)).toEqual({
         imported: exported.length,
@@ -288,37 +294,87 @@ function storeCommands(stringUnit: 'binary' | 'grapheme-ascii') {
   ];
 }
 
-describe('the store against a model of the contract (in process)', () => {
-  let folder: ReturnType<typeof tempDir>;
-  let runs = 0;
-  beforeAll(() => {
-    folder = tempDir('eventlite-model-store-');
-  });
-  afterAll(() => folder.cleanup());
+/**
+ * How a backend's runs get their stores. SQLite: a new file per run, and an in-memory store for
+ * each copy (a fresh file per export would cost more than the rest of the step). PostgreSQL: a
+ * new database would cost a second a run, so one database for the store and one for copies,
+ * emptied before each use.
+ */
+interface Runs {
+  store(run: number): Promise<EventStore>;
+  emptyCopy(): Promise<EventStore>;
+  numRuns: number;
+  stressRuns: number;
+}
 
-  it(
-    'appends, retries, reads, listings and export/import agree with the model after every step',
-    async () => {
-      const commands = fc.commands(storeCommands('binary'), {
-        maxCommands: maxSteps(40, 100),
-        size: 'max',
-      });
-      await fc.assert(
-        fc.asyncProperty(commands, async (sequence) => {
-          runs += 1;
-          const store = openSqliteEventStore(join(folder.dir, `store-${runs}.db`), {
-            create: true,
-          });
-          try {
-            const real: Real = { store };
-            await fc.asyncModelRun(() => ({ model: new StoreModel(), real }), sequence);
-          } finally {
-            await store.close();
-          }
-        }),
-        fcOptions(60, 400),
+for (const backend of backends()) {
+  describe(`the store against a model of the contract (in process, ${backend.name})`, () => {
+    let runs: Runs;
+    const done: (() => Promise<void> | void)[] = [];
+    beforeAll(async () => {
+      if (backend.name === 'sqlite') {
+        const folder = tempDir('eventlite-model-store-');
+        done.push(folder.cleanup);
+        runs = {
+          store: async (run) =>
+            openSqliteEventStore(join(folder.dir, `store-${run}.db`), { create: true }),
+          emptyCopy: async () => openSqliteEventStore(':memory:', { create: true }),
+          numRuns: 60,
+          stressRuns: 400,
+        };
+        return;
+      }
+      const [main, copies] = [await freshPgDatabase(), await freshPgDatabase()];
+      const [mainClient, copiesClient] = [await pgClient(main.url), await pgClient(copies.url)];
+      done.push(
+        () => mainClient.end(),
+        () => copiesClient.end(),
+        main.drop,
+        copies.drop,
       );
-    },
-    TEST_TIMEOUT_MS,
-  );
-});
+      runs = {
+        async store() {
+          await resetPgDatabase(mainClient);
+          return openPostgresEventStore(main.url, { create: true });
+        },
+        async emptyCopy() {
+          await resetPgDatabase(copiesClient);
+          return openPostgresEventStore(copies.url, { create: true });
+        },
+        // A step costs tens of ms of round trips here (an empty copy, 100 ms to create), not a
+        // few in a file: 12 sequences rather than 60 (the same seed, so the first ones SQLite
+        // runs), to keep the default suite fast; a stress run takes 200.
+        numRuns: 12,
+        stressRuns: 200,
+      };
+    });
+    afterAll(async () => {
+      for (const step of done.splice(0)) await step();
+    });
+
+    it(
+      'appends, retries, reads, listings and export/import agree with the model after every step',
+      async () => {
+        let run = 0;
+        const commands = fc.commands(storeCommands('binary'), {
+          maxCommands: maxSteps(40, 100),
+          size: 'max',
+        });
+        await fc.assert(
+          fc.asyncProperty(commands, async (sequence) => {
+            run += 1;
+            const store = await runs.store(run);
+            try {
+              const real: Real = { store, emptyCopy: runs.emptyCopy };
+              await fc.asyncModelRun(() => ({ model: new StoreModel(), real }), sequence);
+            } finally {
+              await store.close();
+            }
+          }),
+          fcOptions(runs.numRuns, runs.stressRuns),
+        );
+      },
+      TEST_TIMEOUT_MS,
+    );
+  });
+}

@@ -1,8 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type pg from 'pg';
 import { expect } from 'vitest';
+import type { Backend } from '../helpers/backends.js';
 import { collect, parseNdjson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import {
+  pgClient,
+  pgOthersGone,
+  pgReadJson,
+  pgScratchSchemas,
+  pgStoredLog,
+} from '../helpers/pg-inspect.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
 
 // Shared by the process-level crash and race tests: sizes from the environment, a bank
 // folder, the log and the read model as plain data, and the fold the read model must equal.
@@ -45,10 +56,13 @@ export function trustSeed(): number {
 
 export type Folder = ReturnType<typeof tempDir>;
 
-/** A temporary folder holding the bank example (domain module with account_summary) and a store. */
-export async function bankFolder(): Promise<Folder> {
+/**
+ * A temporary folder holding the bank example (domain module with account_summary) and a store:
+ * `eventlite.db` in it, or the one that `env` names.
+ */
+export async function bankFolder(env?: Record<string, string>): Promise<Folder> {
   const folder = tempDir('eventlite-trust-');
-  const init = await runCli(['init', '--example', 'bank', '--quiet'], { cwd: folder.dir });
+  const init = await runCli(['init', '--example', 'bank', '--quiet'], { cwd: folder.dir, env });
   expect(init.code, init.stderr).toBe(0);
   return folder;
 }
@@ -65,8 +79,8 @@ export interface LoggedEvent {
 }
 
 /** The global log as `eventlite log` prints it. */
-export async function cliLog(dir: string): Promise<LoggedEvent[]> {
-  const result = await runCli(['log', '--format', 'ndjson'], { cwd: dir });
+export async function cliLog(dir: string, env?: Record<string, string>): Promise<LoggedEvent[]> {
+  const result = await runCli(['log', '--format', 'ndjson'], { cwd: dir, env });
   expect(result.code, result.stderr).toBe(0);
   return parseNdjson(result.stdout) as LoggedEvent[];
 }
@@ -204,4 +218,105 @@ export async function killWhen(child: ChildProcess, ready: () => boolean): Promi
   if (!done) child.kill('SIGKILL');
   const result = await exited;
   return { ...result, killed: result.signal === 'SIGKILL' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bank example on either backend
+
+/**
+ * The bank example in a folder, with its store on one backend, and looks into the store and
+ * its read models that need no eventlite process: SQLite files opened read-only, or plain SQL
+ * on a connection of the test's own.
+ */
+export interface BankStore {
+  backend: Backend['name'];
+  dir: string;
+  /** What every CLI call in `dir` gets: it names the store (PostgreSQL) and the read models. */
+  env: Record<string, string>;
+  /**
+   * Once no eventlite process runs: waits until all they did is there to be seen (PostgreSQL
+   * finishes a commit that a killed client had sent).
+   */
+  settled(): Promise<void>;
+  /** The global log, straight from the store. */
+  storedLog(): Promise<LoggedEvent[]>;
+  /** account_summary and its checkpoint in the read models, at one moment. */
+  readModel(): Promise<ReadModel>;
+  /** Another, empty home for read models: the `--read-db` that names it, and a look into it. */
+  otherReadModels(): Promise<{ readDb: string; readModel(): Promise<ReadModel> }>;
+  /** What killed rebuilds left behind: scratch files beside the read database, or schemas. */
+  rebuildScratch(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A bank folder whose store is on `backend`. SQLite: `eventlite.db` in the folder, the read
+ * models in `readDb` (EVENTLITE_READ_DB when given, else `eventlite.read.db`). PostgreSQL: a
+ * new database, the read models in its read schema.
+ */
+export async function bankStore(backend: Backend, readDb?: string): Promise<BankStore> {
+  if (backend.name === 'sqlite') {
+    const env: Record<string, string> = readDb === undefined ? {} : { EVENTLITE_READ_DB: readDb };
+    const folder = await bankFolder();
+    const dir = folder.dir;
+    return {
+      backend: 'sqlite',
+      dir,
+      env,
+      settled: async () => {},
+      storedLog: async () => storedLog(join(dir, 'eventlite.db')),
+      readModel: async () => readModelAt(join(dir, readDb ?? 'eventlite.read.db')),
+      otherReadModels: async () => ({
+        readDb: 'clean.read.db',
+        readModel: async () => readModelAt(join(dir, 'clean.read.db')),
+      }),
+      rebuildScratch: async () => readdirSync(dir).filter((file) => file.includes('.rebuild-')),
+      cleanup: async () => folder.cleanup(),
+    };
+  }
+  const store = await backend.freshStore();
+  const folder = await bankFolder(store.env);
+  const clients: pg.Client[] = [];
+  const drops: (() => Promise<void>)[] = [];
+  const client = await pgClient(store.db);
+  clients.push(client);
+  return {
+    backend: 'postgres',
+    dir: folder.dir,
+    env: store.env,
+    settled: () => pgOthersGone(client),
+    storedLog: () => pgStoredLog(client),
+    readModel: () => pgReadModel(client),
+    async otherReadModels() {
+      const other = await freshPgDatabase();
+      drops.push(other.drop);
+      const otherClient = await pgClient(other.url);
+      clients.push(otherClient);
+      return { readDb: other.url, readModel: () => pgReadModel(otherClient) };
+    },
+    rebuildScratch: () => pgScratchSchemas(client),
+    async cleanup() {
+      for (const each of clients) await each.end().catch(() => {});
+      for (const drop of drops) await drop();
+      await store.cleanup();
+      folder.cleanup();
+    },
+  };
+}
+
+/** account_summary and the checkpoint in a PostgreSQL read schema, in one statement. */
+export function pgReadModel(client: pg.ClientBase): Promise<ReadModel> {
+  return pgReadJson<ReadModel>(
+    client,
+    ['eventlite_projections', 'account_summary'],
+    `SELECT json_build_object(
+       'checkpoint', coalesce(
+         (SELECT checkpoint FROM eventlite_projections WHERE name = 'account_summary'), 0),
+       'rows', coalesce(
+         (SELECT json_agg(json_build_object('account_id', account_id, 'owner', owner,
+                                            'balance', balance, 'last_updated', last_updated)
+                          ORDER BY account_id COLLATE "C")
+          FROM account_summary), '[]'::json))`,
+    { checkpoint: 0, rows: [] },
+  );
 }
