@@ -11,7 +11,7 @@ export const BANK_CONFIG = join(ROOT, 'fixtures', 'bank', 'eventlite.config.ts')
 export const BANK_SETUP = `CREATE TABLE account_summary (
        account_id TEXT PRIMARY KEY,
        owner TEXT NOT NULL,
-       balance REAL NOT NULL,
+       balance DOUBLE PRECISION NOT NULL,
        last_updated TEXT NOT NULL
      )`;
 export const OPENED_SQL = `INSERT INTO account_summary (account_id, owner, balance, last_updated)

@@ -74,6 +74,18 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     return read;
   }
 
+  it('reports a rebuild while its session lives, and not once it is gone', async () => {
+    const read = await withAccounts();
+    const build = await read.startRebuild(SUMMARY, T);
+    const during = await read.projectionRow(SUMMARY.name);
+    expect(during).toMatchObject({ rebuildingPid: process.pid, rebuildingSince: T });
+    // Another connection sees the same: the lock is the server's, not this client's.
+    const other = track(await openWrite(database.url));
+    expect((await other.projectionRows()).get(SUMMARY.name)?.rebuildingPid).toBe(process.pid);
+    await build.abandon();
+    expect(await other.projectionRow(SUMMARY.name)).toMatchObject({ rebuildingPid: null });
+  });
+
   it('numbers its bookkeeping like the SQLite read database', () => {
     expect(READ_SCHEMA_VERSION).toBe(SQLITE_READ_SCHEMA_VERSION);
   });

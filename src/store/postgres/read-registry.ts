@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../core/ports.js';
+import { lockName, scratchSchemaName } from './read-scratch.js';
 
 // The projection bookkeeping in the read schema: the same rows and the same updates as the
 // SQLite read database's (src/projections/registry.ts). `s` is the quoted read schema.
@@ -10,9 +11,10 @@ const ROW_COLUMNS = `name, version, definition_hash AS "definitionHash", schema_
   rebuilding_since AS "rebuildingSince", last_run_at AS "lastRunAt"`;
 
 /**
- * Rows as stored. `rebuildingPid` is reported while it is set: unlike a SQLite file, the
- * process may run on another host, where its liveness cannot be checked from here. A rebuild
- * that died is found out by its lost session lock instead (see read-rebuild.ts).
+ * Rows as stored, except that a rebuild mark counts only while its rebuild is alive. The
+ * process may run on another host, where a pid cannot be checked from here; a live rebuild
+ * holds a session lock named after its scratch schema (read-scratch.ts), which the server
+ * frees when the connection ends, however the process ended.
  */
 export async function readProjectionRows(
   client: pg.ClientBase,
@@ -24,8 +26,27 @@ export async function readProjectionRows(
     `SELECT ${ROW_COLUMNS} FROM ${s}.eventlite_projections ${where} ORDER BY name`,
     name === undefined ? [] : [name],
   );
+  for (const row of result.rows) {
+    if (row.rebuildingPid === null || (await rebuildIsAlive(client, row))) continue;
+    row.rebuildingPid = null;
+    row.rebuildingSince = null;
+  }
   return result.rows;
 }
+
+async function rebuildIsAlive(client: pg.ClientBase, row: ProjectionRow): Promise<boolean> {
+  const held = await client.query<{ held: boolean }>(LOCK_HELD, [
+    lockName(scratchSchemaName(row.name, row.rebuildingPid!)),
+  ]);
+  return held.rows[0]?.held === true;
+}
+
+// pg_locks shows a bigint advisory key as two 32-bit halves.
+const LOCK_HELD = `SELECT EXISTS (
+  SELECT 1 FROM pg_locks
+  WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+    AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+) AS held`;
 
 /** Inserts or fully resets a projection's row: status ok, no failure, no rebuild marker. */
 export async function writeProjectionRow(
