@@ -41,6 +41,8 @@ interface Sizes {
   batch: number;
   steps: number;
   kills: number;
+  /** A first guess at how long a command lives when left alone, in ms (then measured). */
+  lifetimeMs: number;
 }
 
 const SIZES: Record<Backend['name'], Sizes> = {
@@ -50,16 +52,20 @@ const SIZES: Record<Backend['name'], Sizes> = {
     batch: sized('EVENTLITE_TRUST_BATCH', 3000, 20_000),
     steps: sized('EVENTLITE_TRUST_STEPS', 4, 8),
     kills: sized('EVENTLITE_TRUST_KILLS', 8, 40),
+    lifetimeMs: 300,
   },
   // Every command costs more on PostgreSQL (a connection, more round trips: a replayed line
-  // is several), so the default run is smaller there; the variables and a stress run size both
-  // alike.
+  // is several), so the default run is smaller there: two write steps (an append --file and
+  // an import). The variables and a stress run size both alike. A command also takes longer
+  // to start (it connects first): the first guess at its life is longer, so that the first
+  // kills land in its work rather than always in its start-up.
   postgres: {
-    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 100, 1500),
+    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 60, 1500),
     replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 3, 20),
-    batch: sized('EVENTLITE_TRUST_BATCH', 600, 20_000),
-    steps: sized('EVENTLITE_TRUST_STEPS', 4, 8),
-    kills: sized('EVENTLITE_TRUST_KILLS', 4, 40),
+    batch: sized('EVENTLITE_TRUST_BATCH', 500, 20_000),
+    steps: sized('EVENTLITE_TRUST_STEPS', 2, 8),
+    kills: sized('EVENTLITE_TRUST_KILLS', 5, 40),
+    lifetimeMs: 2000,
   },
 };
 const SINGLE_FILE_KILLS = sized('EVENTLITE_TRUST_SINGLE_FILE_KILLS', 4, 20);
@@ -337,7 +343,8 @@ async function killAnything(store: BankStore, sizes: Sizes, killTarget: number):
   const killsOf: Record<Operation, number> = { write: 0, run: 0, rebuild: 0 };
   // How long each kind runs when left alone (a running average): kills land anywhere in its
   // life, so in start-up, reading, writing or committing alike.
-  const lifetime: Record<Operation, number> = { write: 300, run: 300, rebuild: 300 };
+  const first = sizes.lifetimeMs;
+  const lifetime: Record<Operation, number> = { write: first, run: first, rebuild: first };
   const unfinished = () =>
     kills < killTarget || next < plan.length || kinds.some((kind) => killsOf[kind] === 0);
   let next = 0;
