@@ -52,12 +52,13 @@ for (const backend of backends()) {
       for (let attempt = 0; attempt < KILLS + 20; attempt += 1) {
         const child = store.start(args);
         const exited = collect(child);
-        if (kills < KILLS) {
-          // Kill once the checkpoint has passed a random point, plus a random few ms: that
-          // lands anywhere in a batch (reading, applying, committing), not only right after a
-          // commit.
-          const at = await read.checkpoint();
-          const threshold = at + Math.random() * (EVENTS - at);
+        const at = await read.checkpoint();
+        if (kills < KILLS && at < EVENTS * 0.95) {
+          // Kill once the checkpoint has passed a random point in the first third of what is
+          // left, plus a random few ms: that lands anywhere in a batch (reading, applying,
+          // committing), not only right after a commit, and leaves room before the end, so
+          // a fast runner is not killed only after it has finished. Near the end, let it run.
+          const threshold = at + (Math.random() * (EVENTS - at)) / 3;
           const stillRunning = await waitForCheckpoint(read, threshold, exited);
           if (stillRunning) {
             await sleep(Math.random() * 15);
