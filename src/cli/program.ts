@@ -13,7 +13,8 @@ Exit codes:
   6    not yet: the store stayed locked, or a wait timed out; safe to retry
   130  interrupted
 
-Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE, NO_COLOR.`;
+Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE,
+EVENTLITE_CLOCK, NO_COLOR.`;
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -40,7 +41,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--read-db', '--domain', '--query-role']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  '--db',
+  '--read-db',
+  '--domain',
+  '--query-role',
+  '--clock',
+]);
 
 /** The command named on the line, alone; all of them for help, no command or an unknown one. */
 function commandsToRegister(argv: readonly string[] | undefined): string[] {
@@ -78,6 +85,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
     .option(
       '--query-role <role>',
       'PostgreSQL: run queries as this role, e.g. one that may only read the read models (env EVENTLITE_QUERY_ROLE)',
+    )
+    .option(
+      '--clock <time>',
+      'record events as if the time were this ISO 8601 instant, one second later for each append (env EVENTLITE_CLOCK)',
     )
     .option('--no-color', 'no colour (also when NO_COLOR is set or output is not a terminal)')
     .option('-q, --quiet', 'no progress, spinners or summaries on stderr')
