@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
 
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */
@@ -56,7 +58,9 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
     if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) index += 1;
-    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? [arg] : all;
+    // A completion script names every command, so `completion` needs them all.
+    else if (!arg.startsWith('-'))
+      return Object.hasOwn(COMMANDS, arg) && arg !== 'completion' ? [arg] : all;
   }
   return all;
 }
@@ -100,9 +104,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true, ...nestedCommandHelp });
 
   const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program, io);
+  addExamples(program);
   return program;
 }
