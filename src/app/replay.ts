@@ -21,6 +21,8 @@ export interface ReplayOptions {
   /** A pause between lines, to pace a live demo. */
   delayMs?: number;
   maxAttempts?: number;
+  /** `--step`: awaited before each line runs; resolving false stops the replay there. */
+  beforeLine?: (line: { where: string; text: string }) => Promise<boolean>;
 }
 
 export type ReplayStep =
@@ -51,6 +53,7 @@ export async function* replayLines(
     first = false;
     if (ctx.signal?.aborted) return;
     const where = `${options.source}:${line.number}`;
+    if (options.beforeLine && !(await options.beforeLine({ where, text: line.text }))) return;
     let label = 'line';
     try {
       const value = parseLine(line.text, where);

@@ -36,6 +36,7 @@ export const EXAMPLES: Record<string, readonly string[]> = {
   replay: [
     'eventlite replay scenario.ndjson --keep-going',
     'eventlite --clock 2026-03-01T09:00:00Z replay scenario.ndjson --delay 500',
+    'eventlite replay scenario.ndjson --step',
   ],
   test: ['eventlite test', 'eventlite test specs/account.spec.yaml --format json'],
   projections: ['eventlite projections', 'eventlite projections account_summary --format json'],
