@@ -39,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
+  diagram: async () => (await import('./commands/diagram.js')).registerDiagram,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
