@@ -1,8 +1,9 @@
-// `npm run demo`: the bank example, told through real eventlite commands in a fresh folder.
+// `npm run demo`: the bank example, then the orders example over three months, told through
+// real eventlite commands in a fresh folder.
 // Each command is printed before it runs, so the class sees exactly what to type.
 // Options: --delay MS paces the replay (default 0), --keep leaves the folder for exploring.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +17,12 @@ const delay = delayAt === -1 ? '0' : (args[delayAt + 1] ?? '0');
 const folder = mkdtempSync(join(tmpdir(), 'eventlite-demo-'));
 
 /** Runs one eventlite command in the demo folder; `allowed` lists the exit codes the story expects. */
-function eventlite(commandArgs, { allowed = [0], title } = {}) {
+function eventlite(commandArgs, { allowed = [0], title, cwd = folder } = {}) {
   if (title) process.stdout.write(`\n# ${title}\n`);
   const shown = commandArgs.map((arg) => (/^[\w./=:-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ');
   process.stdout.write(`$ eventlite ${shown}\n`);
   const result = spawnSync(process.execPath, [BIN, ...commandArgs], {
-    cwd: folder,
+    cwd,
     stdio: 'inherit',
     env: { ...process.env, EVENTLITE_DB: undefined, EVENTLITE_DOMAIN: undefined },
   });
@@ -65,6 +66,30 @@ try {
   eventlite(['query', 'SELECT * FROM account_summary ORDER BY account_id', '--format', 'table'], {
     title: 'Query the read model with plain SQL',
   });
+
+  // The orders example in a folder of its own: its scenario has comments and says when each
+  // line happens ("at"), so the monthly summary has three months to show.
+  const orders = join(folder, 'orders');
+  mkdirSync(orders);
+  process.stdout.write(`\nThe orders example, in ${orders}\n`);
+  eventlite(['init', '--example', 'orders'], {
+    title: 'Scaffold the orders example: customers, orders and a monthly summary',
+    cwd: orders,
+  });
+  eventlite(['replay', 'scenario.ndjson', '--keep-going', '--delay', delay, '--format', 'table'], {
+    title: 'Replay three months of orders (the scenario says when each line happens)',
+    cwd: orders,
+  });
+  eventlite(['projections', 'run'], { title: 'Build the read models', cwd: orders });
+  eventlite(
+    [
+      'query',
+      'SELECT * FROM monthly_customer_summary ORDER BY customer_id, month',
+      '--format',
+      'table',
+    ],
+    { title: 'The monthly summary: what each customer spent, month by month', cwd: orders },
+  );
 } catch (error) {
   process.stderr.write(`demo failed: ${error.message}\n`);
   process.exitCode = 1;

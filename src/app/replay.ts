@@ -4,6 +4,7 @@ import type { NewEvent, RecordedEvent } from '../core/events.js';
 import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
 import { checkJsonLimits, requireObject } from '../core/input.js';
 import { toNewEvent, validateNameAt } from '../core/new-event.js';
+import { parseInstant, steppingClock } from './clock.js';
 import { clockOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { executeCommand } from './exec.js';
@@ -20,6 +21,8 @@ export interface ReplayOptions {
   /** A pause between lines, to pace a live demo. */
   delayMs?: number;
   maxAttempts?: number;
+  /** `--step`: awaited before each line runs; resolving false stops the replay there. */
+  beforeLine?: (line: { where: string; text: string }) => Promise<boolean>;
 }
 
 export type ReplayStep =
@@ -29,7 +32,8 @@ export type ReplayStep =
 
 /**
  * Feeds a scenario to the store line by line: a `{"command","data"}` line goes through its
- * decider like `exec`, a `{"stream","type","data",…}` line is appended as it is. Yields one
+ * decider like `exec`, a `{"stream","type","data",…}` line is appended as it is; either may
+ * say when it happens (`"at"`), and `#` lines are comments. Yields one
  * step per line; after a failure it stops unless `keepGoing`, and between lines when the
  * context's signal aborts (what was committed stays committed). The domain is loaded only when
  * the first command line needs it, so a file of raw events replays without one.
@@ -40,30 +44,37 @@ export async function* replayLines(
   options: ReplayOptions,
 ): AsyncGenerator<ReplayStep> {
   const correlationId = correlationIdOf(options.correlationId);
+  const clock = new ScenarioClock(clockOf(ctx), await lastRecordedAt(ctx));
+  const lineCtx: AppContext = { ...ctx, clock: clock.now };
   let first = true;
   for await (const line of lines) {
+    if (isComment(line.text)) continue;
     if (!first && options.delayMs) await sleep(options.delayMs, ctx.signal);
     first = false;
     if (ctx.signal?.aborted) return;
     const where = `${options.source}:${line.number}`;
+    if (options.beforeLine && !(await options.beforeLine({ where, text: line.text }))) return;
     let label = 'line';
     try {
       const value = parseLine(line.text, where);
+      if (value.at !== undefined) clock.setAt(parseInstant(`${where}: "at"`, value.at), where);
       if ('command' in value) {
         const command = toCommand(value, where);
         label = command.type;
-        const result = await executeCommand(ctx, command, {
+        const result = await executeCommand(lineCtx, command, {
           correlationId,
           maxAttempts: options.maxAttempts,
         });
+        clock.saw(result.appended);
         yield { kind: 'applied', where, label, events: result.appended };
       } else {
         const { stream, event, expectedVersion } = toRawEvent(value, where, correlationId);
         label = event.type;
         const result = await ctx.store.append(stream, [event], {
           expectedVersion,
-          now: clockOf(ctx),
+          now: clock.now,
         });
+        clock.saw(result.events);
         yield { kind: 'applied', where, label, events: result.events };
       }
     } catch (error) {
@@ -75,6 +86,53 @@ export async function* replayLines(
       yield { kind: 'failed', where, label, rejected, error: new EventliteError(error.code, text) };
       if (!options.keepGoing) return;
     }
+  }
+}
+
+/** A scenario may hold `#` comment lines (blank lines are never handed on). */
+function isComment(text: string): boolean {
+  return text.trimStart().startsWith('#');
+}
+
+/** The recordedAt of the store's last event, if it has one. */
+async function lastRecordedAt(ctx: AppContext): Promise<string | undefined> {
+  const head = await ctx.store.head();
+  if (head === 0) return undefined;
+  for await (const page of ctx.store.readLog({ from: head, limit: 1 })) {
+    return page[0]?.recordedAt;
+  }
+  return undefined;
+}
+
+/**
+ * The time a scenario's lines are recorded at: the context's clock until a line says `at`,
+ * then that instant, one step later at each reading after it (as `--clock` does). An `at`
+ * earlier than the last event the store holds is refused: positions always follow commit
+ * order, and refusing keeps recordedAt in that same order, so a story cannot be told backwards.
+ */
+class ScenarioClock {
+  private given: (() => Date) | undefined;
+
+  constructor(
+    private readonly base: () => Date,
+    private latest: string | undefined,
+  ) {}
+
+  readonly now = (): Date => (this.given ?? this.base)();
+
+  setAt(at: Date, where: string): void {
+    if (this.latest !== undefined && at.getTime() < Date.parse(this.latest)) {
+      throw new InputError(
+        `${where}: "at" ${at.toISOString()} is earlier than the store's last event (${this.latest}); times must not go back`,
+      );
+    }
+    this.given = steppingClock(at);
+  }
+
+  saw(events: readonly RecordedEvent[]): void {
+    const last = events.at(-1)?.recordedAt;
+    if (last === undefined) return;
+    if (this.latest === undefined || Date.parse(last) > Date.parse(this.latest)) this.latest = last;
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parseInstant, steppingClock } from '../app/clock.js';
 import { defaultReadDb, type Locations } from '../app/open.js';
 import { InputError } from '../core/errors.js';
 
@@ -12,6 +13,8 @@ export interface Context {
   quiet: boolean;
   debug: boolean;
   color: boolean;
+  /** `--clock` / `EVENTLITE_CLOCK`: a clock that starts there and steps a second per reading. */
+  clock: (() => Date) | undefined;
 }
 
 interface GlobalFlags {
@@ -22,6 +25,7 @@ interface GlobalFlags {
   color?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  clock?: string;
 }
 
 const DOMAIN_DEFAULTS = [
@@ -44,6 +48,8 @@ export function resolveContext(
     defaultReadDb(db);
   const queryRole =
     nonEmpty('--query-role', flags.queryRole) ?? (env.EVENTLITE_QUERY_ROLE || undefined);
+  const clockText = nonEmpty('--clock', flags.clock) ?? (env.EVENTLITE_CLOCK || undefined);
+  const clockName = flags.clock === undefined ? 'EVENTLITE_CLOCK' : '--clock';
   return {
     locations: { db, readDb, cwd, ...(queryRole !== undefined && { queryRole }) },
     domainPath:
@@ -53,6 +59,7 @@ export function resolveContext(
     quiet: flags.quiet === true,
     debug: flags.debug === true,
     color: flags.color !== false && !('NO_COLOR' in env && env.NO_COLOR !== ''),
+    clock: clockText === undefined ? undefined : steppingClock(parseInstant(clockName, clockText)),
   };
 }
 

@@ -80,6 +80,7 @@ export async function withApp<T>(
         read: read || undefined,
         readLocation: shownLocation(run.ctx.locations.readDb),
         domain: domainLoader(run),
+        ...(run.ctx.clock && { clock: run.ctx.clock }),
         signal: needs.signal,
       });
     } finally {

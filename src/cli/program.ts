@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { VERSION } from './version.js';
 
@@ -13,7 +14,8 @@ Exit codes:
   6    not yet: the store stayed locked, or a wait timed out; safe to retry
   130  interrupted
 
-Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE, NO_COLOR.`;
+Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE,
+EVENTLITE_CLOCK, NO_COLOR.`;
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -37,10 +39,18 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
+  diagram: async () => (await import('./commands/diagram.js')).registerDiagram,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--read-db', '--domain', '--query-role']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  '--db',
+  '--read-db',
+  '--domain',
+  '--query-role',
+  '--clock',
+]);
 
 /** The command named on the line, alone; all of them for help, no command or an unknown one. */
 function commandsToRegister(argv: readonly string[] | undefined): string[] {
@@ -49,7 +59,9 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
     if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) index += 1;
-    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? [arg] : all;
+    // A completion script names every command, so `completion` needs them all.
+    else if (!arg.startsWith('-'))
+      return Object.hasOwn(COMMANDS, arg) && arg !== 'completion' ? [arg] : all;
   }
   return all;
 }
@@ -79,6 +91,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
       '--query-role <role>',
       'PostgreSQL: run queries as this role, e.g. one that may only read the read models (env EVENTLITE_QUERY_ROLE)',
     )
+    .option(
+      '--clock <time>',
+      'record events as if the time were this ISO 8601 instant, one second later for each append (env EVENTLITE_CLOCK)',
+    )
     .option('--no-color', 'no colour (also when NO_COLOR is set or output is not a terminal)')
     .option('-q, --quiet', 'no progress, spinners or summaries on stderr')
     .option('--debug', 'print the stack trace of a failure')
@@ -89,9 +105,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true, ...nestedCommandHelp });
 
   const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program, io);
+  addExamples(program);
   return program;
 }

@@ -68,7 +68,7 @@ describe.each(backends())('on $name', (backend) => {
       const replay = await cli(['replay', 'scenario.ndjson', '--keep-going', '--format', 'ndjson']);
       expect(replay.code).toBe(0);
       expect(replay.stderr).toContain(
-        'replayed scenario.ndjson: 8 applied, 2 rejected, 8 events appended',
+        'replayed scenario.ndjson: 12 applied, 2 rejected, 12 events appended',
       );
       const state = await cli(['state', 'order-o-2', '--format', 'ndjson']);
       expect(state.stdout).toBe('{"status":"cancelled"}\n');
@@ -162,7 +162,7 @@ describe.each(backends())('on $name', (backend) => {
 });
 
 describe('npm run demo', () => {
-  it('tells the bank story through the real CLI and cleans up after itself', async () => {
+  it('tells the bank story, then three months of orders, through the real CLI and cleans up after itself', async () => {
     const { spawnSync } = await import('node:child_process');
     const result = spawnSync(process.execPath, [join(ROOT, 'scripts/demo.mjs')], {
       encoding: 'utf8',
@@ -193,5 +193,28 @@ describe('npm run demo', () => {
       ['acc-2', 'Grace Hopper', '10'],
     ]);
     expect(table.trimEnd().endsWith('┘')).toBe(true);
+    // Then the orders example: a scenario over three months, and its monthly summary.
+    expect(result.stderr).toContain(
+      'replayed scenario.ndjson: 12 applied, 2 rejected, 12 events appended',
+    );
+    const monthly =
+      "$ eventlite query 'SELECT * FROM monthly_customer_summary ORDER BY customer_id, month' --format table\n";
+    const summary = result.stdout.slice(result.stdout.lastIndexOf(monthly) + monthly.length);
+    expect(
+      summary
+        .split('\n')
+        .filter((line) => /^│ c-/.test(line))
+        .map((line) =>
+          line
+            .split('│')
+            .slice(1, 7)
+            .map((cell) => cell.trim()),
+        ),
+    ).toEqual([
+      ['c-1', 'ada@example.com', '2026-01', '1', '12.6', '12.6'],
+      ['c-1', 'ada@example.com', '2026-02', '1', '10', '10'],
+      ['c-1', 'ada@example.com', '2026-03', '2', '30', '15'],
+      ['c-2', 'grace@example.com', '2026-03', '1', '39', '39'],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { correlationIdOf } from '../../app/correlation.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../app/exec.js';
 import { CAUGHT_UP } from '../../app/log.js';
 import { replayLines, type ReplayStep } from '../../app/replay.js';
-import { EventliteError, InterruptedError } from '../../core/errors.js';
+import { EventliteError, InputError, InterruptedError } from '../../core/errors.js';
 import { parseNonNegativeInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
@@ -11,11 +11,13 @@ import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 import { interruptSignal } from '../signals.js';
+import { openEnterReader, Stepper } from './replay-step.js';
 
 interface ReplayFlags extends FormatFlags {
   delay?: string;
   keepGoing?: boolean;
   correlationId?: string;
+  step?: boolean;
 }
 
 interface Tally {
@@ -40,7 +42,11 @@ export function registerReplay(program: Command, io: CliIo): void {
         '--keep-going',
         'go on after a failed line; exit 0 if the only failures are rejections',
       )
-      .option('--correlation-id <id>', "stored in every event's metadata (default: a new UUID)"),
+      .option('--correlation-id <id>', "stored in every event's metadata (default: a new UUID)")
+      .option(
+        '--step',
+        'one line at a time, waiting for Enter (q stops): the line, the state before and after, the events, the read-model rows that changed',
+      ),
     DATA_FORMATS,
   ).action(async (file: string, flags: ReplayFlags, command: Command) => {
     const run = startRun(command, io);
@@ -48,9 +54,14 @@ export function registerReplay(program: Command, io: CliIo): void {
     const delayMs = flags.delay === undefined ? 0 : parseNonNegativeInteger('--delay', flags.delay);
     const correlationId = correlationIdOf(flags.correlationId);
     const source = describeSource(file);
+    if (flags.step && file === '-') {
+      throw new InputError('--step reads Enter from stdin, so the scenario must be a file, not -');
+    }
     // Opened before the store is (and maybe created): a typo changes nothing.
     const lines = readLines(file, io);
-    const showProgress = run.stderrIsTTY && !run.ctx.quiet;
+    const enter = flags.step ? await openEnterReader(io, run) : undefined;
+    let stepper: Stepper | undefined;
+    const showProgress = run.stderrIsTTY && !run.ctx.quiet && !flags.step;
     const tally: Tally = { applied: 0, rejected: 0, failed: 0, events: 0 };
     const interrupt = interruptSignal();
     let lastFailure: EventliteError | undefined;
@@ -63,12 +74,14 @@ export function registerReplay(program: Command, io: CliIo): void {
         if (step.kind === 'applied') {
           tally.applied += 1;
           tally.events += step.events.length;
-          yield step.events;
+          if (stepper) await stepper.after(step);
+          else yield step.events;
         } else {
           if (step.rejected) tally.rejected += 1;
           else tally.failed += 1;
           if (!step.rejected) tally.firstError ??= step.error;
           lastFailure = step.error;
+          if (stepper) await stepper.after(step);
           if (flags.keepGoing) io.stderr.write(`${step.error.message}\n`);
         }
         yield CAUGHT_UP;
@@ -77,18 +90,22 @@ export function registerReplay(program: Command, io: CliIo): void {
     }
 
     try {
-      await withApp(run, { store: 'create', signal: interrupt.signal }, async (app) => {
+      const needs = { store: 'create', read: enter && 'write', signal: interrupt.signal } as const;
+      await withApp(run, needs, async (app) => {
+        stepper = enter && new Stepper(app, run, enter);
         const steps = replayLines(app, lines, {
           source,
           correlationId,
           keepGoing: flags.keepGoing === true,
           delayMs,
           maxAttempts: DEFAULT_MAX_ATTEMPTS,
+          beforeLine: stepper?.before,
         });
         await printEvents(run.out, format, eventsOf(steps));
       });
     } finally {
       interrupt.dispose();
+      enter?.close();
       if (showProgress) io.stderr.write('\r\x1b[K');
     }
     run.note(`replayed ${source}: ${summary(tally)}`);
