@@ -7,6 +7,7 @@ import { toNewEvent, validateNameAt } from '../core/new-event.js';
 import { clockOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { executeCommand } from './exec.js';
+import { StateCache } from './load-state.js';
 import type { Line } from './lines.js';
 import { sleep } from './sleep.js';
 
@@ -40,6 +41,8 @@ export async function* replayLines(
   options: ReplayOptions,
 ): AsyncGenerator<ReplayStep> {
   const correlationId = correlationIdOf(options.correlationId);
+  // Each command on a stream starts from the state the one before it left.
+  const states = new StateCache();
   let first = true;
   for await (const line of lines) {
     if (!first && options.delayMs) await sleep(options.delayMs, ctx.signal);
@@ -55,6 +58,7 @@ export async function* replayLines(
         const result = await executeCommand(ctx, command, {
           correlationId,
           maxAttempts: options.maxAttempts,
+          states,
         });
         yield { kind: 'applied', where, label, events: result.appended };
       } else {
