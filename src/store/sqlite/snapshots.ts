@@ -23,11 +23,8 @@ export function readSnapshot(
   options: ReadSnapshotOptions = {},
 ): Snapshot | undefined {
   validateName('stream', stream);
-  const row = prepared(db, READ).get(
-    stream,
-    decider,
-    options.atMost ?? Number.MAX_SAFE_INTEGER,
-  ) as Pick<Snapshot, 'version' | 'eventId' | 'state'> | undefined;
+  const row = prepared(db, READ).get(stream, decider, options.atMost ?? Number.MAX_SAFE_INTEGER) as
+    Pick<Snapshot, 'version' | 'eventId' | 'state'> | undefined;
   return row && { stream, decider, ...row };
 }
 
