@@ -60,6 +60,12 @@ async function replayRate(file, count) {
   return { rate: (count / ms) * 1000, cpuMs };
 }
 
+function cpuRates({ one, many }) {
+  if (one.length === 0) return 'not measured';
+  const rate = (values) => `${Math.round(median(values)).toLocaleString('en-US')} cmd/s`;
+  return `${rate(one)} on 1 stream, ${rate(many)} spread`;
+}
+
 export async function run(config, log) {
   const count = config.commands;
   const accounts = Math.max(1, Math.round(count / 10));
@@ -67,11 +73,16 @@ export async function run(config, log) {
   const manyFile = scenario(count, accounts);
   const one = [];
   const many = [];
+  const cpu = { one: [], many: [] };
   for (let round = 0; round < config.commandRounds; round += 1) {
     const single = await replayRate(oneFile, count);
     const spread = await replayRate(manyFile, count);
     one.push(single.rate);
     many.push(spread.rate);
+    if (single.cpuMs && spread.cpuMs) {
+      cpu.one.push((count / single.cpuMs) * 1000);
+      cpu.many.push((count / spread.cpuMs) * 1000);
+    }
     log(
       `commands: one stream ${single.rate.toFixed(0)}/s (cpu ${single.cpuMs?.toFixed(0)} ms), ` +
         `${accounts} streams ${spread.rate.toFixed(0)}/s (cpu ${spread.cpuMs?.toFixed(0)} ms)`,
@@ -91,7 +102,9 @@ export async function run(config, log) {
       },
       note:
         `\`eventlite replay FILE\` of the bank example, whole process on a fresh store, median of ` +
-        `${config.commandRounds}; the "raw" column is the same replay spread over ${accounts} accounts`,
+        `${config.commandRounds}; the "raw" column is the same replay spread over ${accounts} accounts. ` +
+        `Each command is its own durable commit (fsync), which bounds the wall time on a busy disk; ` +
+        `per CPU second of the process: ${cpuRates(cpu)}`,
     },
   ];
 }
