@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeCommand, type ExecStep } from '../../src/app/exec.js';
 import { StateCache } from '../../src/app/load-state.js';
+import { replayLines } from '../../src/app/replay.js';
 import type { DeciderDefinition } from '../../src/core/decider.js';
 import { defineDomain, type Domain } from '../../src/core/domain.js';
 import { attachSourceHash } from '../../src/core/source-hash.js';
@@ -155,5 +156,32 @@ describe('kept states and another writer', () => {
     expect(third.attempts).toBe(2);
     expect(third.versionRead).toBe(4);
     expect(third.appended[0]!.data).toEqual({ seen: 4 });
+  });
+
+  it('replay folds each event of a stream once, not once per command after it', async () => {
+    let evolved = 0;
+    const domain = counter({
+      snapshot: false,
+      evolve: (state: any) => {
+        evolved += 1;
+        return { n: state.n + 1 };
+      },
+    });
+    async function* lines() {
+      for (let number = 1; number <= 20; number += 1) {
+        yield { number, text: '{"command":"Add","data":{"id":"c"}}' };
+      }
+    }
+    const steps = [];
+    for await (const step of replayLines({ store, domain }, lines(), {
+      source: 'scenario',
+      keepGoing: false,
+    })) {
+      steps.push(step.kind);
+    }
+    expect(steps).toEqual(Array(20).fill('applied'));
+    // Each command's events are folded once, after its append; a fold from the first event
+    // per command would be 0 + 1 + … + 19 = 190 calls.
+    expect(evolved).toBe(20);
   });
 });
