@@ -5,6 +5,7 @@ export const FULL_LOG_EVENTS = 1_000_000;
 const FULL_IMPORT_EVENTS = 100_000;
 const FULL_APPENDS = 10_000;
 const FULL_BACKEND_APPENDS = 2_000;
+const FULL_COMMANDS = 20_000;
 
 /** What `--backend postgres` (or BENCH_BACKEND=postgres) adds: 8 writers for the concurrent appends. */
 export const APPEND_PROCESSES = 8;
@@ -47,6 +48,13 @@ export function readConfig(env = process.env, argv = process.argv.slice(2)) {
     ),
     appendStreams: 100,
     startupRuns: positiveInteger(env, 'BENCH_STARTUP_RUNS', 10),
+    /** Commands replayed on one stream, and again over a tenth as many streams. */
+    commands: positiveInteger(
+      env,
+      'BENCH_COMMANDS',
+      Math.max(2_000, Math.round(FULL_COMMANDS * scale)),
+    ),
+    commandRounds: positiveInteger(env, 'BENCH_COMMAND_ROUNDS', 1),
     /** Timed repetitions of the in-process and import measures; the median is reported. */
     repeats: positiveInteger(env, 'BENCH_REPEATS', 5),
     /** Alternating rounds of the 1M projection runs (ours catch-up, rebuild, raw); median. */

@@ -35,6 +35,7 @@ export function printReport(rows, { title, footer, columns, ratioNote = 'ratio =
 
 function formatValue(value, unit) {
   if (unit === 'ev/s') return `${Math.round(value).toLocaleString('en-US')} ev/s`;
+  if (unit === 'cmd/s') return `${Math.round(value).toLocaleString('en-US')} cmd/s`;
   if (unit === 'MiB') return `${value.toFixed(1)} MiB`;
   return `${value.toFixed(1)} ${unit}`;
 }

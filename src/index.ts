@@ -22,6 +22,7 @@ export type {
   QueryResult,
   ReadStore,
   ReadTable,
+  Snapshot,
   StoreCounts,
   StreamSummary,
 } from './core/ports.js';

@@ -1,12 +1,13 @@
 import type { Command, DecidedEvent } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
-import { ConcurrencyError } from '../core/errors.js';
+import { ConcurrencyError, EventliteError } from '../core/errors.js';
 import type { NewEvent, RecordedEvent } from '../core/events.js';
 import type { AppendResult, EventStore } from '../core/ports.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../domain/decide.js';
-import { deciderForCommand } from '../domain/lookup.js';
+import { deciderForCommand, type NamedDecider } from '../domain/lookup.js';
 import { clockOf, domainOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
+import { loadState, type FoldBase, type LoadedState, type StateCache } from './load-state.js';
 import { sleep } from './sleep.js';
 
 /** Enough for a handful of processes hammering one stream; each retry re-reads and decides anew. */
@@ -22,16 +23,33 @@ export interface ExecuteOptions {
   observe?: (step: ExecStep) => void;
   /** Waits before attempt `attempt + 1` after a conflict; default: a short random backoff. */
   backoff?: (attempt: number) => Promise<void>;
+  /** The states this process has folded: given, the next command on a stream starts there. */
+  states?: StateCache;
 }
 
 export type ExecStep =
-  | { kind: 'read'; attempt: number; stream: string; events: RecordedEvent[]; version: number }
+  | {
+      kind: 'read';
+      attempt: number;
+      stream: string;
+      /** The events read after `base`. */
+      events: RecordedEvent[];
+      version: number;
+      base: FoldBase;
+    }
   | { kind: 'state'; state: unknown }
   | { kind: 'deciding'; command: Command }
   | { kind: 'decided'; events: DecidedEvent[] }
   | { kind: 'conflict'; attempt: number; maxAttempts: number; error: ConcurrencyError }
   | { kind: 'appended'; expectedVersion: number; result: AppendResult }
-  | { kind: 'dry-run'; expectedVersion: number };
+  | { kind: 'dry-run'; expectedVersion: number }
+  /** After an append: a snapshot was due; `stored`, or why not. */
+  | { kind: 'snapshot'; stream: string; version: number; outcome: SnapshotOutcome };
+
+export type SnapshotOutcome =
+  | { stored: true }
+  | { stored: false; reason: 'not-json' }
+  | { stored: false; reason: 'failed'; error: EventliteError };
 
 export interface ExecuteResult {
   stream: string;
@@ -61,10 +79,9 @@ export async function executeCommand(
   const observe = options.observe ?? (() => {});
   const metadata = { command: command.type, correlationId: correlationIdOf(options.correlationId) };
   for (let attempt = 1; ; attempt += 1) {
-    const events = await readWholeStream(ctx.store, stream);
-    const versionRead = events.at(-1)?.version ?? 0;
-    observe({ kind: 'read', attempt, stream, events, version: versionRead });
-    const state = foldEvents(named, events);
+    const loaded = await loadState(ctx.store, domain, named, stream, { cache: options.states });
+    const { events, base, state, version: versionRead } = loaded;
+    observe({ kind: 'read', attempt, stream, events, version: versionRead, base });
     observe({ kind: 'state', state });
     observe({ kind: 'deciding', command });
     const decision = decideCommand(named, command, state);
@@ -82,6 +99,7 @@ export async function executeCommand(
         now: clockOf(ctx),
       });
       observe({ kind: 'appended', expectedVersion: versionRead, result });
+      await keepNewState(ctx, named, loaded, result, options.states, observe);
       return { ...outcome, appended: result.events };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -89,6 +107,67 @@ export async function executeCommand(
       observe({ kind: 'conflict', attempt, maxAttempts, error });
       await (options.backoff ?? randomBackoff)(attempt);
     }
+  }
+}
+
+/**
+ * After an append: the state with the new events folded in, kept for this process's next
+ * command, and stored as a snapshot when one is due. Outside the append's transaction, and
+ * never a failure of the command, whose events are committed: a state that cannot be folded
+ * or stored here is simply not kept, and the next command folds from further back.
+ */
+async function keepNewState(
+  ctx: AppContext,
+  named: NamedDecider,
+  loaded: LoadedState,
+  result: AppendResult,
+  states: StateCache | undefined,
+  observe: (step: ExecStep) => void,
+): Promise<void> {
+  const { policy } = loaded;
+  const last = result.events.at(-1);
+  const due = policy !== undefined && result.version >= loaded.snapshotVersion + policy.every;
+  if (last === undefined || (!states && !due)) return;
+  let state: unknown;
+  try {
+    state = foldEvents(named, result.events, { state: loaded.state });
+  } catch (error) {
+    if (!(error instanceof EventliteError)) throw error;
+    states?.forget(result.stream);
+    return;
+  }
+  let snapshotVersion = loaded.snapshotVersion;
+  if (due) {
+    const snapshot = { stream: result.stream, version: last.version, eventId: last.id };
+    const outcome = await storeSnapshot(ctx, policy, { ...snapshot, state });
+    observe({ kind: 'snapshot', stream: result.stream, version: last.version, outcome });
+    if (outcome.stored) snapshotVersion = last.version;
+  }
+  states?.keep(result.stream, {
+    key: loaded.key,
+    state,
+    version: last.version,
+    eventId: last.id,
+    snapshotVersion,
+  });
+}
+
+async function storeSnapshot(
+  ctx: AppContext,
+  policy: NonNullable<LoadedState['policy']>,
+  snapshot: { stream: string; version: number; eventId: string; state: unknown },
+): Promise<SnapshotOutcome> {
+  try {
+    const text = policy.encode(snapshot.state);
+    if (text === undefined) return { stored: false, reason: 'not-json' };
+    await ctx.store.writeSnapshot(
+      { ...snapshot, decider: policy.key, state: text },
+      { now: clockOf(ctx) },
+    );
+    return { stored: true };
+  } catch (error) {
+    if (!(error instanceof EventliteError)) throw error;
+    return { stored: false, reason: 'failed', error };
   }
 }
 

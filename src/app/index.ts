@@ -23,6 +23,7 @@ export {
   type ExecuteOptions,
   type ExecuteResult,
 } from './exec.js';
+export { executeCommands, type ExecuteManyOptions } from './exec-many.js';
 export { streamState, type StreamState } from './state.js';
 export { replayLines, type ReplayOptions, type ReplayStep } from './replay.js';
 export {

@@ -8,6 +8,7 @@ import { parseInstant, steppingClock } from './clock.js';
 import { clockOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { executeCommand } from './exec.js';
+import { StateCache } from './load-state.js';
 import type { Line } from './lines.js';
 import { sleep } from './sleep.js';
 
@@ -46,6 +47,8 @@ export async function* replayLines(
   const correlationId = correlationIdOf(options.correlationId);
   const clock = new ScenarioClock(clockOf(ctx), await lastRecordedAt(ctx));
   const lineCtx: AppContext = { ...ctx, clock: clock.now };
+  // Each command on a stream starts from the state the one before it left.
+  const states = new StateCache();
   let first = true;
   for await (const line of lines) {
     if (isComment(line.text)) continue;
@@ -64,6 +67,7 @@ export async function* replayLines(
         const result = await executeCommand(lineCtx, command, {
           correlationId,
           maxAttempts: options.maxAttempts,
+          states,
         });
         clock.saw(result.appended);
         yield { kind: 'applied', where, label, events: result.appended };

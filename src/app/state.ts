@@ -1,9 +1,8 @@
 import { InputError, NotFoundError } from '../core/errors.js';
 import { validateName } from '../core/input.js';
-import { foldEvents } from '../domain/decide.js';
 import { deciderForStream } from '../domain/lookup.js';
 import { domainOf, type AppContext } from './context.js';
-import { readWholeStream } from './exec.js';
+import { loadState, type FoldBase } from './load-state.js';
 
 export interface StreamState {
   stream: string;
@@ -12,6 +11,8 @@ export interface StreamState {
   /** The version the state is as of. */
   version: number;
   state: unknown;
+  /** Where the fold started: the nearest snapshot at or below `version`, when there is one. */
+  base: FoldBase;
 }
 
 /** The state the owning decider folds from a stream's events, up to `at` when given. */
@@ -21,7 +22,8 @@ export async function streamState(
   options: { at?: number } = {},
 ): Promise<StreamState> {
   validateName('stream', stream);
-  const named = deciderForStream(await domainOf(ctx), stream);
+  const domain = await domainOf(ctx);
+  const named = deciderForStream(domain, stream);
   const current = await ctx.store.streamVersion(stream);
   if (current === 0) throw new NotFoundError(`stream "${stream}" does not exist`);
   const version = options.at ?? current;
@@ -31,6 +33,6 @@ export async function streamState(
     );
   }
   // `--at 0` reads nothing and so gives the decider's initial state.
-  const events = version === 0 ? [] : await readWholeStream(ctx.store, stream, { limit: version });
-  return { stream, decider: named.name, version, state: foldEvents(named, events) };
+  const loaded = await loadState(ctx.store, domain, named, stream, { atMost: version });
+  return { stream, decider: named.name, version, state: loaded.state, base: loaded.base };
 }

@@ -13,6 +13,32 @@ export interface DecidedEvent<Type extends string = string, Data = JsonObject> {
 }
 
 /**
+ * How a decider's states are snapshotted (see docs/snapshots.md). A snapshot is stored only when
+ * reading it back gives a state deep-equal to the one folded, so a state that JSON cannot hold
+ * (a Map, a Date, a class instance, an `undefined` field) is not snapshotted unless
+ * `serialize` and `deserialize` carry it.
+ */
+export interface SnapshotOptions<State = unknown> {
+  /** Take one every this many events of a stream (default 100). */
+  every?: number;
+  /** The state as a JSON value; give `deserialize` with it. */
+  serialize?(state: State): unknown;
+  /** The state back from what `serialize` gave. */
+  deserialize?(json: unknown): State;
+}
+
+/** What both forms of a decider may add: a version, and how its states are snapshotted. */
+export interface DeciderExtras<State> {
+  /**
+   * Bump it when evolve() folds differently for a reason its module's source does not show (a
+   * package it imports changed): stored snapshots of another version are never read.
+   */
+  version?: number;
+  /** `false`: never snapshot this decider's streams. */
+  snapshot?: SnapshotOptions<State> | false;
+}
+
+/**
  * Three plain functions and two names. A decider owns the streams of one category: the
  * stream of a command is `${category}-${streamId(command)}`, e.g. `account-a1`.
  * `decide` returns the new events or throws (a DomainRejection, via `reject()`, for a broken
@@ -25,7 +51,7 @@ export interface Decider<
   State = unknown,
   C extends Command = Command,
   E extends DecidedEvent = DecidedEvent,
-> {
+> extends DeciderExtras<State> {
   category: string;
   /** The command types this decider handles. */
   commands: readonly C['type'][];
@@ -49,7 +75,7 @@ export interface HandlerMapDecider<
   State = unknown,
   C extends Command = Command,
   E extends DecidedEvent = DecidedEvent,
-> {
+> extends DeciderExtras<State> {
   category: string;
   streamId(command: C): string;
   initialState(): State;

@@ -101,6 +101,28 @@ export interface StoreFootprint {
   bytes: number;
 }
 
+/**
+ * A decider's state of one stream as of a version, stored so that a command folds only the
+ * events after it. Derived data, never part of the log: deleting every snapshot changes no
+ * result, only how many events the next command reads.
+ */
+export interface Snapshot {
+  stream: string;
+  /** Whose state it is: the decider's name, version and definition hash (see snapshot-key.ts). */
+  decider: string;
+  /** The version of the last event folded into it. */
+  version: number;
+  /** The id of that event: a snapshot whose stream holds another event there is never read. */
+  eventId: string;
+  /** The state as JSON text. */
+  state: string;
+}
+
+export interface ReadSnapshotOptions {
+  /** The newest snapshot at or below this version (default: the newest). */
+  atMost?: number;
+}
+
 export interface EventStore {
   readonly backend: Backend;
   /** For messages: a file path, or a server URL without its password. */
@@ -128,6 +150,20 @@ export interface EventStore {
   counts(): Promise<StoreCounts>;
   verify(): Promise<Check[]>;
   footprint(): Promise<StoreFootprint>;
+  /**
+   * The newest snapshot of `stream` taken for `decider` (at or below `atMost`), whose event is
+   * still the stream's event at that version; undefined when there is none.
+   */
+  readSnapshot(
+    stream: string,
+    decider: string,
+    options?: ReadSnapshotOptions,
+  ): Promise<Snapshot | undefined>;
+  /**
+   * Stores a snapshot in a transaction of its own, never the append's: a crash while writing
+   * one loses no event. Writing one again at the same version replaces it.
+   */
+  writeSnapshot(snapshot: Snapshot, options?: { now?: () => Date }): Promise<void>;
   close(): Promise<void>;
 }
 

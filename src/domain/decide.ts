@@ -20,12 +20,18 @@ export function streamOfCommand({ name, decider }: NamedDecider, command: Comman
   return validateName('stream', `${decider.category}-${id}`);
 }
 
-/** The state the decider folds from a stream's events; names the event that broke evolve(). */
+/**
+ * The state the decider folds from a stream's events, from its initial state or from `start`
+ * (a snapshot's); names the event that broke evolve().
+ */
 export function foldEvents(
   { name, decider }: NamedDecider,
   events: Iterable<RecordedEvent>,
+  start?: { state: unknown },
 ): unknown {
-  let state = callUserCode(`decider "${name}" initialState()`, () => decider.initialState());
+  let state = start
+    ? start.state
+    : callUserCode(`decider "${name}" initialState()`, () => decider.initialState());
   for (const event of events) {
     const where = `decider "${name}" evolve() on ${event.stream} version ${event.version} (${event.type})`;
     state = callUserCode(where, () => decider.evolve(state, event));

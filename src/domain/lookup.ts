@@ -68,6 +68,8 @@ export function normalizeDecider(
     // Called as a method of the map, as `decide.Deposit(command, state)` would be.
     decide: (command, state) => handlers[command.type]!(command, state),
   };
+  if (definition.version !== undefined) decider.version = definition.version;
+  if (definition.snapshot !== undefined) decider.snapshot = definition.snapshot;
   normalized.set(definition, decider);
   return decider;
 }

@@ -61,6 +61,7 @@ export function validateDomain(value: unknown, file: string): LoadedDomain {
       if (typeof member !== 'function')
         fail(`${where}: ${key} must be a function, got ${describe(member)}`);
     }
+    checkSnapshotOptions(decider as Record<string, unknown>, where, fail);
   }
   if (domain.projections !== undefined) validateProjections(domain.projections, fail);
   return normalizeDomain(value as Domain);
@@ -110,6 +111,40 @@ function commandsOf(
     listed.add(command as string);
   }
   return [...listed];
+}
+
+/** `version` and `snapshot`, both optional: see DeciderExtras. */
+function checkSnapshotOptions(
+  decider: Record<string, unknown>,
+  where: string,
+  fail: (problem: string) => never,
+): void {
+  const { version, snapshot } = decider;
+  if (version !== undefined && !isPositiveInteger(version)) {
+    fail(`${where}: version must be a positive integer, got ${describe(version)}`);
+  }
+  if (snapshot === undefined || snapshot === false) return;
+  if (!isObject(snapshot)) {
+    fail(
+      `${where}: snapshot must be false or { every?, serialize?, deserialize? }, got ${describe(snapshot)}`,
+    );
+  }
+  const { every, serialize, deserialize } = snapshot as Record<string, unknown>;
+  if (every !== undefined && !isPositiveInteger(every)) {
+    fail(`${where}: snapshot.every must be a positive integer, got ${describe(every)}`);
+  }
+  for (const [key, member] of Object.entries({ serialize, deserialize })) {
+    if (member !== undefined && typeof member !== 'function') {
+      fail(`${where}: snapshot.${key} must be a function, got ${describe(member)}`);
+    }
+  }
+  if ((serialize === undefined) !== (deserialize === undefined)) {
+    fail(`${where}: snapshot.serialize and snapshot.deserialize go together; give both or neither`);
+  }
+}
+
+function isPositiveInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
 function normalizeDomain(domain: Domain): LoadedDomain {

@@ -536,6 +536,73 @@ export function describeEventStore(label: string, open: () => Promise<OpenedStor
       });
     });
 
+    describe('snapshots', () => {
+      const snapshotOf = (
+        stream: string,
+        version: number,
+        event: RecordedEvent,
+        decider = 'd@1',
+      ) => ({
+        stream,
+        decider,
+        version,
+        eventId: event.id,
+        state: JSON.stringify({ at: version }),
+      });
+
+      it('reads the newest snapshot of the stream and decider, at or below atMost', async () => {
+        const { events } = await store.append('s', newEvents(5));
+        expect(await store.readSnapshot('s', 'd@1')).toBeUndefined();
+        await store.writeSnapshot(snapshotOf('s', 2, events[1]!));
+        await store.writeSnapshot(snapshotOf('s', 4, events[3]!));
+        await store.writeSnapshot(snapshotOf('s', 5, events[4]!, 'd@2'));
+        expect(await store.readSnapshot('s', 'd@1')).toEqual(snapshotOf('s', 4, events[3]!));
+        expect(await store.readSnapshot('s', 'd@1', { atMost: 3 })).toEqual(
+          snapshotOf('s', 2, events[1]!),
+        );
+        expect(await store.readSnapshot('s', 'd@1', { atMost: 1 })).toBeUndefined();
+        expect(await store.readSnapshot('s', 'd@2')).toEqual(snapshotOf('s', 5, events[4]!, 'd@2'));
+        expect(await store.readSnapshot('s', 'other')).toBeUndefined();
+        expect(await store.readSnapshot('t', 'd@1')).toBeUndefined();
+        const other = await opened.reopen();
+        expect(await other.readSnapshot('s', 'd@1')).toEqual(snapshotOf('s', 4, events[3]!));
+      });
+
+      it('writing again at a version replaces the snapshot', async () => {
+        const { events } = await store.append('s', newEvents(2));
+        await store.writeSnapshot(snapshotOf('s', 2, events[1]!));
+        await store.writeSnapshot({ ...snapshotOf('s', 2, events[1]!), state: '{"again":true}' });
+        expect((await store.readSnapshot('s', 'd@1'))?.state).toBe('{"again":true}');
+      });
+
+      it('ignores a snapshot whose event is not the stream event at its version', async () => {
+        const { events } = await store.append('s', newEvents(2));
+        await store.writeSnapshot({ ...snapshotOf('s', 2, events[1]!), eventId: ID(99) });
+        await store.writeSnapshot(snapshotOf('s', 3, events[1]!));
+        expect(await store.readSnapshot('s', 'd@1')).toBeUndefined();
+        await store.writeSnapshot(snapshotOf('s', 1, events[0]!));
+        expect(await store.readSnapshot('s', 'd@1')).toEqual(snapshotOf('s', 1, events[0]!));
+      });
+
+      it('leaves the log, counts, verify and appends as they were', async () => {
+        const { events } = await store.append('s', newEvents(3));
+        const before = {
+          log: await log(),
+          counts: await store.counts(),
+          verify: await store.verify(),
+        };
+        await store.writeSnapshot(snapshotOf('s', 3, events[2]!));
+        expect({
+          log: await log(),
+          counts: await store.counts(),
+          verify: await store.verify(),
+        }).toEqual(before);
+        const conflict = await caught(store.append('s', newEvents(1), { expectedVersion: 2 }));
+        expect(conflict).toBeInstanceOf(ConcurrencyError);
+        expect((await store.append('s', newEvents(1), { expectedVersion: 3 })).version).toBe(4);
+      });
+    });
+
     describe('another connection', () => {
       it('sees commits, and the change marker moves when the other connection commits', async () => {
         await store.append('a', newEvents(1));

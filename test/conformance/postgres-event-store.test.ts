@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, NotFoundError, StoreBusyError, StoreError } from '../../src/core/errors.js';
 import type { EventStore } from '../../src/core/ports.js';
 import { openPostgresEventStore } from '../../src/store/postgres/index.js';
+import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
 import { describeEventStore } from './event-store.suite.js';
@@ -164,7 +165,7 @@ if (PG_OFF) {
           const error = await caught(openPostgresEventStore(database.url, { create: true }));
           expect(error).toBeInstanceOf(StoreError);
           expect(error.message).toBe(
-            `${location} was written by a newer eventlite (schema 99; this version reads up to 1); upgrade eventlite`,
+            `${location} was written by a newer eventlite (schema 99; this version reads up to ${PG_STORE_SCHEMA_VERSION}); upgrade eventlite`,
           );
         } finally {
           await database.drop();
@@ -202,7 +203,7 @@ if (PG_OFF) {
           const meta = await withClient(database.url, (client) =>
             client.query('SELECT schema_version FROM eventlite.meta'),
           );
-          expect(meta.rows).toEqual([{ schema_version: 1 }]);
+          expect(meta.rows).toEqual([{ schema_version: PG_STORE_SCHEMA_VERSION }]);
         } finally {
           await database.drop();
         }

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { BIN, cliEnv, collect, parseNdjson, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { pgStoredLog, withPgClient } from '../helpers/pg-inspect.js';
+import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
+import { STORE_SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 
 // Real processes against one real store (a SQLite file, or a PostgreSQL database that several
 // clients use at once): the races and signals a user's shell scripts create.
@@ -158,7 +160,7 @@ for (const backend of backends()) {
           const result = await cli(['append', 's', 'T', '{}']);
           expect(result.code).toBe(1);
           expect(result.stderr).toBe(
-            'error: eventlite.db was written by a newer eventlite (schema 99; this version reads up to 1); upgrade eventlite\n',
+            `error: eventlite.db was written by a newer eventlite (schema 99; this version reads up to ${STORE_SCHEMA_VERSION}); upgrade eventlite\n`,
           );
           expect(readFileSync(join(folder.dir, 'eventlite.db'))).toEqual(before);
         });
@@ -173,7 +175,9 @@ for (const backend of backends()) {
           const result = await cli(['append', 's', 'T', '{}']);
           expect(result.code).toBe(1);
           expect(result.stderr).toMatch(
-            /^error: postgres:\/\/postgres@127\.0\.0\.1:\d+\/eventlite_test_[0-9a-f]+ was written by a newer eventlite \(schema 99; this version reads up to 1\); upgrade eventlite\n$/,
+            new RegExp(
+              `^error: postgres://postgres@127\\.0\\.0\\.1:\\d+/eventlite_test_[0-9a-f]+ was written by a newer eventlite \\(schema 99; this version reads up to ${PG_STORE_SCHEMA_VERSION}\\); upgrade eventlite\n$`,
+            ),
           );
           const after = await withPgClient(store.db, async (client) => ({
             events: await pgStoredLog(client),

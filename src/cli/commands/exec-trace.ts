@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { RecordedEvent } from '../../core/events.js';
-import type { ExecStep } from '../../app/exec.js';
+import type { ExecStep, SnapshotOutcome } from '../../app/exec.js';
+import type { FoldBase } from '../../app/load-state.js';
 
 // `exec --trace`: the teaching view of one command, step by step, on stderr so that stdout
 // still holds only the appended events.
@@ -16,7 +17,7 @@ export function traceTo(stderr: Writable & { isTTY?: boolean }, color: boolean) 
     switch (step.kind) {
       case 'read':
         write([
-          `${heading('read')}    ${step.stream}: ${count(step.events.length)}, version ${step.version}`,
+          `${heading('read')}    ${step.stream}: ${count(step.events.length)}${after(step.base)}, version ${step.version}`,
           ...eventLines(step.events),
         ]);
         break;
@@ -49,6 +50,9 @@ export function traceTo(stderr: Writable & { isTTY?: boolean }, color: boolean) 
         ]);
         break;
       }
+      case 'snapshot':
+        write([`${heading('snapshot')} ${snapshotLine(step.stream, step.version, step.outcome)}`]);
+        break;
       case 'dry-run':
         write([
           `${heading('append')}  skipped (dry run); would expect version ${step.expectedVersion}`,
@@ -56,6 +60,20 @@ export function traceTo(stderr: Writable & { isTTY?: boolean }, color: boolean) 
         break;
     }
   };
+}
+
+function after(base: FoldBase): string {
+  if (base.source === 'snapshot') return ` after the snapshot at version ${base.version}`;
+  if (base.source === 'memory') return ` after the state kept at version ${base.version}`;
+  return '';
+}
+
+function snapshotLine(stream: string, version: number, outcome: SnapshotOutcome): string {
+  if (outcome.stored) return `${stream} at version ${version} stored`;
+  if (outcome.reason === 'not-json') {
+    return `${stream} at version ${version} not taken: the state does not read back the same from JSON`;
+  }
+  return `${stream} at version ${version} not stored: ${outcome.error.message}`;
 }
 
 function eventLines(events: readonly RecordedEvent[]): string[] {

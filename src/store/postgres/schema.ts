@@ -47,6 +47,20 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER events_are_append_only_truncate BEFORE TRUNCATE ON eventlite.events
     FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
   `,
+  `
+  -- Derived data, never part of the log: a decider's folded state of a stream at a version, so
+  -- that a command reads only the events after it. Deleting rows changes no result. A row is
+  -- read only while the stream's event at version is still event_id.
+  CREATE TABLE eventlite.snapshots (
+    stream   text    COLLATE "C" NOT NULL,
+    decider  text    COLLATE "C" NOT NULL,
+    version  integer NOT NULL CHECK (version >= 1),
+    event_id text    COLLATE "C" NOT NULL,
+    state    text    NOT NULL CHECK (json_typeof(state::json) IS NOT NULL),
+    taken_at text    NOT NULL,
+    PRIMARY KEY (stream, decider, version)
+  );
+  `,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,7 +8,9 @@ import type {
   ImportSession,
   ListStreamsOptions,
   ReadLogOptions,
+  ReadSnapshotOptions,
   ReadStreamOptions,
+  Snapshot,
   StoreCounts,
   StoreFootprint,
   StreamSummary,
@@ -19,6 +21,7 @@ import type { PgTarget } from './connection.js';
 import { beginPgImport } from './import.js';
 import { withPgErrors } from './pg-errors.js';
 import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
+import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
 import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
 import { connect } from './transaction.js';
 import { verifyPgStore } from './verify.js';
@@ -88,6 +91,19 @@ export class PostgresEventStore implements EventStore {
 
   footprint(): Promise<StoreFootprint> {
     return this.#run(() => pgFootprint(this.pool));
+  }
+
+  readSnapshot(
+    stream: string,
+    decider: string,
+    options?: ReadSnapshotOptions,
+  ): Promise<Snapshot | undefined> {
+    return this.#run(() => readPgSnapshot(this.pool, stream, decider, options));
+  }
+
+  writeSnapshot(snapshot: Snapshot, options: { now?: () => Date } = {}): Promise<void> {
+    const takenAt = (options.now?.() ?? new Date()).toISOString();
+    return this.#run(() => writePgSnapshot(this.pool, snapshot, takenAt));
   }
 
   close(): Promise<void> {

@@ -7,7 +7,9 @@ import type {
   ImportSession,
   ListStreamsOptions,
   ReadLogOptions,
+  ReadSnapshotOptions,
   ReadStreamOptions,
+  Snapshot,
 } from '../../core/ports.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
@@ -17,6 +19,7 @@ import { filePath, openDatabase, type OpenOptions } from './open.js';
 import { logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
+import { readSnapshot, writeSnapshot } from './snapshots.js';
 import { countStore, listStreams } from './streams.js';
 import { verifyStore } from './verify.js';
 
@@ -111,6 +114,19 @@ export class SqliteEventStore implements EventStore {
       schemaVersion: STORE_SCHEMA_VERSION,
       bytes: fileSize(file) + fileSize(`${file}-wal`),
     }));
+  }
+
+  readSnapshot(
+    stream: string,
+    decider: string,
+    options?: ReadSnapshotOptions,
+  ): Promise<Snapshot | undefined> {
+    return this.guard(() => readSnapshot(this.db, stream, decider, options));
+  }
+
+  writeSnapshot(snapshot: Snapshot, options: { now?: () => Date } = {}): Promise<void> {
+    const takenAt = (options.now?.() ?? new Date()).toISOString();
+    return this.guard(() => writeSnapshot(this.db, snapshot, takenAt));
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,20 @@ const STORE_MIGRATIONS: readonly string[] = [
     SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
   END;
   `,
+  `
+  -- Derived data, never part of the log: a decider's folded state of a stream at a version, so
+  -- that a command reads only the events after it. Deleting rows changes no result. A row is
+  -- read only while the stream's event at version is still event_id.
+  CREATE TABLE eventlite_snapshots (
+    stream   TEXT    NOT NULL,
+    decider  TEXT    NOT NULL,
+    version  INTEGER NOT NULL CHECK (version >= 1),
+    event_id TEXT    NOT NULL,
+    state    TEXT    NOT NULL CHECK (json_valid(state)),
+    taken_at TEXT    NOT NULL,
+    PRIMARY KEY (stream, decider, version)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;
