@@ -7,7 +7,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** One line of an export, checked; `where` is `file:line` for messages. */
 export function parseExportedEvent(text: string, where: string): ImportedEvent {
-  const object = parseJsonObject(text, where);
+  const object = parseJsonObject(text, where, { envelope: true });
   const recordedAt = object.recordedAt;
   if (
     typeof recordedAt !== 'string' ||
