@@ -173,7 +173,8 @@ export function parseNonNegativeInteger(flag: string, text: string): number {
 }
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// C0, DEL and C1: U+009B alone starts a terminal escape sequence, like ESC [.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 // With the u flag a paired surrogate is one code point, so this finds only lone halves: SQLite
 // would store each as U+FFFD, and the name read back would not be the name written.
 const LONE_SURROGATE = /\p{Cs}/u;
