@@ -172,8 +172,8 @@ export function parseNonNegativeInteger(flag: string, text: string): number {
   return value;
 }
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 // C0, DEL and C1: U+009B alone starts a terminal escape sequence, like ESC [.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 // With the u flag a paired surrogate is one code point, so this finds only lone halves: SQLite
 // would store each as U+FFFD, and the name read back would not be the name written.
@@ -191,12 +191,20 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
     );
   }
   if (CONTROL_CHARACTER.test(name)) {
-    throw new InputError(`${kind} name ${JSON.stringify(name)} contains a control character`);
+    throw new InputError(`${kind} name ${quoteName(name)} contains a control character`);
   }
   if (LONE_SURROGATE.test(name)) {
     throw new InputError(`${kind} name ${JSON.stringify(name)} is not valid Unicode`);
   }
   return name;
+}
+
+/** A name as JSON, with C1 controls escaped too: U+009B on a terminal starts an escape. */
+function quoteName(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u0080-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -59,7 +59,7 @@ export function decideCommand(
     try {
       validateName('event type', item.type);
     } catch (error) {
-      throw new DomainError(`${which}: ${(error as Error).message}`);
+      throw new DomainError(`${where}: event ${index + 1}: ${(error as Error).message}`);
     }
     // What is stored must be what typed-in JSON could be, or verify and import break later.
     const data = item.data ?? {};
