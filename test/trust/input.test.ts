@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readSpecFile } from '../../src/app/specs/spec-file.js';
+import { InputError } from '../../src/core/errors.js';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { BIN, cliEnv, collect, parseNdjson, startCli, tempDir } from '../helpers/cli.js';
@@ -356,5 +358,32 @@ export default { deciders: { t: { category: 't', commands: ['Tick'], streamId: (
     expect(parseNdjson(log.stdout).map((event) => (event as { data: unknown }).data)).toEqual([
       { name: '\uFFFD' },
     ]);
+  });
+});
+
+describe('spec files are checked like typed-in input', () => {
+  let folder: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    folder = tempDir('eventlite-input-spec-');
+  });
+  afterEach(() => folder.cleanup());
+
+  it.each([
+    [
+      '- name: x\n  given: [{ type: T, data: { n: .nan } }]\n  when: { command: Deposit }\n  then: { events: [] }\n',
+      'spec.yaml:1 (x): given event 1: data.n is NaN, not a JSON number',
+    ],
+    [
+      '- name: x\n  given: [{ type: T, metadata: { m: [-.inf] } }]\n  when: { command: Deposit }\n  then: { events: [] }\n',
+      'spec.yaml:1 (x): given event 1: metadata.m[0] is -Infinity, not a JSON number',
+    ],
+    [
+      '- name: x\n  when: { command: Deposit, data: { amount: .inf } }\n  then: { events: [] }\n',
+      'spec.yaml:1 (x): "when": data.amount is Infinity, not a JSON number',
+    ],
+  ])('refuses %j', async (text, message) => {
+    const path = join(folder.dir, 'spec.yaml');
+    writeFileSync(path, text);
+    await expect(readSpecFile(path, 'spec.yaml')).rejects.toThrow(new InputError(message));
   });
 });
