@@ -4,6 +4,7 @@
 export const FULL_LOG_EVENTS = 1_000_000;
 const FULL_IMPORT_EVENTS = 100_000;
 const FULL_APPENDS = 10_000;
+const FULL_APPEND_FILE_EVENTS = 40_000;
 const FULL_BACKEND_APPENDS = 2_000;
 const FULL_COMMANDS = 20_000;
 
@@ -47,6 +48,12 @@ export function readConfig(env = process.env, argv = process.argv.slice(2)) {
       Math.max(50, Math.round(appends / APPEND_PROCESSES)),
     ),
     appendStreams: 100,
+    /** `append --file` with ids is run at this many events and at twice as many. */
+    appendFileEvents: positiveInteger(
+      env,
+      'BENCH_APPEND_FILE_EVENTS',
+      Math.max(1_000, Math.round(FULL_APPEND_FILE_EVENTS * scale)),
+    ),
     startupRuns: positiveInteger(env, 'BENCH_STARTUP_RUNS', 10),
     /** Commands replayed on one stream, and again over a tenth as many streams. */
     commands: positiveInteger(

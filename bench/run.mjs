@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { FULL_LOG_EVENTS, readConfig } from './config.mjs';
 import { seconds } from './fixtures.mjs';
 import * as append from './measure-append.mjs';
+import * as appendFile from './measure-append-file.mjs';
 import * as commands from './measure-commands.mjs';
 import * as importMeasure from './measure-import.mjs';
 import * as logMeasure from './measure-log.mjs';
@@ -14,7 +15,15 @@ import * as startup from './measure-startup.mjs';
 import { printReport } from './report.mjs';
 import { MEASURES as POSTGRES_MEASURES, runPostgres } from './run-postgres.mjs';
 
-const SQLITE_MEASURES = [importMeasure, append, commands, logMeasure, startup, projections];
+const SQLITE_MEASURES = [
+  importMeasure,
+  append,
+  appendFile,
+  commands,
+  logMeasure,
+  startup,
+  projections,
+];
 
 const config = readConfig();
 const MEASURES = config.backend === 'postgres' ? POSTGRES_MEASURES : SQLITE_MEASURES;

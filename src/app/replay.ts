@@ -147,7 +147,7 @@ function parseLine(text: string, where: string): Record<string, unknown> {
   } catch (error) {
     throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
   }
-  checkJsonLimits(value, text, where);
+  checkJsonLimits(value, text, where, { envelope: true });
   const object = requireObject(value, where);
   if (!('command' in object) && !('stream' in object)) {
     throw new InputError(

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Line } from '../app/lines.js';
@@ -36,23 +36,53 @@ function asBuffer(chunk: unknown): Buffer {
 }
 
 /**
+ * The longest line (and stdin text) read, in bytes: V8's longest string, 2^29 - 24 characters
+ * on 64-bit Node (just under 512 MiB), since a longer one cannot be decoded at all. A UTF-8
+ * byte is at most one character, so any line within the limit decodes. EVENTLITE_MAX_LINE_BYTES
+ * lowers it (tests use that instead of writing a 512 MB file).
+ */
+export function maxLineBytes(env: CliIo['env']): number {
+  const given = env.EVENTLITE_MAX_LINE_BYTES;
+  const value = given !== undefined && /^\d+$/.test(given) ? Number(given) : NaN;
+  if (given !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+    throw new InputError(`EVENTLITE_MAX_LINE_BYTES must be a positive integer, got "${given}"`);
+  }
+  return Number.isNaN(value)
+    ? constants.MAX_STRING_LENGTH
+    : Math.min(value, constants.MAX_STRING_LENGTH);
+}
+
+function tooLong(where: string, limit: number): InputError {
+  return new InputError(
+    `${where}: line is longer than ${limit} bytes, the most one line may hold; split the input`,
+  );
+}
+
+/**
  * The non-blank lines of a file or stdin, a chunk's worth at a time. The source is opened at
  * once, so a missing file is reported before the caller opens the store; lines come in batches
  * because an await per line costs more than parsing it.
  */
 export function readLineBatches(path: string, io: CliIo): AsyncGenerator<Line[]> {
+  const limit = maxLineBytes(io.env);
   const source = openSource(path, io);
-  return splitLines(source, describeSource(path));
+  return splitLines(source, describeSource(path), limit);
 }
 
 // Lines are cut at the byte 0x0a, which never occurs inside a multi-byte UTF-8 sequence, so a
 // block of whole lines can be checked and decoded on its own. The chunks of an unfinished line
 // are kept in a list and joined once its end arrives: joining at every chunk makes a 50 MB
 // line cost time quadratic in its length.
-async function* splitLines(source: NodeJS.ReadableStream, name: string): AsyncGenerator<Line[]> {
+async function* splitLines(
+  source: NodeJS.ReadableStream,
+  name: string,
+  limit: number,
+): AsyncGenerator<Line[]> {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let number = 0;
   const collect = (bytes: Buffer): Line[] => {
+    checkLineLengths(bytes, name, number, limit);
     const texts = decodeLines(bytes, name, number);
     const lines: Line[] = [];
     for (const raw of texts) {
@@ -66,16 +96,32 @@ async function* splitLines(source: NodeJS.ReadableStream, name: string): AsyncGe
     const bytes = asBuffer(chunk);
     const end = bytes.lastIndexOf(NEWLINE);
     if (end < 0) {
+      // Refused before it is joined: past V8's limit the join itself would fail.
+      pendingBytes += bytes.length;
+      if (pendingBytes > limit) throw tooLong(`${name}:${number + 1}`, limit);
       pending.push(bytes);
       continue;
     }
     const complete = Buffer.concat([...pending, bytes.subarray(0, end)]);
     pending = [bytes.subarray(end + 1)];
+    pendingBytes = pending[0]!.length;
     const lines = collect(complete);
     if (lines.length > 0) yield lines;
   }
   const last = collect(Buffer.concat(pending));
   if (last.length > 0) yield last;
+}
+
+/** Refuses the first line of `bytes` (whole lines, numbered after `linesBefore`) over `limit`. */
+function checkLineLengths(bytes: Buffer, name: string, linesBefore: number, limit: number): void {
+  if (bytes.length <= limit) return;
+  let line = linesBefore + 1;
+  for (let start = 0; start < bytes.length; line += 1) {
+    const found = bytes.indexOf(NEWLINE, start);
+    const end = found < 0 ? bytes.length : found;
+    if (end - start > limit) throw tooLong(`${name}:${line}`, limit);
+    start = end + 1;
+  }
 }
 
 /** `bytes` split into lines (without the newlines), refused when a line is not UTF-8. */
@@ -101,9 +147,19 @@ export function readLines(path: string, io: CliIo): AsyncGenerator<Line> {
 
 /** The whole of a file or stdin as text. */
 export async function readAll(path: string, io: CliIo): Promise<string> {
+  const limit = maxLineBytes(io.env);
   const source = openSource(path, io);
   const chunks: Buffer[] = [];
-  for await (const chunk of source) chunks.push(asBuffer(chunk));
+  let length = 0;
+  for await (const chunk of source) {
+    chunks.push(asBuffer(chunk));
+    length += chunks.at(-1)!.length;
+    if (length > limit) {
+      throw new InputError(
+        `${describeSource(path)} is longer than ${limit} bytes, the most one text may hold`,
+      );
+    }
+  }
   const bytes = Buffer.concat(chunks);
   if (!isUtf8(bytes)) throw notUtf8(describeSource(path));
   return bytes.toString('utf8');

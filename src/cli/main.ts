@@ -3,6 +3,7 @@ import { type Command, CommanderError } from 'commander';
 import { readModelsInStore } from '../app/open.js';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
 import { resolveContext } from './context.js';
+import { invalidUtf8Argument } from './argv-bytes.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { buildProgram } from './program.js';
@@ -72,11 +73,37 @@ function rebuildHint(error: EventliteError, program: Command | undefined, io: Cl
 
 /** The process entry used by bin/eventlite.js. */
 export async function main(): Promise<void> {
-  process.exitCode = await runCli(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
+  const args = process.argv.slice(2);
+  const badArgument = invalidUtf8Argument(args.length);
+  const code =
+    badArgument === undefined
+      ? await runCli(args, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          stdin: process.stdin,
+          env: process.env,
+          cwd: process.cwd(),
+        })
+      : refuseArgument(badArgument);
+  // A command ends when its work is done, even if the domain module left a timer running:
+  // flush both streams, then exit rather than wait for the event loop to empty.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+function refuseArgument(position: number): number {
+  process.stderr.write(
+    `error: argument ${position} is not valid UTF-8; it would be stored with U+FFFD in place of its bytes\n`,
+  );
+  return EXIT.usage;
+}
+
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolveFlush) => {
+    try {
+      stream.write('', () => resolveFlush());
+    } catch {
+      resolveFlush();
+    }
   });
 }

@@ -1,22 +1,37 @@
 import { DuplicateEventIdError, InputError } from './errors.js';
 import type { NewEvent } from './events.js';
 import { validateEventId, validateName } from './input.js';
+import { jsonObjectProblem } from './json-value.js';
 
 // The rules of one append that hold before and after the database is asked, the same for
 // every adapter.
 
-/** The batch with names and ids checked (ids lower-cased); an id twice in it is refused. */
+/**
+ * The batch with names, ids and payloads checked (ids lower-cased); an id twice in it is
+ * refused. Data and metadata must be plain JSON objects, whoever built them: a library caller
+ * can hand over a Date or NaN that no typed-in JSON could hold.
+ */
 export function checkBatch(stream: string, events: readonly NewEvent[]): NewEvent[] {
   validateName('stream', stream);
-  const checked = events.map((event) => ({
-    ...event,
-    type: validateName('event type', event.type),
-    id: event.id === undefined ? undefined : validateEventId(event.id),
-  }));
-  const ids = idsOf(checked);
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
-  if (repeated !== undefined)
-    throw new InputError(`event id ${repeated} appears twice in the batch`);
+  const checked = events.map((event, index) => {
+    const problem =
+      jsonObjectProblem(event.data, 'data') ??
+      (event.metadata === undefined ? undefined : jsonObjectProblem(event.metadata, 'metadata'));
+    if (problem !== undefined) {
+      throw new InputError(`event ${index + 1} (${String(event.type)}): ${problem}`);
+    }
+    return {
+      ...event,
+      type: validateName('event type', event.type),
+      id: event.id === undefined ? undefined : validateEventId(event.id),
+    };
+  });
+  // A set, not a search of the list: a batch of 200k ids must not take n² steps.
+  const seen = new Set<string>();
+  for (const id of idsOf(checked)) {
+    if (seen.has(id)) throw new InputError(`event id ${id} appears twice in the batch`);
+    seen.add(id);
+  }
   return checked;
 }
 

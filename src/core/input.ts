@@ -4,32 +4,48 @@ import type { JsonObject } from './events.js';
 // Validation at the boundary: every parser here either returns a clean value or throws an
 // InputError whose message names the flag or field and quotes what was given.
 
-export function parseJsonObject(text: string, what: string): JsonObject {
+export function parseJsonObject(text: string, what: string, options: JsonLimits = {}): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${what} is not valid JSON: ${(error as Error).message}`);
   }
-  checkJsonLimits(value, text, what);
+  checkJsonLimits(value, text, what, options);
   return requireObject(value, what);
 }
 
-/** Deeper JSON than this is refused: storing and printing it would overflow the call stack. */
+/**
+ * Data and metadata deeper than this are refused (the object itself is level 1): storing and
+ * printing them would overflow the call stack.
+ */
 export const MAX_JSON_DEPTH = 512;
+
+export interface JsonLimits {
+  /**
+   * The text is an envelope (a line of `append --file`, `replay` or an export) holding data and
+   * metadata one level down, so it may be one level deeper than they may.
+   */
+  envelope?: boolean;
+}
 
 /**
  * What JSON.parse accepts but the store could not give back unchanged is bad input: a number
- * beyond ±1.8e308 (parsed as Infinity, written back as null), an integer literal beyond 2^53-1
- * (its last digits would silently change; send such ids as strings), and nesting deeper than
- * MAX_JSON_DEPTH. `text` is what `value` was parsed from; `what` prefixes messages.
+ * whose value would change (see checkNumberLiteral) and nesting deeper than MAX_JSON_DEPTH.
+ * `text` is what `value` was parsed from; `what` prefixes messages.
  */
-export function checkJsonLimits(value: unknown, text: string, what: string): void {
-  // Either problem needs a run of 16 digits or a positive exponent of 3 digits after a digit
-  // (a negative one only underflows towards 0); most text has neither.
-  if (/\d{16}|\d[eE]\+?\d{3}/.test(text)) checkNumberLiterals(text, what);
+export function checkJsonLimits(
+  value: unknown,
+  text: string,
+  what: string,
+  options: JsonLimits = {},
+): void {
+  // A number can change only with 16 or more digits (a double holds any 15), or with an
+  // exponent of 3 digits (overflow, underflow, subnormals); most text has neither.
+  if (/[\d.]{16}|[eE][+-]?\d{3}/.test(text)) checkNumberLiterals(text, what);
   // Going deeper than the limit takes more opening brackets than a short text holds.
-  if (text.length > MAX_JSON_DEPTH && nestingExceeds(value, MAX_JSON_DEPTH)) {
+  const limit = options.envelope ? MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH;
+  if (text.length > MAX_JSON_DEPTH && nestingExceeds(value, limit)) {
     throw new InputError(`${what}: JSON is nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
 }
@@ -56,19 +72,49 @@ function isNumberChar(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || [0x2e, 0x65, 0x45, 0x2b, 0x2d].includes(code);
 }
 
-function checkNumberLiteral(literal: string, what: string): void {
+/**
+ * The rule for every JSON number: it is stored as JavaScript prints the double it parses to,
+ * so it is accepted only when that text has the same decimal value as the literal (`1.50`,
+ * `1e2` and `-0` are kept as `1.5`, `100` and `0`). Anything else would be stored changed
+ * and is refused: out of range (1e400), rounded (9007199254740993, 0.12345678901234567890)
+ * or flushed to zero (1e-400). Export prints numbers that way, so import takes its own back.
+ */
+export function checkNumberLiteral(literal: string, what: string): void {
   const value = Number(literal);
   const shown = literal.length > 40 ? `${literal.slice(0, 37)}...` : literal;
   if (!Number.isFinite(value)) {
     throw new InputError(`${what}: number ${shown} is out of range (beyond ±1.8e308)`);
   }
-  // An integer that JavaScript writes back digit for digit loses nothing: that is how export
-  // prints any large number a domain stored, and import must take its own export back.
-  if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value) && String(value) !== literal) {
+  const stored = String(value);
+  if (sameDecimal(literal, stored)) return;
+  if (/^-?\d+$/.test(literal)) {
     throw new InputError(
       `${what}: integer ${shown} is beyond ±${Number.MAX_SAFE_INTEGER} and would lose digits; send it as a string`,
     );
   }
+  throw new InputError(
+    `${what}: number ${shown} cannot be stored exactly (it would become ${stored}); send it as a string`,
+  );
+}
+
+/** True when two JSON-style number texts denote the same decimal value. */
+function sameDecimal(a: string, b: string): boolean {
+  const x = decimalOf(a);
+  const y = decimalOf(b);
+  if (x.digits === '' && y.digits === '') return true; // 0 and -0 alike
+  return x.negative === y.negative && x.digits === y.digits && x.exponent === y.exponent;
+}
+
+/** `text` as sign, significant digits (no leading or trailing zeros) and a power of ten. */
+function decimalOf(text: string): { negative: boolean; digits: string; exponent: number } {
+  const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  const [, sign = '', whole = '', fraction = '', power = '0'] = match;
+  const all = whole + fraction;
+  const leading = all.length - all.replace(/^0+/, '').length;
+  const digits = all.slice(leading).replace(/0+$/, '');
+  // The value is 0.DIGITS × 10^exponent; a huge written exponent only matters with digits.
+  const exponent = digits === '' ? 0 : Number(power) + whole.length - leading;
+  return { negative: sign === '-', digits, exponent };
 }
 
 /** The index just past the string literal that opens at `start`. */
@@ -126,8 +172,9 @@ export function parseNonNegativeInteger(flag: string, text: string): number {
   return value;
 }
 
+// C0, DEL and C1: U+009B alone starts a terminal escape sequence, like ESC [.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 // With the u flag a paired surrogate is one code point, so this finds only lone halves: SQLite
 // would store each as U+FFFD, and the name read back would not be the name written.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -144,12 +191,20 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
     );
   }
   if (CONTROL_CHARACTER.test(name)) {
-    throw new InputError(`${kind} name ${JSON.stringify(name)} contains a control character`);
+    throw new InputError(`${kind} name ${quoteName(name)} contains a control character`);
   }
   if (LONE_SURROGATE.test(name)) {
     throw new InputError(`${kind} name ${JSON.stringify(name)} is not valid Unicode`);
   }
   return name;
+}
+
+/** A name as JSON, with C1 controls escaped too: U+009B on a terminal starts an escape. */
+function quoteName(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u0080-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,8 @@
 import type { Command, DecidedEvent } from '../core/decider.js';
 import { DomainError, DomainRejection, type EventliteError, InputError } from '../core/errors.js';
-import type { RecordedEvent } from '../core/events.js';
+import type { JsonObject, RecordedEvent } from '../core/events.js';
 import { describeJson, validateName } from '../core/input.js';
+import { jsonObjectProblem } from '../core/json-value.js';
 import type { NamedDecider } from './lookup.js';
 
 // Every call into a user's decider goes through here, so what comes back is checked and what
@@ -60,21 +61,44 @@ export function decideCommand(
     ) {
       throw new DomainError(`${where}: event ${index + 1} needs a type, got ${describe(event)}`);
     }
-    const data = item.data ?? {};
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new DomainError(`${where}: event ${index + 1} (${item.type}) data must be an object`);
+    const which = `${where}: event ${index + 1} (${item.type})`;
+    try {
+      validateName('event type', item.type);
+    } catch (error) {
+      throw new DomainError(`${where}: event ${index + 1}: ${(error as Error).message}`);
     }
-    return { type: item.type, data };
+    // What is stored must be what typed-in JSON could be, or verify and import break later.
+    const data = item.data ?? {};
+    const problem = jsonObjectProblem(data, 'data');
+    if (problem !== undefined) throw new DomainError(`${which}: ${problem}`);
+    return { type: item.type, data: data as JsonObject };
   });
 }
 
 /** Runs one call into user code and sorts what it throws; `commandType` prefixes bad-data messages. */
 export function callUserCode<T>(where: string, call: () => T, commandType?: string): T {
+  let result: T;
   try {
-    return call();
+    result = call();
   } catch (error) {
     throw sortUserError(error, where, commandType);
   }
+  if (isThenable(result)) {
+    // Its rejection would otherwise surface later as an unhandled one, with a stack trace.
+    Promise.resolve(result).catch(() => {});
+    throw new DomainError(
+      `${where} returned a Promise: decider functions must be synchronous (no async, no await)`,
+    );
+  }
+  return result;
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function sortUserError(error: unknown, where: string, commandType?: string): EventliteError {

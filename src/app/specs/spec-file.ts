@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
 import { describeJson, requireObject } from '../../core/input.js';
+import { jsonObjectProblem } from '../../core/json-value.js';
 import { toCommand } from '../../core/command-input.js';
 import type {
   CommandExpectation,
@@ -53,12 +54,10 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
     throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
   }
   if (object.when !== undefined) {
-    return {
-      ...base,
-      kind: 'command',
-      when: toCommand(object.when, `${where}: "when"`),
-      then: toExpectation(then, where),
-    };
+    const when = toCommand(object.when, `${where}: "when"`);
+    const problem = jsonObjectProblem(when.data, 'data');
+    if (problem !== undefined) throw new InputError(`${where}: "when": ${problem}`);
+    return { ...base, kind: 'command', when, then: toExpectation(then, where) };
   }
   if (typeof object.query === 'string') {
     const params = toQueryParams(object.params, where);
@@ -87,6 +86,11 @@ function toGiven(value: unknown, where: string): GivenEvent[] {
     if (event.metadata !== undefined)
       given.metadata = requireObject(event.metadata, `${at}: metadata`);
     if (event.recordedAt !== undefined) given.recordedAt = toTime(event.recordedAt, at);
+    // YAML can say .nan or .inf, which no JSON event could hold.
+    const problem =
+      jsonObjectProblem(given.data, 'data') ??
+      (given.metadata === undefined ? undefined : jsonObjectProblem(given.metadata, 'metadata'));
+    if (problem !== undefined) throw new InputError(`${at}: ${problem}`);
     return given;
   });
 }

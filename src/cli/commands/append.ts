@@ -116,7 +116,7 @@ async function eventsFromFile(
     } catch (error) {
       throw new InputError(`${where}: not valid JSON: ${(error as Error).message}`);
     }
-    checkJsonLimits(value, line.text, where);
+    checkJsonLimits(value, line.text, where, { envelope: true });
     events.push(toNewEvent(value, where));
   }
   if (events.length === 0) throw new InputError(`${source} holds no events`);
