@@ -21,12 +21,15 @@ export interface RunProjectionsOptions {
   onProgress?: (progress: Progress) => void;
   /** Why something unusual is happening (a stale projection being rebuilt). */
   onNotice?: (text: string) => void;
+  /** Each projection's result as soon as it is done with, failed or not. */
+  onResult?: (result: RunResult) => void;
 }
 
 /**
  * Brings the projections in line with their definitions (creating, or rebuilding when stale)
  * and catches them up to the head as it is now. Stops between batches when the context's
- * signal aborts; every committed batch stays.
+ * signal aborts; every committed batch stays. A projection that fails stops only itself; the
+ * failures are thrown once the others have run (see the runner).
  */
 export async function runProjections(
   ctx: AppContext,
@@ -36,10 +39,10 @@ export async function runProjections(
   return runRunner(storesOf(ctx), selected, runnerOptions(ctx, options));
 }
 
-/** `projections rebuild`: the same, rebuilding each from event 1. */
+/** `projections rebuild`: the same, rebuilding each from event 1 (up to `until`, if given). */
 export function rebuildProjections(
   ctx: AppContext,
-  options: Omit<RunProjectionsOptions, 'rebuild' | 'until'> = {},
+  options: Omit<RunProjectionsOptions, 'rebuild'> = {},
 ): Promise<RunResult[]> {
   return runProjections(ctx, { ...options, rebuild: true });
 }
@@ -84,6 +87,7 @@ function runnerOptions(ctx: AppContext, options: RunProjectionsOptions) {
     signal: ctx.signal,
     onProgress: options.onProgress,
     onNotice: options.onNotice,
+    onResult: options.onResult,
     now: isoClockOf(ctx),
   };
 }

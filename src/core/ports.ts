@@ -145,7 +145,8 @@ export interface ProjectionRow {
   failedPosition: number | null;
   failedStream: string | null;
   failedType: string | null;
-  failedDuring: 'catch-up' | 'rebuild' | null;
+  /** 'setup': its setup or views failed before any table of it existed (first run). */
+  failedDuring: 'catch-up' | 'rebuild' | 'setup' | null;
   /** The process rebuilding it, while one that is still alive is; otherwise null. */
   rebuildingPid: number | null;
   rebuildingSince: string | null;
@@ -186,12 +187,13 @@ export interface BatchGuard {
   at: string;
 }
 
+/** What a projection failed on: an event, or (all three null) a statement of its setup. */
 export interface ProjectionFailure {
-  position: number;
-  stream: string;
-  type: string;
+  position: number | null;
+  stream: string | null;
+  type: string | null;
   error: string;
-  during: 'catch-up' | 'rebuild';
+  during: 'catch-up' | 'rebuild' | 'setup';
 }
 
 /**
@@ -201,6 +203,20 @@ export interface ProjectionFailure {
 export class HandlerFailure extends Error {
   constructor(
     readonly event: RecordedEvent,
+    readonly failure: unknown,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+/**
+ * A statement of a projection's setup or views failed (a syntax error, say): the projection's
+ * own problem, named with the statement. A full disk or a lock timeout is still an
+ * EventliteError of the store.
+ */
+export class SetupFailure extends Error {
+  constructor(
+    readonly statement: string,
     readonly failure: unknown,
   ) {
     super(failure instanceof Error ? failure.message : String(failure));
@@ -251,6 +267,17 @@ export interface ReadStore {
    */
   applyBatch(name: string, batch: ProjectionBatch, guard: BatchGuard): Promise<boolean>;
   markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void>;
+  /**
+   * A first run's setup failed (nothing of it was kept): writes its row as failed during
+   * 'setup' at checkpoint 0, so that it lists as failed; the next run drops the row and sets
+   * the projection up afresh.
+   */
+  markSetupFailed(schema: ProjectionSchema, failure: ProjectionFailure, at: string): Promise<void>;
+  /**
+   * Drops a projection's tables, views and row. False when there was no row. Refused (a
+   * StoreBusyError) while a rebuild of it is alive.
+   */
+  dropProjection(name: string): Promise<boolean>;
   /** Adopts a fixed handler after a failure: same tables, new code. */
   adoptDefinitionHash(name: string, definitionHash: string): Promise<void>;
   /** Marks the projection as rebuilding and sets up scratch tables from its setup. */

@@ -4,7 +4,9 @@ import {
   HandlerFailure,
   type EventStore,
   type ProjectionBatch,
+  type ProjectionFailure,
   type ReadStore,
+  type SetupFailure,
 } from '../core/ports.js';
 import { statementsFor, type Projection } from '../core/projection.js';
 import type { DefinitionHashes } from './definition.js';
@@ -27,6 +29,8 @@ export interface CatchUpOptions {
   /** Checked between batches: an interrupted catch-up stops on a committed batch. */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** After each batch this runner committed (catch-up or rebuild): the events it applied. */
+  onApplied?: (projection: string, events: readonly RecordedEvent[]) => void;
   /** ISO time for `last_run_at`, from the edge. */
   now: () => string;
 }
@@ -60,7 +64,8 @@ export async function catchUpProjection(
       at: options.now(),
     };
     try {
-      await stores.read.applyBatch(projection.name, batch, guard);
+      const won = await stores.read.applyBatch(projection.name, batch, guard);
+      if (won) options.onApplied?.(projection.name, batch.events);
     } catch (error) {
       if (!(error instanceof HandlerFailure)) throw error;
       throw await failProjection(stores.read, projection, error, 'catch-up', options.now());
@@ -147,7 +152,7 @@ export async function failProjection(
   at: string,
 ): Promise<EventliteError> {
   const { event } = failure;
-  const reason = failure.message.split('\n')[0] ?? '';
+  const reason = firstLine(failure.message);
   await read.markFailed(
     projection.name,
     { position: event.position, stream: event.stream, type: event.type, error: reason, during },
@@ -160,4 +165,38 @@ export async function failProjection(
     event.type,
     reason,
   );
+}
+
+/** The failure a SetupFailure is recorded as: no event, the statement in the error. */
+export function setupFailureRecord(
+  failure: SetupFailure,
+  during: 'rebuild' | 'setup',
+): ProjectionFailure {
+  return {
+    position: null,
+    stream: null,
+    type: null,
+    error: `${firstLine(failure.message)} (in: ${oneLine(failure.statement)})`,
+    during,
+  };
+}
+
+/** The error reported for a SetupFailure, naming the projection and the statement. */
+export function setupFailedError(projection: Projection, failure: SetupFailure): EventliteError {
+  return new ProjectionFailedError(
+    projection.name,
+    null,
+    null,
+    null,
+    firstLine(failure.message),
+    failure.statement,
+  );
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function oneLine(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
 }
