@@ -122,3 +122,48 @@ describe.each(backends())('projections run with failing projections, on $name', 
     expect(rows.stdout).toBe('[\n{"n":1},\n{"n":2}\n]\n');
   });
 });
+
+describe.each(backends())(
+  'projections wait with nothing running the projections, on $name',
+  (backend) => {
+    let dir: string;
+    let done: () => void;
+    let store: StoreUnderTest;
+    const cli = (args: readonly string[], env: Record<string, string> = {}) =>
+      runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir, env });
+
+    beforeEach(async () => {
+      ({ dir, cleanup: done } = tempDir());
+      store = await backend.freshStore();
+      writeTickDomain(dir, { gammaFixed: true });
+      expect((await cli(['append', 'ticks-all', 'Tick', '{"n":1}'])).code).toBe(0);
+      expect((await cli(['projections', 'run', 'beta'])).code).toBe(0);
+      expect((await cli(['append', 'ticks-all', 'Tick', '{"n":2}'])).code).toBe(0);
+    });
+    afterEach(async () => {
+      await store.cleanup();
+      done();
+    });
+
+    const NOTHING_MOVED =
+      'nothing moved their checkpoints meanwhile, so nothing seems to be running them: run "eventlite projections run" (or keep "eventlite projections run --follow" going) and wait again';
+
+    it('gives up after EVENTLITE_WAIT_TIMEOUT when no --timeout is given, saying what to run', async () => {
+      const result = await cli(['projections', 'wait', 'beta'], { EVENTLITE_WAIT_TIMEOUT: '0.2' });
+      expect(result.code).toBe(6);
+      expect(result.stderr).toBe(
+        `error: projections did not reach position 2 within 0.2 s: beta (at 1); ${NOTHING_MOVED}\n`,
+      );
+    });
+
+    it('--timeout beats the environment', async () => {
+      const result = await cli(['projections', 'wait', '--timeout', '0.1'], {
+        EVENTLITE_WAIT_TIMEOUT: '100',
+      });
+      expect(result.code).toBe(6);
+      expect(result.stderr).toBe(
+        `error: projections did not reach position 2 within 0.1 s: alpha (at 0), beta (at 1), gamma (at 0); ${NOTHING_MOVED}\n`,
+      );
+    });
+  },
+);
