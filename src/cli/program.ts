@@ -37,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
+  reset: async () => (await import('./commands/reset.js')).registerReset,
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */
