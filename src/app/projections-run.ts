@@ -2,6 +2,7 @@ import {
   catchUpProjection,
   definitionHashes,
   runProjections as runRunner,
+  type EventTrace,
   type Progress,
   type RunResult,
   type Stores,
@@ -23,6 +24,8 @@ export interface RunProjectionsOptions {
   onNotice?: (text: string) => void;
   /** Each projection's result as soon as it is done with, failed or not. */
   onResult?: (result: RunResult) => void;
+  /** `--trace`: each event of each committed batch, its statements and the rows they changed. */
+  onTrace?: (trace: EventTrace) => void;
 }
 
 /**
@@ -88,7 +91,8 @@ function runnerOptions(ctx: AppContext, options: RunProjectionsOptions) {
     onProgress: options.onProgress,
     onNotice: options.onNotice,
     onResult: options.onResult,
+    onTrace: options.onTrace,
     now: isoClockOf(ctx),
   };
 }
-export { type Progress, type RunResult } from '../projections/index.js';
+export { type EventTrace, type Progress, type RunResult } from '../projections/index.js';

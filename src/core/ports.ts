@@ -178,6 +178,12 @@ export interface ProjectionBatch {
    * its scratch tables, before it swaps them in.
    */
   materializedViews?: readonly MaterializedView[];
+  /**
+   * Told of each statement once it ran (its SQL in the read store's dialect), with the rows it
+   * changed (for `--trace`). The batch
+   * may still roll back: the caller keeps what it hears until the batch has committed.
+   */
+  onStatement?(event: RecordedEvent, statement: SqlStatement, rows: number): void;
 }
 
 /** What the batch's writer believes the projection's row says; anything else is a lost race. */

@@ -6,6 +6,7 @@ import {
   nextBatch,
   setupFailedError,
   setupFailureRecord,
+  traceBatch,
   yieldToEventLoop,
   type CatchUpOptions,
   type Stores,
@@ -41,7 +42,9 @@ export async function rebuildProjection(
         return undefined;
       }
       const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
+      const trace = traceBatch(batch, projection, options);
       await asProjectionFailure(stores, projection, options, () => build.apply(batch));
+      trace();
       options.onApplied?.(projection.name, batch.events);
       checkpoint = batch.to;
       options.onProgress?.({

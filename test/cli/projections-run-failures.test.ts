@@ -167,3 +167,55 @@ describe.each(backends())(
     });
   },
 );
+
+describe.each(backends())('projections run --trace, on $name', (backend) => {
+  let dir: string;
+  let done: () => void;
+  let store: StoreUnderTest;
+  const cli = (args: readonly string[]) =>
+    runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir });
+
+  beforeEach(async () => {
+    ({ dir, cleanup: done } = tempDir());
+    store = await backend.freshStore();
+    writeTickDomain(dir, { gammaFixed: true });
+    for (const n of [1, 2]) {
+      expect((await cli(['append', 'ticks-all', 'Tick', JSON.stringify({ n })])).code).toBe(0);
+    }
+  });
+  afterEach(async () => {
+    await store.cleanup();
+    done();
+  });
+
+  it('prints each event applied, its statements and the rows each changed', async () => {
+    const result = await cli(['projections', 'run', 'beta', 'gamma', '--trace']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      'beta: event 1 (stream "ticks-all", type Tick)\n' +
+        '  INSERT INTO beta_rows (n) VALUES (?) [1] → 1 row\n' +
+        'beta: event 2 (stream "ticks-all", type Tick)\n' +
+        '  INSERT INTO beta_rows (n) VALUES (?) [2] → 1 row\n' +
+        'gamma: event 1 (stream "ticks-all", type Tick)\n' +
+        '  INSERT INTO gamma_rows (a, b) VALUES (?, ?) [1,1] → 1 row\n' +
+        'gamma: event 2 (stream "ticks-all", type Tick)\n' +
+        '  INSERT INTO gamma_rows (a, b) VALUES (?, ?) [2,2] → 1 row\n',
+    );
+    expect(result.stderr).toBe('beta: at position 2\ngamma: at position 2\n');
+  });
+
+  it('--format ndjson gives one JSON object per event; a rebuild is traced too', async () => {
+    expect((await cli(['projections', 'run', 'beta'])).code).toBe(0);
+    const result = await cli(['projections', 'rebuild', 'beta', '--trace', '--format', 'ndjson']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      '{"projection":"beta","position":1,"stream":"ticks-all","type":"Tick","statements":[{"sql":"INSERT INTO beta_rows (n) VALUES (?)","params":[1],"rows":1}]}\n' +
+        '{"projection":"beta","position":2,"stream":"ticks-all","type":"Tick","statements":[{"sql":"INSERT INTO beta_rows (n) VALUES (?)","params":[2],"rows":1}]}\n',
+    );
+    const json = await cli(['projections', 'run', '--trace', '--json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(
+      'error: --trace prints one line per event: give --format ndjson, or no --format\n',
+    );
+  });
+});

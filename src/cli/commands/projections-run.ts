@@ -13,8 +13,10 @@ import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from 
 import { printRows } from '../print.js';
 import { interruptSignal } from '../signals.js';
 import { startProgress } from './projections-progress.js';
+import { traceWriter } from './projections-trace.js';
 
 interface RunFlags extends FormatFlags {
+  trace?: boolean;
   batchSize?: string;
   follow?: boolean;
   until?: string;
@@ -34,7 +36,11 @@ function withResultFormat(command: Command): Command {
         'print what the run did, per projection (from, to, events, status), on stdout',
       ).choices(DATA_FORMATS),
     )
-    .option('--json', 'short for --format json');
+    .option('--json', 'short for --format json')
+    .option(
+      '--trace',
+      'print each event as it is applied: the statements its handler gave and the rows each changed (--format ndjson: as JSON)',
+    );
 }
 
 /**
@@ -109,6 +115,7 @@ async function runCommand(
     flags.until === undefined ? undefined : parsePositiveInteger('--until', flags.until);
   const format =
     flags.format !== undefined || flags.json ? formatOf(run, flags, DATA_FORMATS) : undefined;
+  const onTrace = flags.trace ? traceWriter(run.out, format) : undefined;
   const domain = await domainLoader(run)();
   // Checked before anything is opened: an unknown name changes nothing.
   selectProjections(domain, names);
@@ -122,6 +129,7 @@ async function runCommand(
     onProgress: progress.onProgress,
     onNotice: (text) => progress.notice(text),
     onResult: (result) => results.push(result),
+    onTrace,
   };
   const results: RunResult[] = [];
   try {
@@ -139,7 +147,9 @@ async function runCommand(
         } finally {
           // What was done is reported even when a projection failed: the others ran.
           progress.stop();
-          await reportResults(run, results, format);
+          // With --trace, stdout holds the trace; the summary lines still go to stderr.
+          await reportResults(run, results, onTrace ? undefined : format);
+          await run.out.flush();
         }
       },
     );
