@@ -2,11 +2,14 @@ import {
   catchUpProjection,
   definitionHashes,
   runProjections as runRunner,
+  staleReason,
   type EventTrace,
   type Progress,
   type RunResult,
   type Stores,
 } from '../projections/index.js';
+import { InputError } from '../core/errors.js';
+import type { Projection } from '../core/projection.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
@@ -39,7 +42,30 @@ export async function runProjections(
   options: RunProjectionsOptions = {},
 ): Promise<RunResult[]> {
   const selected = selectProjections(await domainOf(ctx), options.names ?? []);
-  return runRunner(storesOf(ctx), selected, runnerOptions(ctx, options));
+  const stores = storesOf(ctx);
+  if (options.until !== undefined && !options.rebuild) {
+    await refusePastUntil(stores, selected, options.until);
+  }
+  return runRunner(stores, selected, runnerOptions(ctx, options));
+}
+
+/**
+ * A catch-up only moves forward: tables already past `until` cannot be taken back to it, and
+ * saying "at position 6" after `--until 2` would pass for success. Refused before anything
+ * runs; a rebuild (which stale tables get anyway) can stop there.
+ */
+async function refusePastUntil(
+  stores: Stores,
+  projections: readonly Projection[],
+  until: number,
+): Promise<void> {
+  for (const projection of projections) {
+    const row = await stores.read.projectionRow(projection.name);
+    if (!row || row.checkpoint <= until || staleReason(row, projection) !== undefined) continue;
+    throw new InputError(
+      `projection "${projection.name}" is already at position ${row.checkpoint}, past --until ${until}; a run only moves forward (to go back, rebuild it: eventlite projections rebuild ${projection.name} --until ${until})`,
+    );
+  }
 }
 
 /** `projections rebuild`: the same, rebuilding each from event 1 (up to `until`, if given). */

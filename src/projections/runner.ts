@@ -1,4 +1,4 @@
-import { InputError, ProjectionFailedError, ProjectionsFailedError } from '../core/errors.js';
+import { ProjectionFailedError, ProjectionsFailedError } from '../core/errors.js';
 import { SetupFailure } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import {
@@ -56,9 +56,6 @@ export async function runProjections(
   projections: readonly Projection[],
   options: RunOptions,
 ): Promise<RunResult[]> {
-  if (options.until !== undefined && !options.rebuild) {
-    await refusePastUntil(stores, projections, options.until);
-  }
   const results: RunResult[] = [];
   for (const projection of projections) {
     if (options.signal?.aborted) break;
@@ -70,25 +67,6 @@ export async function runProjections(
   if (failures.length === 1) throw failures[0]!;
   if (failures.length > 1) throw new ProjectionsFailedError(failures);
   return results;
-}
-
-/**
- * A catch-up only moves forward: tables already past `until` cannot be taken back to it, and
- * saying "at position 6" after `--until 2` would pass for success. Refused before anything
- * runs; a rebuild (which stale tables get anyway) can stop there.
- */
-async function refusePastUntil(
-  stores: Stores,
-  projections: readonly Projection[],
-  until: number,
-): Promise<void> {
-  for (const projection of projections) {
-    const row = await stores.read.projectionRow(projection.name);
-    if (!row || row.checkpoint <= until || staleReason(row, projection) !== undefined) continue;
-    throw new InputError(
-      `projection "${projection.name}" is already at position ${row.checkpoint}, past --until ${until}; a run only moves forward (to go back, rebuild it: eventlite projections rebuild ${projection.name} --until ${until})`,
-    );
-  }
 }
 
 async function runOne(
