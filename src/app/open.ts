@@ -90,6 +90,33 @@ export async function openReadStore(
   );
 }
 
+/**
+ * Deletes the store's events and the read models, whatever they hold: the SQLite files, or
+ * the store's and the read models' schemas. Both are opened first, so a file or database
+ * that is not eventlite's is refused before anything goes. The caller recreates the store.
+ */
+export async function dropStoreAndReadModels(locations: Locations): Promise<void> {
+  const { db, readDb, cwd } = locations;
+  const store = await openEventStore(locations, 'existing');
+  await store.close();
+  const read = await openReadStore(locations, 'read');
+  await read?.close();
+  const pgSchemas = new Map<string, string[]>();
+  const dropSchema = (url: string, schema: string) =>
+    pgSchemas.set(url, [...(pgSchemas.get(url) ?? []), schema]);
+  if (isPostgresUrl(readDb)) dropSchema(readDb, locations.readSchema ?? 'eventlite_read');
+  if (isPostgresUrl(db)) dropSchema(db, 'eventlite');
+  const { removeSqliteDatabase } = await import('../store/sqlite/remove.js');
+  if (!isPostgresUrl(readDb) && read && !readModelsInStore(locations)) {
+    removeSqliteDatabase(readDb, cwd);
+  }
+  if (!isPostgresUrl(db)) removeSqliteDatabase(db, cwd);
+  if (pgSchemas.size > 0) {
+    const { dropPostgresSchemas } = await import('../store/postgres/reset.js');
+    for (const [url, schemas] of pgSchemas) await dropPostgresSchemas(url, schemas);
+  }
+}
+
 /** True when the read models live in the SQLite store file itself (single-database CQRS). */
 export function readModelsInStore(locations: Locations): boolean {
   if (isPostgresUrl(locations.db) || isPostgresUrl(locations.readDb)) return false;

@@ -2,10 +2,14 @@ import {
   catchUpProjection,
   definitionHashes,
   runProjections as runRunner,
+  staleReason,
+  type EventTrace,
   type Progress,
   type RunResult,
   type Stores,
 } from '../projections/index.js';
+import { InputError } from '../core/errors.js';
+import type { Projection } from '../core/projection.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
@@ -21,25 +25,53 @@ export interface RunProjectionsOptions {
   onProgress?: (progress: Progress) => void;
   /** Why something unusual is happening (a stale projection being rebuilt). */
   onNotice?: (text: string) => void;
+  /** Each projection's result as soon as it is done with, failed or not. */
+  onResult?: (result: RunResult) => void;
+  /** `--trace`: each event of each committed batch, its statements and the rows they changed. */
+  onTrace?: (trace: EventTrace) => void;
 }
 
 /**
  * Brings the projections in line with their definitions (creating, or rebuilding when stale)
  * and catches them up to the head as it is now. Stops between batches when the context's
- * signal aborts; every committed batch stays.
+ * signal aborts; every committed batch stays. A projection that fails stops only itself; the
+ * failures are thrown once the others have run (see the runner).
  */
 export async function runProjections(
   ctx: AppContext,
   options: RunProjectionsOptions = {},
 ): Promise<RunResult[]> {
   const selected = selectProjections(await domainOf(ctx), options.names ?? []);
-  return runRunner(storesOf(ctx), selected, runnerOptions(ctx, options));
+  const stores = storesOf(ctx);
+  if (options.until !== undefined && !options.rebuild) {
+    await refusePastUntil(stores, selected, options.until);
+  }
+  return runRunner(stores, selected, runnerOptions(ctx, options));
 }
 
-/** `projections rebuild`: the same, rebuilding each from event 1. */
+/**
+ * A catch-up only moves forward: tables already past `until` cannot be taken back to it, and
+ * saying "at position 6" after `--until 2` would pass for success. Refused before anything
+ * runs; a rebuild (which stale tables get anyway) can stop there.
+ */
+async function refusePastUntil(
+  stores: Stores,
+  projections: readonly Projection[],
+  until: number,
+): Promise<void> {
+  for (const projection of projections) {
+    const row = await stores.read.projectionRow(projection.name);
+    if (!row || row.checkpoint <= until || staleReason(row, projection) !== undefined) continue;
+    throw new InputError(
+      `projection "${projection.name}" is already at position ${row.checkpoint}, past --until ${until}; a run only moves forward (to go back, rebuild it: eventlite projections rebuild ${projection.name} --until ${until})`,
+    );
+  }
+}
+
+/** `projections rebuild`: the same, rebuilding each from event 1 (up to `until`, if given). */
 export function rebuildProjections(
   ctx: AppContext,
-  options: Omit<RunProjectionsOptions, 'rebuild' | 'until'> = {},
+  options: Omit<RunProjectionsOptions, 'rebuild'> = {},
 ): Promise<RunResult[]> {
   return runProjections(ctx, { ...options, rebuild: true });
 }
@@ -84,7 +116,9 @@ function runnerOptions(ctx: AppContext, options: RunProjectionsOptions) {
     signal: ctx.signal,
     onProgress: options.onProgress,
     onNotice: options.onNotice,
+    onResult: options.onResult,
+    onTrace: options.onTrace,
     now: isoClockOf(ctx),
   };
 }
-export { type Progress, type RunResult } from '../projections/index.js';
+export { type EventTrace, type Progress, type RunResult } from '../projections/index.js';

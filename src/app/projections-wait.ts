@@ -2,12 +2,16 @@ import { InterruptedError, ProjectionFailedError, TimeoutError } from '../core/e
 import type { ProjectionRow, ReadStore } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import { staleReason } from '../projections/index.js';
-import { domainOf, type AppContext } from './context.js';
+import { clockOf, domainOf, type AppContext } from './context.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
 
+/** A wait with no timeout given ends after this long: nothing may be running the projections. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
+
 export interface WaitOptions {
   names?: readonly string[];
+  /** Default DEFAULT_WAIT_TIMEOUT_MS; Infinity waits for as long as it takes. */
   timeoutMs?: number;
   pollMs?: number;
   /** Opens the read models once they exist, when the context has none yet. */
@@ -17,7 +21,9 @@ export interface WaitOptions {
 /**
  * Resolves once every projection has reached the head as it was when the wait began (a
  * "read your writes" barrier for scripts). A failed projection will not get there on its
- * own, so that ends the wait at once; running out of time is a TimeoutError.
+ * own, so that ends the wait at once; running out of time is a TimeoutError that says whether
+ * the checkpoints moved meanwhile (a runner too slow) or not (no runner at all), and what to
+ * do. Time is the context's clock.
  */
 export async function waitForProjections(
   ctx: AppContext,
@@ -25,21 +31,21 @@ export async function waitForProjections(
 ): Promise<void> {
   const projections = selectProjections(await domainOf(ctx), options.names ?? []);
   const head = await ctx.store.head();
-  const deadline = Date.now() + (options.timeoutMs ?? Infinity);
+  const clock = clockOf(ctx);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  const deadline = clock().getTime() + timeoutMs;
   let read = ctx.read;
   let opened: ReadStore | undefined;
+  let first: ReadonlyMap<string, number> | undefined;
   try {
     for (;;) {
       if (!read && options.openReadStore) read = opened = await options.openReadStore();
       const rows = read ? await read.projectionRows() : new Map<string, ProjectionRow>();
       const behind = projectionsBehind(rows, projections, head);
       if (behind.length === 0) return;
+      first ??= checkpointsOf(behind);
       if (ctx.signal?.aborted) throw new InterruptedError();
-      if (Date.now() >= deadline) {
-        throw new TimeoutError(
-          `projections did not reach position ${head} in time: ${behind.join(', ')}`,
-        );
-      }
+      if (clock().getTime() >= deadline) throw timedOut(head, timeoutMs, behind, first);
       await sleep(options.pollMs ?? 50, ctx.signal);
     }
   } finally {
@@ -47,27 +53,57 @@ export async function waitForProjections(
   }
 }
 
-/** "name (at N)" for each projection not yet at `head`; throws if one has failed. */
+interface Behind {
+  name: string;
+  checkpoint: number;
+}
+
+function checkpointsOf(behind: readonly Behind[]): Map<string, number> {
+  return new Map(behind.map(({ name, checkpoint }) => [name, checkpoint]));
+}
+
+function timedOut(
+  head: number,
+  timeoutMs: number,
+  behind: readonly Behind[],
+  first: ReadonlyMap<string, number>,
+): TimeoutError {
+  const where = behind.map(({ name, checkpoint }) => `${name} (at ${checkpoint})`).join(', ');
+  const moved = behind.flatMap(({ name, checkpoint }) => {
+    const before = first.get(name) ?? 0;
+    return checkpoint === before ? [] : [`${name} ${before} → ${checkpoint}`];
+  });
+  const seconds = `${timeoutMs / 1000} s`;
+  const advice =
+    moved.length === 0
+      ? 'nothing moved their checkpoints meanwhile, so nothing seems to be running them: run "eventlite projections run" (or keep "eventlite projections run --follow" going) and wait again'
+      : `their checkpoints moved meanwhile (${moved.join(', ')}), so a runner is at work: wait longer with --timeout SECONDS`;
+  return new TimeoutError(
+    `projections did not reach position ${head} within ${seconds}: ${where}; ${advice}`,
+  );
+}
+
+/** Each projection not yet at `head`, with its checkpoint; throws if one has failed. */
 function projectionsBehind(
   rows: ReadonlyMap<string, ProjectionRow>,
   projections: readonly Projection[],
   head: number,
-): string[] {
-  const behind: string[] = [];
+): Behind[] {
+  const behind: Behind[] = [];
   for (const projection of projections) {
     const row = rows.get(projection.name);
     const current = row !== undefined && staleReason(row, projection) === undefined;
     if (current && row.status === 'failed') {
       throw new ProjectionFailedError(
         projection.name,
-        row.failedPosition ?? 0,
-        row.failedStream ?? '',
-        row.failedType ?? '',
+        row.failedPosition,
+        row.failedStream,
+        row.failedType,
         row.error ?? 'failed',
       );
     }
     if (!current || row.checkpoint < head) {
-      behind.push(`${projection.name} (at ${current ? row.checkpoint : 0})`);
+      behind.push({ name: projection.name, checkpoint: current ? row.checkpoint : 0 });
     }
   }
   return behind;

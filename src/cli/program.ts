@@ -41,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   tables: async () => (await import('./commands/tables.js')).registerTables,
   diagram: async () => (await import('./commands/diagram.js')).registerDiagram,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
+  reset: async () => (await import('./commands/reset.js')).registerReset,
 };
 
 /** Global options that take a value, so that value is not mistaken for the command name. */

@@ -116,16 +116,37 @@ export class InterruptedError extends EventliteError {
 export class ProjectionFailedError extends EventliteError {
   constructor(
     readonly projection: string,
-    readonly position: number,
-    readonly stream: string,
-    readonly type: string,
+    readonly position: number | null,
+    readonly stream: string | null,
+    readonly type: string | null,
     readonly reason: string,
+    /** The setup statement that failed, when it was not an event. */
+    readonly statement?: string,
   ) {
     super(
       'PROJECTION_FAILED',
-      `projection "${projection}" failed at event ${position} (stream "${stream}", type ${type}): ${reason}`,
+      position === null
+        ? `projection "${projection}" failed in its setup${statement === undefined ? '' : ` (${oneLine(statement)})`}: ${reason}`
+        : `projection "${projection}" failed at event ${position} (stream "${stream}", type ${type}): ${reason}`,
     );
   }
+}
+
+/** Several projections failed in one run; each one's own error is kept, in order. */
+export class ProjectionsFailedError extends EventliteError {
+  constructor(readonly failures: readonly ProjectionFailedError[]) {
+    super(
+      'PROJECTION_FAILED',
+      failures.length === 1
+        ? failures[0]!.message
+        : `${failures.length} projections failed: ${failures.map((failure) => failure.message).join('; ')}`,
+    );
+  }
+}
+
+/** SQL text on one line, for a message: runs of whitespace become one space. */
+function oneLine(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -181,7 +181,8 @@ export interface ProjectionRow {
   failedPosition: number | null;
   failedStream: string | null;
   failedType: string | null;
-  failedDuring: 'catch-up' | 'rebuild' | null;
+  /** 'setup': its setup or views failed before any table of it existed (first run). */
+  failedDuring: 'catch-up' | 'rebuild' | 'setup' | null;
   /** The process rebuilding it, while one that is still alive is; otherwise null. */
   rebuildingPid: number | null;
   rebuildingSince: string | null;
@@ -213,6 +214,12 @@ export interface ProjectionBatch {
    * its scratch tables, before it swaps them in.
    */
   materializedViews?: readonly MaterializedView[];
+  /**
+   * Told of each statement once it ran (its SQL in the read store's dialect), with the rows it
+   * changed (for `--trace`). The batch
+   * may still roll back: the caller keeps what it hears until the batch has committed.
+   */
+  onStatement?(event: RecordedEvent, statement: SqlStatement, rows: number): void;
 }
 
 /** What the batch's writer believes the projection's row says; anything else is a lost race. */
@@ -222,12 +229,13 @@ export interface BatchGuard {
   at: string;
 }
 
+/** What a projection failed on: an event, or (all three null) a statement of its setup. */
 export interface ProjectionFailure {
-  position: number;
-  stream: string;
-  type: string;
+  position: number | null;
+  stream: string | null;
+  type: string | null;
   error: string;
-  during: 'catch-up' | 'rebuild';
+  during: 'catch-up' | 'rebuild' | 'setup';
 }
 
 /**
@@ -237,6 +245,20 @@ export interface ProjectionFailure {
 export class HandlerFailure extends Error {
   constructor(
     readonly event: RecordedEvent,
+    readonly failure: unknown,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+/**
+ * A statement of a projection's setup or views failed (a syntax error, say): the projection's
+ * own problem, named with the statement. A full disk or a lock timeout is still an
+ * EventliteError of the store.
+ */
+export class SetupFailure extends Error {
+  constructor(
+    readonly statement: string,
     readonly failure: unknown,
   ) {
     super(failure instanceof Error ? failure.message : String(failure));
@@ -287,6 +309,17 @@ export interface ReadStore {
    */
   applyBatch(name: string, batch: ProjectionBatch, guard: BatchGuard): Promise<boolean>;
   markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void>;
+  /**
+   * A first run's setup failed (nothing of it was kept): writes its row as failed during
+   * 'setup' at checkpoint 0, so that it lists as failed; the next run drops the row and sets
+   * the projection up afresh.
+   */
+  markSetupFailed(schema: ProjectionSchema, failure: ProjectionFailure, at: string): Promise<void>;
+  /**
+   * Drops a projection's tables, views and row. False when there was no row. Refused (a
+   * StoreBusyError) while a rebuild of it is alive.
+   */
+  dropProjection(name: string): Promise<boolean>;
   /** Adopts a fixed handler after a failure: same tables, new code. */
   adoptDefinitionHash(name: string, definitionHash: string): Promise<void>;
   /** Marks the projection as rebuilding and sets up scratch tables from its setup. */

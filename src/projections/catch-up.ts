@@ -4,9 +4,11 @@ import {
   HandlerFailure,
   type EventStore,
   type ProjectionBatch,
+  type ProjectionFailure,
   type ReadStore,
+  type SetupFailure,
 } from '../core/ports.js';
-import { statementsFor, type Projection } from '../core/projection.js';
+import { statementsFor, type Projection, type SqlStatement } from '../core/projection.js';
 import type { DefinitionHashes } from './definition.js';
 
 export const DEFAULT_BATCH_SIZE = 2000;
@@ -20,6 +22,15 @@ export interface Progress {
   target: number;
 }
 
+/** What one event did to a projection's tables. */
+export interface EventTrace {
+  projection: string;
+  position: number;
+  stream: string;
+  type: string;
+  statements: { sql: string; params: SqlStatement['params'] | null; rows: number }[];
+}
+
 export interface CatchUpOptions {
   batchSize?: number;
   /** Stop at this position even if the head is further on. */
@@ -27,6 +38,13 @@ export interface CatchUpOptions {
   /** Checked between batches: an interrupted catch-up stops on a committed batch. */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /**
+   * For `--trace`: each event of a batch this runner committed, with the statements its
+   * handler gave and the rows each changed. Only committed batches are told of.
+   */
+  onTrace?: (trace: EventTrace) => void;
+  /** After each batch this runner committed (catch-up or rebuild): the events it applied. */
+  onApplied?: (projection: string, events: readonly RecordedEvent[]) => void;
   /** ISO time for `last_run_at`, from the edge. */
   now: () => string;
 }
@@ -54,13 +72,18 @@ export async function catchUpProjection(
   let checkpoint = start;
   while (checkpoint < target && !options.signal?.aborted) {
     const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
+    const trace = traceBatch(batch, projection, options);
     const guard = {
       version: projection.version,
       definitionHash: hashes.definition,
       at: options.now(),
     };
     try {
-      await stores.read.applyBatch(projection.name, batch, guard);
+      const won = await stores.read.applyBatch(projection.name, batch, guard);
+      if (won) {
+        trace();
+        options.onApplied?.(projection.name, batch.events);
+      }
     } catch (error) {
       if (!(error instanceof HandlerFailure)) throw error;
       throw await failProjection(stores.read, projection, error, 'catch-up', options.now());
@@ -136,6 +159,33 @@ export async function nextBatch(
 }
 
 /**
+ * With `onTrace`, has the read store tell of each statement of `batch` as it runs, and returns
+ * what reports them once the batch has committed (a batch that rolls back is never reported).
+ */
+export function traceBatch(
+  batch: ProjectionBatch,
+  projection: Projection,
+  options: Pick<CatchUpOptions, 'onTrace'>,
+): () => void {
+  const onTrace = options.onTrace;
+  if (!onTrace) return () => {};
+  const traces = new Map<number, EventTrace>();
+  batch.onStatement = (event, statement, rows) => {
+    let trace = traces.get(event.position);
+    if (!trace) {
+      const { position, stream, type } = event;
+      trace = { projection: projection.name, position, stream, type, statements: [] };
+      traces.set(position, trace);
+    }
+    const sql = typeof statement.sql === 'string' ? statement.sql : statement.sql.sqlite;
+    trace.statements.push({ sql, params: statement.params ?? null, rows });
+  };
+  return () => {
+    for (const trace of traces.values()) onTrace(trace);
+  };
+}
+
+/**
  * After the failing batch has rolled back: the projection is marked failed (in a transaction
  * of its own) and reported with the event it failed on.
  */
@@ -147,7 +197,7 @@ export async function failProjection(
   at: string,
 ): Promise<EventliteError> {
   const { event } = failure;
-  const reason = failure.message.split('\n')[0] ?? '';
+  const reason = firstLine(failure.message);
   await read.markFailed(
     projection.name,
     { position: event.position, stream: event.stream, type: event.type, error: reason, during },
@@ -160,4 +210,38 @@ export async function failProjection(
     event.type,
     reason,
   );
+}
+
+/** The failure a SetupFailure is recorded as: no event, the statement in the error. */
+export function setupFailureRecord(
+  failure: SetupFailure,
+  during: 'rebuild' | 'setup',
+): ProjectionFailure {
+  return {
+    position: null,
+    stream: null,
+    type: null,
+    error: `${firstLine(failure.message)} (in: ${oneLine(failure.statement)})`,
+    during,
+  };
+}
+
+/** The error reported for a SetupFailure, naming the projection and the statement. */
+export function setupFailedError(projection: Projection, failure: SetupFailure): EventliteError {
+  return new ProjectionFailedError(
+    projection.name,
+    null,
+    null,
+    null,
+    firstLine(failure.message),
+    failure.statement,
+  );
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function oneLine(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
 }

@@ -3,6 +3,7 @@ export {
   DEFAULT_BATCH_SIZE,
   catchUpProjection,
   type CatchUpOptions,
+  type EventTrace,
   type Progress,
   type Stores,
 } from './catch-up.js';

@@ -1,9 +1,12 @@
-import { HandlerFailure, type ProjectionSchema } from '../core/ports.js';
+import { HandlerFailure, SetupFailure, type ProjectionSchema } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import {
   DEFAULT_BATCH_SIZE,
   failProjection,
   nextBatch,
+  setupFailedError,
+  setupFailureRecord,
+  traceBatch,
   yieldToEventLoop,
   type CatchUpOptions,
   type Stores,
@@ -26,7 +29,9 @@ export async function rebuildProjection(
   hashes: DefinitionHashes,
   options: CatchUpOptions,
 ): Promise<number | undefined> {
-  const build = await stores.read.startRebuild(projectionSchema(projection, hashes), options.now());
+  const build = await asProjectionFailure(stores, projection, options, () =>
+    stores.read.startRebuild(projectionSchema(projection, hashes), options.now()),
+  );
   try {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const target = Math.min(await stores.events.head(), options.until ?? Infinity);
@@ -37,7 +42,10 @@ export async function rebuildProjection(
         return undefined;
       }
       const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
+      const trace = traceBatch(batch, projection, options);
       await asProjectionFailure(stores, projection, options, () => build.apply(batch));
+      trace();
+      options.onApplied?.(projection.name, batch.events);
       checkpoint = batch.to;
       options.onProgress?.({
         projection: projection.name,
@@ -61,16 +69,24 @@ export async function rebuildProjection(
   }
 }
 
-/** Runs a step of the build; a HandlerFailure marks the projection failed during a rebuild. */
-async function asProjectionFailure(
+/**
+ * Runs a step of the build; a HandlerFailure or a SetupFailure marks the projection failed
+ * during a rebuild (its old tables stay).
+ */
+async function asProjectionFailure<T>(
   stores: Stores,
   projection: Projection,
   options: CatchUpOptions,
-  step: () => Promise<void>,
-): Promise<void> {
+  step: () => Promise<T>,
+): Promise<T> {
   try {
-    await step();
+    return await step();
   } catch (error) {
+    if (error instanceof SetupFailure) {
+      const record = setupFailureRecord(error, 'rebuild');
+      await stores.read.markFailed(projection.name, record, options.now());
+      throw setupFailedError(projection, error);
+    }
     if (!(error instanceof HandlerFailure)) throw error;
     throw await failProjection(stores.read, projection, error, 'rebuild', options.now());
   }

@@ -55,6 +55,9 @@ function statusOf(
     return { status: 'rebuilding', detail: `since ${row.rebuildingSince}` };
   const stale = staleReason(row, projection);
   if (stale) return { status: 'stale', detail: stale };
+  if (row.status === 'failed' && row.failedPosition === null) {
+    return { status: 'failed', detail: `in its setup: ${row.error}` };
+  }
   if (row.status === 'failed') {
     return {
       status: 'failed',

@@ -111,7 +111,7 @@ for (const backend of backends()) {
       const timedOut = await store.cli(['projections', 'wait', '--timeout', '0.3']);
       expect(timedOut.code).toBe(6);
       expect(timedOut.stderr).toBe(
-        `error: projections did not reach position ${EVENTS} in time: account_summary (at 120)\n`,
+        `error: projections did not reach position ${EVENTS} within 0.3 s: account_summary (at 120); nothing moved their checkpoints meanwhile, so nothing seems to be running them: run "eventlite projections run" (or keep "eventlite projections run --follow" going) and wait again\n`,
       );
       const waiting = collect(store.start(['projections', 'wait', '--timeout', '20']));
       await sleep(300);

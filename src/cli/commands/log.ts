@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { followLog, readLogEvents } from '../../app/log.js';
+import { CAUGHT_UP, followLog, readLogEvents } from '../../app/log.js';
+import type { RecordedEvent } from '../../core/events.js';
 import { InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
+import { type ReaderWatch, watchStdoutReader } from '../reader-gone.js';
 import { interruptSignal } from '../signals.js';
 
 interface LogFlags extends FormatFlags {
@@ -40,16 +42,37 @@ export function registerLog(program: Command, io: CliIo): void {
       return;
     }
     const interrupt = interruptSignal();
+    // `log --follow | head -3` ends once head has gone, not at the next event's write.
+    const reader = watchStdoutReader(io.stdout);
+    const signal = AbortSignal.any([interrupt.signal, reader.signal]);
     try {
-      await withApp(run, { store: 'existing', signal: interrupt.signal }, (app) =>
-        printEvents(run.out, format, followLog(app, options)),
+      await withApp(run, { store: 'existing', signal }, (app) =>
+        printEvents(run.out, format, watchedWhileIdle(followLog(app, options), reader)),
       );
     } finally {
+      reader.stop();
       interrupt.dispose();
     }
     // Stopped by Ctrl-C or SIGTERM rather than by --limit or a closed pipe.
-    if (interrupt.signal.aborted && !run.out.closed) throw new InterruptedError('');
+    const readerGone = run.out.closed || reader.signal.aborted;
+    if (interrupt.signal.aborted && !readerGone) throw new InterruptedError('');
   });
+}
+
+/**
+ * The followed log, with the reader watched only while it waits for new events: the watch
+ * starts once the consumer has printed and flushed what came before (it asks for the next
+ * page only then) and stops before the next page is handed over to be written.
+ */
+async function* watchedWhileIdle(
+  pages: AsyncIterable<RecordedEvent[] | typeof CAUGHT_UP>,
+  reader: ReaderWatch,
+): AsyncGenerator<RecordedEvent[] | typeof CAUGHT_UP> {
+  for await (const page of pages) {
+    reader.stop();
+    yield page;
+    if (page === CAUGHT_UP) reader.start();
+  }
 }
 
 export function collect(value: string, previous: string[]): string[] {

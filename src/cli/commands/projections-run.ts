@@ -1,24 +1,64 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   followProjections,
   runProjections,
   type RunProjectionsOptions,
+  type RunResult,
 } from '../../app/projections-run.js';
 import { selectProjections } from '../../app/select-projections.js';
 import { InputError, InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { type CliIo, domainLoader, type Run, startRun, withApp } from '../io.js';
+import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
+import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from '../io.js';
+import { printRows } from '../print.js';
 import { interruptSignal } from '../signals.js';
 import { startProgress } from './projections-progress.js';
+import { traceWriter } from './projections-trace.js';
 
-interface RunFlags {
+interface RunFlags extends FormatFlags {
+  trace?: boolean;
   batchSize?: string;
   follow?: boolean;
   until?: string;
 }
 
+const RESULT_COLUMNS = ['name', 'from', 'to', 'events', 'status', 'rebuilt', 'error'];
+
+/**
+ * `--format` here prints what the run did on stdout; without it, stdout stays empty (as it
+ * always has) and the summary lines go to stderr.
+ */
+function withResultFormat(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--format <format>',
+        'print what the run did, per projection (from, to, events, status), on stdout',
+      ).choices(DATA_FORMATS),
+    )
+    .option('--json', 'short for --format json')
+    .option(
+      '--trace',
+      'print each event as it is applied: the statements its handler gave and the rows each changed (--format ndjson: as JSON)',
+    );
+}
+
+/**
+ * The flags with `--format`/`--json` wherever commander put them: the `projections` list has
+ * the same options, and commander hands a subcommand's unknown-to-the-program options to the
+ * parent first, so `projections run --format json` lands on the list's options.
+ */
+function resultFlags(flags: RunFlags, command: Command): RunFlags {
+  const parent = command.parent?.opts<FormatFlags>() ?? {};
+  return {
+    ...flags,
+    format: flags.format ?? parent.format,
+    json: flags.json ?? parent.json,
+  };
+}
+
 export function registerProjectionsRun(projections: Command, io: CliIo): void {
-  projections
+  const runCommandDefinition = projections
     .command('run')
     .description(
       'catch projections up from their checkpoints (default: all); --follow stays caught up',
@@ -26,25 +66,39 @@ export function registerProjectionsRun(projections: Command, io: CliIo): void {
     .argument('[names...]', 'projections to run (default: all)')
     .option('--batch-size <n>', 'events per transaction (default: 2000)')
     .option('--follow', 'keep the projections caught up until interrupted')
-    .option('--until <position>', 'stop at this event position (the read model as of then)')
-    .action(async (names: string[], flags: RunFlags, command: Command) => {
+    .option(
+      '--until <position>',
+      'stop at this event position (the read model as of then); refused for tables already past it',
+    );
+  withResultFormat(runCommandDefinition).action(
+    async (names: string[], flags: RunFlags, command: Command) => {
       const run = startRun(command, io);
       if (flags.follow && flags.until !== undefined) {
         throw new InputError('--follow and --until cannot be combined');
       }
-      await runCommand(run, names, flags, { rebuild: false });
-    });
+      const { format, json } = resultFlags(flags, command);
+      if (flags.follow && (format !== undefined || json)) {
+        throw new InputError('--follow and --format cannot be combined');
+      }
+      await runCommand(run, names, resultFlags(flags, command), { rebuild: false });
+    },
+  );
 
-  projections
+  const rebuildCommandDefinition = projections
     .command('rebuild')
     .description(
       'rebuild projections from the first event (default: all); queries see the old tables until the new ones are complete',
     )
     .argument('[names...]', 'projections to rebuild (default: all)')
     .option('--batch-size <n>', 'events per transaction (default: 2000)')
-    .action(async (names: string[], flags: RunFlags, command: Command) => {
-      await runCommand(startRun(command, io), names, flags, { rebuild: true });
-    });
+    .option('--until <position>', 'rebuild up to this event position (the read model as of then)');
+  withResultFormat(rebuildCommandDefinition).action(
+    async (names: string[], flags: RunFlags, command: Command) => {
+      await runCommand(startRun(command, io), names, resultFlags(flags, command), {
+        rebuild: true,
+      });
+    },
+  );
 }
 
 async function runCommand(
@@ -59,6 +113,9 @@ async function runCommand(
       : parsePositiveInteger('--batch-size', flags.batchSize);
   const until =
     flags.until === undefined ? undefined : parsePositiveInteger('--until', flags.until);
+  const format =
+    flags.format !== undefined || flags.json ? formatOf(run, flags, DATA_FORMATS) : undefined;
+  const onTrace = flags.trace ? traceWriter(run.out, format) : undefined;
   const domain = await domainLoader(run)();
   // Checked before anything is opened: an unknown name changes nothing.
   selectProjections(domain, names);
@@ -71,7 +128,10 @@ async function runCommand(
     rebuild: mode.rebuild,
     onProgress: progress.onProgress,
     onNotice: (text) => progress.notice(text),
+    onResult: (result) => results.push(result),
+    onTrace,
   };
+  const results: RunResult[] = [];
   try {
     await withApp(
       run,
@@ -82,9 +142,15 @@ async function runCommand(
           await followProjections(ctx, options);
           return;
         }
-        const results = await runProjections(ctx, options);
-        progress.stop();
-        for (const result of results) run.note(`${result.name}: at position ${result.checkpoint}`);
+        try {
+          await runProjections(ctx, options);
+        } finally {
+          // What was done is reported even when a projection failed: the others ran.
+          progress.stop();
+          // With --trace, stdout holds the trace; the summary lines still go to stderr.
+          await reportResults(run, results, onTrace ? undefined : format);
+          await run.out.flush();
+        }
       },
     );
   } finally {
@@ -93,4 +159,26 @@ async function runCommand(
   }
   // Stopped by Ctrl-C or SIGTERM: every committed batch stays, nothing is half-applied.
   if (interrupt.signal.aborted) throw new InterruptedError('');
+}
+
+/** A line on stderr per projection that did not fail (a failure is the error line), and the rows. */
+async function reportResults(
+  run: Run,
+  results: readonly RunResult[],
+  format: Format | undefined,
+): Promise<void> {
+  for (const result of results) {
+    if (result.status !== 'failed') run.note(`${result.name}: at position ${result.checkpoint}`);
+  }
+  if (format === undefined) return;
+  const rows = results.map((result) => ({
+    name: result.name,
+    from: result.from,
+    to: result.checkpoint,
+    events: result.events,
+    status: result.status,
+    rebuilt: result.rebuilt,
+    error: result.error?.message ?? null,
+  }));
+  await printRows(run.out, format, rows, RESULT_COLUMNS);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openReadStore } from '../../app/open.js';
-import { waitForProjections } from '../../app/projections-wait.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, waitForProjections } from '../../app/projections-wait.js';
 import { selectProjections } from '../../app/select-projections.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 import { interruptSignal } from '../signals.js';
@@ -13,11 +13,18 @@ export function registerProjectionsWait(projections: Command, io: CliIo): void {
       'return once the projections (default: all) reach the head as it was when the command started',
     )
     .argument('[names...]', 'projections to wait for (default: all)')
-    .option('--timeout <seconds>', 'give up after this long (exit 6)')
+    .option(
+      '--timeout <seconds>',
+      `give up after this long (exit 6); default ${DEFAULT_WAIT_TIMEOUT_MS / 1000}, or env EVENTLITE_WAIT_TIMEOUT`,
+    )
     .action(async (names: string[], flags: { timeout?: string }, command: Command) => {
       const run = startRun(command, io);
       const timeoutMs =
-        flags.timeout === undefined ? undefined : parseSeconds('--timeout', flags.timeout);
+        flags.timeout !== undefined
+          ? parseSeconds('--timeout', flags.timeout)
+          : io.env.EVENTLITE_WAIT_TIMEOUT
+            ? parseSeconds('EVENTLITE_WAIT_TIMEOUT', io.env.EVENTLITE_WAIT_TIMEOUT)
+            : DEFAULT_WAIT_TIMEOUT_MS;
       const domain = await domainLoader(run)();
       // Checked before anything is opened: an unknown name changes nothing.
       selectProjections(domain, names);

@@ -3,7 +3,11 @@ import type { PgTarget } from './connection.js';
 import { sqlFor } from '../../core/dialect.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
-import { MaterializedViewError, type MaterializedView } from '../../core/projection.js';
+import {
+  MaterializedViewError,
+  type MaterializedView,
+  type SqlStatement,
+} from '../../core/projection.js';
 import { inTransaction, withClient, type ReadConnection } from './read-connection.js';
 import { asStoreError, machineFailure, withReadStoreErrors } from './read-errors.js';
 import { refreshSql } from './read-matviews.js';
@@ -91,9 +95,18 @@ export async function runStatements<T extends pg.QueryResultRow>(
 ): Promise<{ result?: pg.QueryResult<T>; lastApplied?: RecordedEvent }> {
   const { refreshIn, after } = options;
   const sent: { event: RecordedEvent; outcome: Promise<Outcome> }[] = [];
-  const send = (event: RecordedEvent, text: string, values?: unknown[], view?: string) => {
+  const send = (
+    event: RecordedEvent,
+    text: string,
+    values?: unknown[],
+    view?: string,
+    statement?: SqlStatement,
+  ) => {
     const outcome = client.query(text, values).then(
-      () => undefined,
+      (result) => {
+        if (statement) batch.onStatement?.(event, statement, result.rowCount ?? 0);
+        return undefined;
+      },
       (error: unknown) => ({
         error: view === undefined ? error : new MaterializedViewError(view, error),
       }),
@@ -105,11 +118,9 @@ export async function runStatements<T extends pg.QueryResultRow>(
   for (const event of batch.events) {
     try {
       for (const statement of batch.statementsFor(event)) {
-        const { text, values } = bindParameters(
-          sqlFor(statement.sql, 'postgres'),
-          statement.params,
-        );
-        send(event, text, values);
+        const sql = sqlFor(statement.sql, 'postgres');
+        const { text, values } = bindParameters(sql, statement.params);
+        send(event, text, values, undefined, { ...statement, sql });
         lastApplied = event;
       }
     } catch (error) {

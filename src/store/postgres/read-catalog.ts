@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { SetupFailure } from '../../core/ports.js';
 import { sqlFor, type DialectSql } from '../../core/dialect.js';
 import { quote } from './read-connection.js';
 import type { OwnedObject } from './read-registry.js';
@@ -43,7 +44,25 @@ export async function runScript(
   client: pg.ClientBase,
   script: readonly DialectSql[],
 ): Promise<void> {
-  for (const sql of script) await client.query(sqlFor(sql, 'postgres'));
+  for (const sql of script) {
+    const text = sqlFor(sql, 'postgres');
+    try {
+      await client.query(text);
+    } catch (error) {
+      throw setupFailureOf(error, text);
+    }
+  }
+}
+
+/**
+ * A statement's own error (syntax, a missing table: SQLSTATE classes 0A, 22, 23, 42) is the
+ * projection's SetupFailure; anything else (the server going away, a full disk, a lock
+ * timeout) passes through for the caller to translate.
+ */
+function setupFailureOf(error: unknown, statement: string): unknown {
+  if (!(error instanceof pg.DatabaseError)) return error;
+  const sqlClass = (error.code ?? '').slice(0, 2);
+  return ['0A', '22', '23', '42'].includes(sqlClass) ? new SetupFailure(statement, error) : error;
 }
 
 /** Runs `work` (setup, views, a move) and returns the objects it added to `schema`. */

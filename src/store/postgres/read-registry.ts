@@ -87,6 +87,16 @@ export async function markProjectionFailed(
   );
 }
 
+/** Forgets a projection: its objects' and its own rows (the objects are dropped by the caller). */
+export async function deleteProjectionRows(
+  client: pg.ClientBase,
+  s: string,
+  name: string,
+): Promise<void> {
+  await client.query(`DELETE FROM ${s}.eventlite_projection_objects WHERE projection = $1`, [name]);
+  await client.query(`DELETE FROM ${s}.eventlite_projections WHERE name = $1`, [name]);
+}
+
 export async function adoptDefinitionHash(
   client: pg.ClientBase,
   s: string,

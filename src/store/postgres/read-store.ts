@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { StoreError } from '../../core/errors.js';
+import { StoreBusyError, StoreError } from '../../core/errors.js';
 import type {
   BatchGuard,
   ProjectionBatch,
@@ -13,7 +13,7 @@ import type {
   ScratchBuild,
 } from '../../core/ports.js';
 import { applyBatch } from './read-apply.js';
-import { createdObjects, runScript } from './read-catalog.js';
+import { createdObjects, dropObjects, runScript } from './read-catalog.js';
 import {
   inTransaction,
   lockReadSchema,
@@ -27,7 +27,9 @@ import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './read-query.js';
 import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
 import {
   adoptDefinitionHash,
+  deleteProjectionRows,
   markProjectionFailed,
+  readOwnedObjects,
   readProjectionRows,
   writeOwnedObjects,
   writeProjectionRow,
@@ -149,6 +151,36 @@ class PostgresReadStore implements ReadStore {
     return this.#bookkeeping((client, s) => markProjectionFailed(client, s, name, failure, at));
   }
 
+  async markSetupFailed(
+    schema: ProjectionSchema,
+    failure: ProjectionFailure,
+    at: string,
+  ): Promise<void> {
+    this.#assertWritable();
+    await this.#underLock(async (client, s) => {
+      // Another runner may have set it up meanwhile: its tables win.
+      if ((await readProjectionRows(client, s, schema.name)).length > 0) return;
+      await writeProjectionRow(client, s, schema, 0, at);
+      await markProjectionFailed(client, s, schema.name, failure, at);
+    });
+  }
+
+  async dropProjection(name: string): Promise<boolean> {
+    this.#assertWritable();
+    return this.#underLock(async (client, s) => {
+      const [row] = await readProjectionRows(client, s, name);
+      if (!row) return false;
+      if (row.rebuildingPid !== null) {
+        throw new StoreBusyError(
+          `projection "${name}" is being rebuilt by process ${row.rebuildingPid}; try again once it is done`,
+        );
+      }
+      await dropObjects(client, s, await readOwnedObjects(client, s, name));
+      await deleteProjectionRows(client, s, name);
+      return true;
+    });
+  }
+
   adoptDefinitionHash(name: string, definitionHash: string): Promise<void> {
     this.#assertWritable();
     return this.#bookkeeping((client, s) => adoptDefinitionHash(client, s, name, definitionHash));
@@ -179,6 +211,20 @@ class PostgresReadStore implements ReadStore {
     for (const build of this.#builds) build.discard();
     this.#builds.clear();
     await this.connection.pool.end();
+  }
+
+  /** One transaction under the read schema's lock, the search path set to it. */
+  #underLock<T>(work: (client: pg.ClientBase, s: string) => Promise<T>): Promise<T> {
+    const { target, schema: readSchema, quotedSchema: s } = this.connection;
+    return withClient(this.connection, (client) =>
+      inTransaction(client, target, () =>
+        withReadStoreErrors(target, async () => {
+          await lockReadSchema(client, readSchema);
+          await client.query(`SET LOCAL search_path TO ${s}`);
+          return work(client, s);
+        }),
+      ),
+    );
   }
 
   #bookkeeping<T>(work: (client: pg.ClientBase, s: string) => Promise<T>): Promise<T> {

@@ -82,7 +82,8 @@ export function applyEvents(
   for (const event of batch.events) {
     try {
       for (const statement of batch.statementsFor(event)) {
-        executeStatement(db, statement);
+        const rows = executeStatement(db, statement);
+        batch.onStatement?.(event, { ...statement, sql: sqlFor(statement.sql, 'sqlite') }, rows);
         lastApplied = event;
       }
     } catch (failure) {
@@ -117,10 +118,11 @@ function projectionFailure(event: RecordedEvent, failure: unknown, path: string)
   return new HandlerFailure(event, failure);
 }
 
-function executeStatement(db: Db, statement: SqlStatement): void {
+/** Runs one statement; returns the rows it changed. */
+function executeStatement(db: Db, statement: SqlStatement): number {
   const compiled = prepared(db, sqlFor(statement.sql, 'sqlite'));
   const params = statement.params;
-  if (params === undefined) compiled.run();
-  else if (Array.isArray(params)) compiled.run(...params);
-  else compiled.run(params);
+  if (params === undefined) return compiled.run().changes;
+  if (Array.isArray(params)) return compiled.run(...params).changes;
+  return compiled.run(params).changes;
 }

@@ -60,6 +60,23 @@ export function markProjectionFailed(
   ).run({ ...failure, name, at });
 }
 
+/** A first run's setup failed: the row says so, at checkpoint 0, with no objects. */
+export function writeSetupFailedRow(
+  db: Db,
+  schema: ProjectionSchema,
+  failure: ProjectionFailure,
+  at: string,
+): void {
+  writeProjectionRow(db, schema, 0, at);
+  markProjectionFailed(db, schema.name, failure, at);
+}
+
+/** Forgets a projection: its objects' and its own rows (the objects are dropped by the caller). */
+export function deleteProjectionRows(db: Db, name: string): void {
+  prepared(db, `DELETE FROM eventlite_projection_objects WHERE projection = ?`).run(name);
+  prepared(db, `DELETE FROM eventlite_projections WHERE name = ?`).run(name);
+}
+
 export function adoptDefinitionHash(db: Db, name: string, definitionHash: string): void {
   prepared(db, `UPDATE eventlite_projections SET definition_hash = ? WHERE name = ?`).run(
     definitionHash,

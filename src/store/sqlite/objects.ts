@@ -1,6 +1,7 @@
 import { sqlFor, type DialectSql } from '../../core/dialect.js';
-import type { ProjectionSchema } from '../../core/ports.js';
+import { SetupFailure, type ProjectionSchema } from '../../core/ports.js';
 import type { OwnedObject } from './bookkeeping.js';
+import { translateSqliteError } from './errors.js';
 import { createMaterializedViews, markMaterializedViews } from './matviews.js';
 import { quoteIdentifier, type Db } from './statements.js';
 
@@ -33,9 +34,22 @@ export function createProjectionObjects(db: Db, projection: ProjectionSchema): O
   return markMaterializedViews(created, projection.materializedViews);
 }
 
-/** Runs a projection's SQL in SQLite's dialect, each entry possibly several statements. */
+/**
+ * Runs a projection's SQL in SQLite's dialect, each entry possibly several statements. An
+ * entry that fails is the projection's SetupFailure, naming it, unless SQLite says the
+ * trouble is the machine's (busy, full, damaged): that passes through for the caller to
+ * translate.
+ */
 export function runScript(db: Db, script: readonly DialectSql[]): void {
-  for (const sql of script) db.exec(sqlFor(sql, 'sqlite'));
+  for (const sql of script) {
+    const text = sqlFor(sql, 'sqlite');
+    try {
+      db.exec(text);
+    } catch (error) {
+      if (translateSqliteError(error, '') !== error) throw error;
+      throw new SetupFailure(text, error);
+    }
+  }
 }
 
 /** Drops objects, views first: a view over a dropped table would be left broken. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { StoreBusyError } from '../../core/errors.js';
 import type {
   BatchGuard,
   ProjectionBatch,
@@ -12,14 +13,17 @@ import type {
 import { applyBatch } from './apply-batch.js';
 import {
   adoptDefinitionHash,
+  deleteProjectionRows,
   markProjectionFailed,
+  readOwnedObjects,
+  writeSetupFailedRow,
   readProjectionRow,
   readProjectionRows,
   writeOwnedObjects,
   writeProjectionRow,
 } from './bookkeeping.js';
 import { withStoreErrors } from './errors.js';
-import { createProjectionObjects } from './objects.js';
+import { createProjectionObjects, dropProjectionObjects } from './objects.js';
 import { filePath, openReadOnlyDatabase } from './open.js';
 import { runQuery } from './query.js';
 import {
@@ -108,6 +112,37 @@ export class SqliteReadStore implements ReadStore {
   markFailed(name: string, failure: ProjectionFailure, at: string): Promise<void> {
     return this.guard(() =>
       this.db.transaction(() => markProjectionFailed(this.db, name, failure, at)).immediate(),
+    );
+  }
+
+  markSetupFailed(schema: ProjectionSchema, failure: ProjectionFailure, at: string): Promise<void> {
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          // Another runner may have set it up meanwhile: its tables win.
+          if (readProjectionRow(this.db, schema.name)) return;
+          writeSetupFailedRow(this.db, schema, failure, at);
+        })
+        .immediate(),
+    );
+  }
+
+  dropProjection(name: string): Promise<boolean> {
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          const row = readProjectionRow(this.db, name);
+          if (!row) return false;
+          if (withLiveRebuild(row).rebuildingPid !== null) {
+            throw new StoreBusyError(
+              `projection "${name}" is being rebuilt by process ${row.rebuildingPid}; try again once it is done`,
+            );
+          }
+          dropProjectionObjects(this.db, readOwnedObjects(this.db, name));
+          deleteProjectionRows(this.db, name);
+          return true;
+        })
+        .immediate(),
     );
   }
 

@@ -1,0 +1,26 @@
+import { createInterface } from 'node:readline';
+import { InputError } from '../core/errors.js';
+import type { Run } from './io.js';
+
+/**
+ * Asks before something that cannot be undone. `--yes` answers for a script; without it a
+ * terminal is asked (on stderr, so stdout stays data) and anything but "y" or "yes" stops;
+ * with no terminal to ask, the command is refused. Either way nothing has changed yet.
+ */
+export async function confirm(run: Run, question: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!run.stdinIsTTY) {
+    throw new InputError(`${question}: give --yes to confirm (stdin is not a terminal to ask on)`);
+  }
+  const lines = createInterface({ input: run.io.stdin, output: run.io.stderr, terminal: false });
+  try {
+    run.io.stderr.write(`${question}. Go on? [y/N] `);
+    const answer = await new Promise<string>((resolve) => {
+      lines.once('line', resolve);
+      lines.once('close', () => resolve(''));
+    });
+    if (!/^(y|yes)$/i.test(answer.trim())) throw new InputError('not confirmed; nothing changed');
+  } finally {
+    lines.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { waitForProjections } from '../../src/app/projections-wait.js';
+import type { Domain } from '../../src/core/domain.js';
+import { TimeoutError } from '../../src/core/errors.js';
+import type { EventStore, ProjectionRow, ReadStore } from '../../src/core/ports.js';
+import type { Projection } from '../../src/core/projection.js';
+import { definitionHashes } from '../../src/projections/definition.js';
+
+// The wait's clock is the context's: each look at it here is one second later, so the timeout
+// runs out after a known number of polls, with no real time passing.
+
+const projection: Projection = { name: 'summary', version: 1, setup: [], on: {} };
+const domain = { deciders: {}, projections: [projection] } as unknown as Domain;
+
+function rowAt(checkpoint: number): ProjectionRow {
+  const hashes = definitionHashes(projection);
+  return {
+    name: 'summary',
+    version: 1,
+    definitionHash: hashes.definition,
+    schemaHash: hashes.schema,
+    checkpoint,
+    status: 'ok',
+    error: null,
+    failedPosition: null,
+    failedStream: null,
+    failedType: null,
+    failedDuring: null,
+    rebuildingPid: null,
+    rebuildingSince: null,
+    lastRunAt: null,
+  };
+}
+
+/** A read store whose checkpoint is the next of `checkpoints` at each look (the last one sticks). */
+function readStore(checkpoints: number[]): ReadStore {
+  let looks = 0;
+  return {
+    projectionRows: async () => {
+      const checkpoint = checkpoints[Math.min(looks++, checkpoints.length - 1)]!;
+      return new Map([['summary', rowAt(checkpoint)]]);
+    },
+  } as unknown as ReadStore;
+}
+
+function context(read: ReadStore) {
+  let seconds = 0;
+  return {
+    store: { head: async () => 10 } as unknown as EventStore,
+    read,
+    domain,
+    clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds++)),
+  };
+}
+
+describe('projections wait running out of time', () => {
+  it('without a timeout, gives up after the default and says nothing moved the checkpoints', async () => {
+    const waited = waitForProjections(context(readStore([4])), { pollMs: 0 });
+    await expect(waited).rejects.toThrow(TimeoutError);
+    await expect(waited).rejects.toThrow(
+      'projections did not reach position 10 within 60 s: summary (at 4); nothing moved their checkpoints meanwhile, so nothing seems to be running them: run "eventlite projections run" (or keep "eventlite projections run --follow" going) and wait again',
+    );
+  });
+
+  it('says how far the checkpoints moved when a runner was at work, and to wait longer', async () => {
+    const waited = waitForProjections(context(readStore([2, 3, 5, 7])), {
+      pollMs: 0,
+      timeoutMs: 5000,
+    });
+    await expect(waited).rejects.toThrow(
+      'projections did not reach position 10 within 5 s: summary (at 7); their checkpoints moved meanwhile (summary 2 → 7), so a runner is at work: wait longer with --timeout SECONDS',
+    );
+  });
+
+  it('returns once the checkpoint reaches the head', async () => {
+    await expect(
+      waitForProjections(context(readStore([2, 10])), { pollMs: 0, timeoutMs: 5000 }),
+    ).resolves.toBeUndefined();
+  });
+});

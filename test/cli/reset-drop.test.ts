@@ -1,0 +1,129 @@
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli as runProgram } from '../../src/cli/main.js';
+import {
+  defaultReadDb,
+  readFingerprint,
+  runOn,
+  shown,
+  storeFingerprint,
+} from '../helpers/backend-cli.js';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
+import { cliEnv, tempDir } from '../helpers/cli.js';
+import { writeTickDomain } from './projections-ux-domain.js';
+
+describe.each(backends())('reset and projections drop, on $name', (backend) => {
+  let dir: string;
+  let done: () => void;
+  let store: StoreUnderTest;
+  const cli = (args: readonly string[]) =>
+    runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir });
+
+  /** The CLI in process with stdin a terminal that answers `answer`. */
+  async function onTerminal(args: readonly string[], answer: string) {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const stdin = Object.assign(Readable.from([Buffer.from(answer)]), { isTTY: true });
+    const code = await runProgram(['--domain', 'domain.mjs', ...args], {
+      stdout,
+      stderr,
+      stdin,
+      env: cliEnv(store.env),
+      cwd: dir,
+    });
+    return { code, stdout: out, stderr: err };
+  }
+
+  beforeEach(async () => {
+    ({ dir, cleanup: done } = tempDir());
+    store = await backend.freshStore();
+    writeTickDomain(dir, { gammaFixed: true });
+    for (const n of [1, 2, 3]) {
+      expect((await cli(['append', 'ticks-all', 'Tick', JSON.stringify({ n })])).code).toBe(0);
+    }
+    expect((await cli(['projections', 'run'])).code).toBe(0);
+  });
+  afterEach(async () => {
+    await store.cleanup();
+    done();
+  });
+
+  const fingerprints = async () => [
+    await storeFingerprint(store.db, dir),
+    await readFingerprint(defaultReadDb(store.db), dir),
+  ];
+
+  it('reset refuses without --yes when stdin is not a terminal, and changes nothing', async () => {
+    const before = await fingerprints();
+    const refused = await cli(['reset']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `error: reset deletes every event in ${shown(store.db)} and the read models in ${shown(defaultReadDb(store.db))}: give --yes to confirm (stdin is not a terminal to ask on)\n`,
+    );
+    expect(await fingerprints()).toEqual(before);
+  });
+
+  it('reset --yes deletes the events and the read models, and leaves an empty store', async () => {
+    const reset = await cli(['reset', '--yes']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toBe(
+      `deleted 3 events in 1 streams and the read models; empty store ready at ${shown(store.db)}\n`,
+    );
+    expect((await cli(['log', '--json'])).stdout).toBe('[]\n');
+    const tables = await cli(['tables', '--json']);
+    expect(tables.code).toBe(5);
+    // Starting over works: the same events again, the read models built afresh.
+    expect((await cli(['append', 'ticks-all', 'Tick', '{"n":7}'])).code).toBe(0);
+    expect((await cli(['projections', 'run'])).stderr).toBe(
+      'alpha: at position 1\nbeta: at position 1\ngamma: at position 1\n',
+    );
+    const rows = await cli(['query', 'SELECT n FROM beta_rows', '--format', 'json']);
+    expect(rows.stdout).toBe('[\n{"n":7}\n]\n');
+  });
+
+  it('reset asks on a terminal: "y" goes on, anything else stops with nothing changed', async () => {
+    const before = await fingerprints();
+    const declined = await onTerminal(['reset'], 'n\n');
+    expect(declined.code).toBe(2);
+    expect(declined.stderr).toBe(
+      `reset deletes every event in ${shown(store.db)} and the read models in ${shown(defaultReadDb(store.db))}. Go on? [y/N] error: not confirmed; nothing changed\n`,
+    );
+    expect(await fingerprints()).toEqual(before);
+    const confirmed = await onTerminal(['reset'], 'y\n');
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect((await cli(['status', '--json'])).stdout).toContain('"head":0');
+  });
+
+  it('projections drop NAME --yes drops its tables and checkpoint; the next run builds it afresh', async () => {
+    const refused = await cli(['projections', 'drop', 'beta']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'error: drop deletes projection "beta" and its tables: give --yes to confirm (stdin is not a terminal to ask on)\n',
+    );
+    const dropped = await cli(['projections', 'drop', 'beta', '--yes']);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(dropped.stderr).toBe('dropped projection "beta" and its tables\n');
+    const tables = await cli(['tables', '--json']);
+    expect((JSON.parse(tables.stdout) as { name: string }[]).map((table) => table.name)).toEqual([
+      'alpha_rows',
+      'gamma_rows',
+    ]);
+    const listed = await cli(['projections', 'beta', '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { name: 'beta', status: 'behind', checkpoint: 0, detail: 'never run' },
+    ]);
+    const again = await cli(['projections', 'run', 'beta']);
+    expect(again.stderr).toBe('beta: at position 3\n');
+  });
+
+  it('projections drop of a projection the read models do not hold: exit 5, nothing asked', async () => {
+    const missing = await cli(['projections', 'drop', 'nope']);
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toMatch(/^error: no projection "nope" in the read models at .+\n$/);
+    expect(missing.stderr).not.toContain('--yes');
+  });
+});
