@@ -31,6 +31,7 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     `eventlite exec OpenAccount '{"accountId":"acc-1","owner":"Ada"}'`,
     `eventlite exec Withdraw '{"accountId":"acc-1","amount":20}' --trace`,
     `eventlite exec Deposit '{"accountId":"acc-1","amount":5}' --dry-run`,
+    'eventlite exec --file commands.ndjson',
   ],
   state: ['eventlite state account-acc-1', 'eventlite state account-acc-1 --at 2'],
   replay: [
@@ -44,10 +45,15 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite projections run',
     'eventlite projections run account_summary --until 100',
     'eventlite projections run --follow',
+    'eventlite projections run --trace',
   ],
   'projections rebuild': [
     'eventlite projections rebuild',
     'eventlite projections rebuild account_summary',
+  ],
+  'projections drop': [
+    'eventlite projections drop account_summary',
+    'eventlite projections drop account_summary --yes',
   ],
   'projections wait': [
     'eventlite projections wait',
@@ -58,6 +64,7 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     `eventlite query 'SELECT * FROM account_summary WHERE balance > :min' --param min=10`,
     `eventlite query 'SELECT * FROM monthly_customer_summary' --format csv > summary.csv`,
   ],
+  reset: ['eventlite reset', 'eventlite reset --yes && eventlite replay scenario.ndjson'],
   tables: ['eventlite tables', 'eventlite tables --format json'],
   completion: [
     'eventlite completion bash > ~/.local/share/bash-completion/completions/eventlite',
