@@ -55,7 +55,11 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
 }
 
 /** The whole program, or (given argv) the program with just the command argv names. */
-export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
+export async function buildProgram(
+  io: CliIo,
+  argv?: readonly string[],
+  options: { quietErrors?: boolean } = {},
+): Promise<Command> {
   const program = new Command('eventlite')
     .description(
       'An event store and projection tool over SQLite or PostgreSQL: CQRS and event sourcing from a terminal.',
@@ -88,6 +92,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // With JSON errors, runCli reports a usage error itself, as one JSON object.
+      outputError: (text, write) => {
+        if (!options.quietErrors) write(text);
+      },
     })
     .configureHelp({ showGlobalOptions: true });
 
