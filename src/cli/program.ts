@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   state: async () => (await import('./commands/state.js')).registerState,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   test: async () => (await import('./commands/test-specs.js')).registerTest,
+  check: async () => (await import('./commands/check.js')).registerCheck,
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
