@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
@@ -36,5 +44,56 @@ export function scaffoldExample(
     mkdirSync(dirname(join(target, file)), { recursive: true });
     copyFileSync(join(source, file), join(target, file));
   }
-  return files;
+  return [...files, ...typeCheckSetup(target)];
+}
+
+// What makes `tsc --noEmit` pass in the scaffolded folder as it stands. The module imports
+// 'eventlite', which the loader provides at run time; the compiler needs to find it too.
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    // Resolves 'eventlite' through its package.json exports, to its type declarations.
+    moduleResolution: 'Bundler',
+    lib: ['ES2023'],
+    types: [],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  },
+  include: ['**/*.ts', '**/*.mts'],
+  exclude: ['node_modules'],
+};
+
+/** This package's folder: what `node_modules/eventlite` points at. */
+const PACKAGE_ROOT = join(FIXTURES, '..');
+
+/**
+ * Writes a tsconfig.json and links node_modules/eventlite to this package, as `npm link` would,
+ * unless the folder has its own already (a project that installed eventlite keeps its install).
+ * Returns what it wrote.
+ */
+function typeCheckSetup(target: string): string[] {
+  const written: string[] = [];
+  if (!existsSync(join(target, 'tsconfig.json'))) {
+    writeFileSync(join(target, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+    written.push('tsconfig.json');
+  }
+  const link = join(target, 'node_modules', 'eventlite');
+  if (!pathExists(link)) {
+    mkdirSync(dirname(link), { recursive: true });
+    // A junction on Windows needs no privileges; elsewhere the type is ignored.
+    symlinkSync(PACKAGE_ROOT, link, 'junction');
+    written.push('node_modules/eventlite');
+  }
+  return written;
+}
+
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

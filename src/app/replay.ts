@@ -1,5 +1,5 @@
 import { toCommand } from '../core/command-input.js';
-import { EventliteError, InputError } from '../core/errors.js';
+import { EventliteError, InputError, withMessage } from '../core/errors.js';
 import type { NewEvent, RecordedEvent } from '../core/events.js';
 import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
 import { checkJsonLimits, requireObject } from '../core/input.js';
@@ -87,7 +87,7 @@ export async function* replayLines(
       const message = rejected ? `${label} rejected: ${error.message}` : error.message;
       // Messages from line checks already start with `file:line`.
       const text = message.startsWith(`${where}:`) ? message : `${where}: ${message}`;
-      yield { kind: 'failed', where, label, rejected, error: new EventliteError(error.code, text) };
+      yield { kind: 'failed', where, label, rejected, error: withMessage(error, text) };
       if (!options.keepGoing) return;
     }
   }

@@ -5,6 +5,7 @@ import { EventliteError, InterruptedError, StoreError } from '../core/errors.js'
 import { resolveContext } from './context.js';
 import { invalidUtf8Argument } from './argv-bytes.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
+import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import type { CliIo } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -14,44 +15,64 @@ import { buildProgram } from './program.js';
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
+  const json = wantsJsonErrors(argv);
   let program: Command | undefined;
   try {
-    program = await buildProgram(io, argv);
+    program = await buildProgram(io, argv, { quietErrors: json });
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(error, debug, io, program);
+    const failure = describeFailure(error, debug, io, program);
+    if (failure.message === undefined) return failure.code;
+    // With --format json|ndjson a script reads the failure as one JSON object on stderr.
+    if (json) {
+      io.stderr.write(failureJson(failure.code, error, failure.message));
+      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    } else io.stderr.write(failure.human);
+    return failure.code;
   }
 }
 
-function reportFailure(
+interface Failure {
+  code: number;
+  /** The message alone, for JSON; undefined when nothing more is to be said (help, version). */
+  message?: string;
+  /** The line (or lines, with --debug) for people. */
+  human: string;
+}
+
+function describeFailure(
   error: unknown,
   debug: boolean,
   io: CliIo,
   program: Command | undefined,
-): number {
+): Failure {
   if (error instanceof CommanderError) {
-    // Commander has already printed its message (or the help / version text).
+    // Commander has already printed its message (or the help / version text), unless JSON
+    // errors silenced it.
     const printedHelp = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-    if (printedHelp.includes(error.code)) return EXIT.ok;
-    if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
-    return EXIT.usage;
+    if (printedHelp.includes(error.code)) return { code: EXIT.ok, human: '' };
+    if (error.code === 'commander.executeSubCommandAsync')
+      return { code: error.exitCode, human: '' };
+    return { code: EXIT.usage, message: error.message.replace(/^error: /, '').trim(), human: '' };
   }
-  const translated = error;
-  const stack = debug && translated instanceof Error ? `\n${translated.stack ?? ''}` : '';
-  if (translated instanceof InterruptedError) {
-    if (translated.message) io.stderr.write(`${translated.message}${stack}\n`);
-    return EXIT.interrupted;
+  const stack = debug && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+  if (error instanceof InterruptedError) {
+    const human = error.message ? `${error.message}${stack}\n` : '';
+    return { code: EXIT.interrupted, message: error.message || 'interrupted', human };
   }
-  if (translated instanceof EventliteError) {
-    const hint = rebuildHint(translated, program, io);
-    io.stderr.write(`error: ${translated.message}${hint}${stack}\n`);
-    return EXIT_CODE_OF[translated.code];
+  if (error instanceof EventliteError) {
+    const hint = rebuildHint(error, program, io);
+    const message = `${withReason(error, error.message)}${hint}`;
+    return { code: EXIT_CODE_OF[error.code], message, human: `error: ${message}${stack}\n` };
   }
-  const message = translated instanceof Error ? translated.message : String(translated);
+  const text = error instanceof Error ? error.message : String(error);
   const hint = debug ? stack : ' (run with --debug for the stack)';
-  io.stderr.write(`error: unexpected failure: ${message}${hint}\n`);
-  return EXIT.failure;
+  return {
+    code: EXIT.failure,
+    message: `unexpected failure: ${text}`,
+    human: `error: unexpected failure: ${text}${hint}\n`,
+  };
 }
 
 /**

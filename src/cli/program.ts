@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   state: async () => (await import('./commands/state.js')).registerState,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   test: async () => (await import('./commands/test-specs.js')).registerTest,
+  check: async () => (await import('./commands/check.js')).registerCheck,
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
@@ -68,7 +69,11 @@ function commandsToRegister(argv: readonly string[] | undefined): string[] {
 }
 
 /** The whole program, or (given argv) the program with just the command argv names. */
-export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise<Command> {
+export async function buildProgram(
+  io: CliIo,
+  argv?: readonly string[],
+  options: { quietErrors?: boolean } = {},
+): Promise<Command> {
   const program = new Command('eventlite')
     .description(
       'An event store and projection tool over SQLite or PostgreSQL: CQRS and event sourcing from a terminal.',
@@ -105,6 +110,10 @@ export async function buildProgram(io: CliIo, argv?: readonly string[]): Promise
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // With JSON errors, runCli reports a usage error itself, as one JSON object.
+      outputError: (text, write) => {
+        if (!options.quietErrors) write(text);
+      },
     })
     .configureHelp({ showGlobalOptions: true, ...nestedCommandHelp });
 

@@ -20,12 +20,18 @@ function plain(value: unknown): string {
   return String(value);
 }
 
+/**
+ * NULL and the empty string differ as PostgreSQL's COPY writes them: in CSV, NULL is an empty
+ * field and the empty string a quoted `""`; in TSV, NULL is `\N`.
+ */
 function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
   const text = plain(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function tsvCell(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
   return plain(value)
     .replaceAll('\\', '\\\\')
     .replaceAll('\t', '\\t')

@@ -11,12 +11,13 @@ export function renderTable(
     head: columns.map((column) => style.bold(column)),
     style: { head: [], border: [], compact: true },
   });
-  for (const row of rows) table.push(columns.map((column) => cellText(row[column])));
+  for (const row of rows) table.push(columns.map((column) => cellText(row[column], style)));
   return table.toString();
 }
 
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
+function cellText(value: unknown, style: ChalkInstance): string {
+  // NULL is not the empty string: shown as psql's `\pset null` and sqlite3's `.nullvalue` can.
+  if (value === null || value === undefined) return style.dim('NULL');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -170,3 +170,14 @@ export class SpecsFailedError extends EventliteError {
     super('SPECS_FAILED', message);
   }
 }
+
+/**
+ * The same failure told with another message (a replay prefixes `file:line`), keeping what a
+ * script reads from it: a rejection's reason, a conflict's stream and versions.
+ */
+export function withMessage(error: EventliteError, message: string): EventliteError {
+  if (error instanceof DomainRejection) return new DomainRejection(message, error.reason);
+  if (error instanceof ConcurrencyError)
+    return new ConcurrencyError(error.stream, error.expected, error.actual, message);
+  return new EventliteError(error.code, message);
+}

@@ -20,3 +20,14 @@ export function parseQueryParam(text: string, into: QueryParams = {}): QueryPara
     (Number.isSafeInteger(number) || !Number.isInteger(number));
   return { ...into, [name]: asNumber ? number : raw };
 }
+
+/**
+ * A query's parameter trouble, worded the same on both backends: a `:name` with no value, or
+ * `?` placeholders (as articles write them for other tools), which eventlite does not bind.
+ */
+export function missingParamMessage(name: string): string {
+  return `query failed: no value for :${name}; give --param ${name}=VALUE`;
+}
+
+export const POSITIONAL_PARAMS_HINT =
+  '? placeholders are not bound here: name each parameter (WHERE id = :id) and give --param id=VALUE';

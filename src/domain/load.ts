@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
+import { loadErrorMessage } from './load-error.js';
 import { moduleSourceHash } from './module-hash.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
@@ -65,8 +66,8 @@ async function importModule(absolute: string, label: string): Promise<unknown> {
     }
     return await jiti.import(absolute);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError(`${label}: cannot load the domain module: ${firstLine(reason)}`);
+    const exported = Object.keys(library).filter((name) => name !== 'default');
+    throw new InputError(loadErrorMessage(error, absolute, label, exported));
   }
 }
 
@@ -75,8 +76,4 @@ function defaultExport(loaded: unknown): unknown {
     return (loaded as { default: unknown }).default;
   }
   return undefined;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
 }

@@ -290,11 +290,13 @@ export default defineDomain({
       ]);
     });
 
-    it('exit 2 for a module that does not compile, naming the file', async () => {
+    it('exit 2 for a module that does not compile, naming the file, line and column', async () => {
       write('typo.ts', 'export default {\n  deciders: {\n');
       const result = await cli(['--domain', 'typo.ts', 'exec', 'Open', '{}']);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^error: typo\.ts: cannot load the domain module: .+\n$/);
+      expect([result.code, result.stderr]).toEqual([
+        2,
+        'error: typo.ts:3:1: cannot load the domain module: Unexpected token\n',
+      ]);
     });
 
     it('keeps TypeScript line numbers in the stack of a failing decider', async () => {

@@ -27,13 +27,21 @@ describe.each(backends())('on $name', (backend) => {
       const first = await cli(['init', '--example', 'bank']);
       expect(first.code).toBe(0);
       // A SQLite store is a file in the folder; a PostgreSQL store is in its database.
-      expect(readdirSync(folder.dir, { recursive: true }).sort()).toEqual([
+      // node_modules/eventlite is a link to this package: what is inside it is not the scaffold's.
+      const listed = readdirSync(folder.dir, { recursive: true, encoding: 'utf8' }).filter(
+        (path) => !path.startsWith('node_modules/eventlite/'),
+      );
+      expect(listed.sort()).toEqual([
         'eventlite.config.ts',
         ...(isPgUrl(store.db) ? [] : ['eventlite.db']),
+        // What lets `tsc --noEmit` find 'eventlite' (test/cli/scaffold-typecheck.test.ts).
+        'node_modules',
+        'node_modules/eventlite',
         'scenario.ndjson',
         'specs',
         'specs/account-summary.spec.yaml',
         'specs/account.spec.yaml',
+        'tsconfig.json',
       ]);
       expect(await storeExists(store.db, folder.dir)).toBe(true);
       expect(readFileSync(join(folder.dir, 'eventlite.config.ts'), 'utf8')).toBe(

@@ -44,7 +44,8 @@ describe.each(backends())('on $name', (backend) => {
       expect(parseNdjson(result.stdout)).toHaveLength(5);
       expect(result.stderr).toBe(
         'replayed scenario.ndjson: 5 applied, 1 rejected, 5 events appended\n' +
-          'error: scenario.ndjson:6: Withdraw rejected: InsufficientFunds: account acc-2 holds 50, cannot withdraw 80\n',
+          // With --format ndjson the failure is one JSON object, the reason kept through the replay.
+          '{"error":{"exitCode":4,"kind":"rejected","reason":"InsufficientFunds","message":"scenario.ndjson:6: Withdraw rejected: InsufficientFunds: account acc-2 holds 50, cannot withdraw 80"}}\n',
       );
       expect(await log()).toHaveLength(5);
     });
@@ -95,7 +96,9 @@ describe.each(backends())('on $name', (backend) => {
         expect.stringMatching(/^stdin:3: not valid JSON: /),
         'stdin:5: a line is a command {"command","data"} or an event {"stream","type","data"}',
         'replayed stdin: 3 applied, 0 rejected, 2 failed, 3 events appended',
-        expect.stringMatching(/^error: 2 lines failed; the first: stdin:3: not valid JSON: /),
+        expect.stringMatching(
+          /^\{"error":\{"exitCode":2,"kind":"usage","message":"2 lines failed; the first: stdin:3: not valid JSON: [^"]+"\}\}$/,
+        ),
         '',
       ]);
       expect((await log()).map((event) => `${event.stream} ${event.type}`)).toEqual([

@@ -531,7 +531,7 @@ export function describeReadStore(label: string, open: () => Promise<ReadStoreHa
       ).toEqual([{ n: 2, total: 160 }]);
       await expect(
         read.query('SELECT account_id FROM account_summary WHERE balance >= :min'),
-      ).rejects.toThrow('query failed: Missing named parameter "min"');
+      ).rejects.toThrow('query failed: no value for :min; give --param min=VALUE');
     });
 
     it('tables lists tables and views by name with row counts and owners', async () => {

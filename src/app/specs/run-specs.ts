@@ -63,7 +63,7 @@ export function runCommandCase(domain: Domain, specCase: CommandCase): CaseOutco
 function failureOutcome(then: CommandCase['then'], error: EventliteError): CaseOutcome {
   const kind =
     error.code === 'DOMAIN_REJECTION' ? 'rejected' : error.code === 'INPUT' ? 'invalid' : undefined;
-  const described = `${kind ?? 'failed'}: ${error.message}`;
+  const described = `${kind ?? 'failed'}: ${messageWithReason(error)}`;
   if (kind === 'rejected' && 'rejected' in then) return matchText(then.rejected, error, described);
   if (kind === 'invalid' && 'invalid' in then) return matchText(then.invalid, error, described);
   return {
@@ -79,6 +79,13 @@ function matchText(text: string | true, error: EventliteError, described: string
     passed: false,
     message: `expected a message with "${text}", but the command ${described}`,
   };
+}
+
+/** The actual reason, shown even when a rejection's message does not carry it. */
+function messageWithReason(error: EventliteError): string {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason !== 'string' || error.message.includes(reason)) return error.message;
+  return `${reason}: ${error.message}`;
 }
 
 function expectationText(then: CommandCase['then']): string {

@@ -9,7 +9,7 @@ import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
 import { printRows } from '../print.js';
 
 interface QueryFlags extends FormatFlags {
-  param: QueryParams;
+  param?: QueryParams;
   jsonCols?: boolean;
 }
 
@@ -22,8 +22,7 @@ export function registerQuery(program: Command, io: CliIo): void {
       .option(
         '--param <name=value>',
         'bind :name (repeatable); numbers bind as numbers',
-        (text: string, previous: QueryParams) => parseQueryParam(text, previous),
-        {},
+        (text: string, previous: QueryParams | undefined) => parseQueryParam(text, previous),
       )
       .option('--json-cols', 'parse text that holds a JSON object or array (default: keep text)'),
     TABULAR_FORMATS,
@@ -31,9 +30,11 @@ export function registerQuery(program: Command, io: CliIo): void {
     const run = startRun(command, io);
     const format = formatOf(run, flags, TABULAR_FORMATS);
     const text = sql === '-' ? await readAll('-', io) : sql;
-    const result = await withReadModels(run, (app) => runQuery(app, text, flags.param));
+    const result = await withReadModels(run, (app) => runQuery(app, text, flags.param ?? {}));
     const rows = result.rows.map((row) => outputRow(row, flags.jsonCols === true));
     await printRows(run.out, format, rows, result.columns);
+    // A table of nothing prints nothing: say so, where it does not mix with the data.
+    if (format === 'table' && rows.length === 0) run.note('no rows');
   });
 }
 

@@ -3,7 +3,7 @@ import { correlationIdOf } from '../../app/correlation.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../app/exec.js';
 import { CAUGHT_UP } from '../../app/log.js';
 import { replayLines, type ReplayStep } from '../../app/replay.js';
-import { EventliteError, InputError, InterruptedError } from '../../core/errors.js';
+import { EventliteError, InputError, InterruptedError, withMessage } from '../../core/errors.js';
 import { parseNonNegativeInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
@@ -113,10 +113,7 @@ export function registerReplay(program: Command, io: CliIo): void {
     if (!flags.keepGoing && lastFailure) throw lastFailure;
     if (tally.firstError) {
       const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
-      throw new EventliteError(
-        tally.firstError.code,
-        `${failures}; the first: ${tally.firstError.message}`,
-      );
+      throw withMessage(tally.firstError, `${failures}; the first: ${tally.firstError.message}`);
     }
   });
 }

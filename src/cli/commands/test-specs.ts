@@ -1,11 +1,16 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type CaseResult } from '../../app/specs/spec-case.js';
 import { runSpecs } from '../../app/test-specs.js';
-import { SpecsFailedError } from '../../core/errors.js';
+import { InputError, SpecsFailedError } from '../../core/errors.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, type Run, startRun } from '../io.js';
 import { printRows } from '../print.js';
+import { REPORTERS, renderSpecReport, type Reporter } from '../spec-reports.js';
+
+interface TestFlags extends FormatFlags {
+  reporter?: Reporter;
+}
 
 export function registerTest(program: Command, io: CliIo): void {
   withFormatOptions(
@@ -14,10 +19,19 @@ export function registerTest(program: Command, io: CliIo): void {
       .description(
         "run given/when/then specs (YAML or JSON): given events, when a command, then events or a rejection, or then a query's rows",
       )
-      .argument('[spec...]', 'spec files or folders (default: ./specs)'),
+      .argument('[spec...]', 'spec files or folders (default: ./specs)')
+      .addOption(
+        new Option(
+          '--reporter <name>',
+          'print a report for CI instead: junit (XML) or tap (TAP version 13)',
+        ).choices(REPORTERS),
+      ),
     DATA_FORMATS,
-  ).action(async (paths: string[], flags: FormatFlags, command: Command) => {
+  ).action(async (paths: string[], flags: TestFlags, command: Command) => {
     const run = startRun(command, io);
+    if (flags.reporter && (flags.format !== undefined || flags.json)) {
+      throw new InputError('--reporter and --format both say what to print; give one of them');
+    }
     const format = formatOf(run, flags, DATA_FORMATS);
     const results = await runSpecs(paths, {
       cwd: io.cwd,
@@ -25,7 +39,10 @@ export function registerTest(program: Command, io: CliIo): void {
       // Projection cases run on the read models' backend, in scratch read models of their own.
       readDb: run.ctx.locations.readDb,
     });
-    if (format === 'table') await printCaseLines(run, results);
+    if (flags.reporter) {
+      await run.out.write(renderSpecReport(flags.reporter, results));
+      await run.out.flush();
+    } else if (format === 'table') await printCaseLines(run, results);
     else
       await printRows(
         run.out,

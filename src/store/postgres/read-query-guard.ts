@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import type { QueryParams } from '../../core/ports.js';
+import { missingParamMessage } from '../../core/query-param.js';
 import { bindParameters, type BoundSql } from './read-params.js';
 import {
   calledFunctions,
@@ -98,6 +99,8 @@ export function prepareQuery(sql: string, params: QueryParams = {}): BoundSql {
   try {
     return bindParameters(sql.slice(first.start, last.end), params, { typeNumbers: true });
   } catch (error) {
+    const missing = /^Missing named parameter "(.*)"$/.exec((error as Error).message);
+    if (missing) throw new InputError(missingParamMessage(missing[1]!));
     throw new InputError(`query failed: ${(error as Error).message}`);
   }
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PgTarget } from './connection.js';
 import { InputError } from '../../core/errors.js';
 import type { QueryParams, QueryResult } from '../../core/ports.js';
+import { POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
 import { prepareQuery, READ_ONLY_ONLY } from './read-query-guard.js';
 import {
   isDeadlock,
@@ -12,6 +13,7 @@ import {
 } from './read-connection.js';
 import { asStoreError, machineFailure } from './read-errors.js';
 import type { BoundSql } from './read-params.js';
+import { tokenize } from './read-sql-text.js';
 
 // `eventlite query` on PostgreSQL. Locks, from the outside in:
 //
@@ -90,7 +92,7 @@ async function runOnce(
   try {
     result = await query;
   } catch (error) {
-    throw isDeadlock(error) ? error : queryFailure(error, target);
+    throw isDeadlock(error) ? error : queryFailure(error, target, bound.text);
   }
   try {
     await rollback;
@@ -100,7 +102,7 @@ async function runOnce(
   return { columns: result.fields.map((field) => field.name), rows: result.rows };
 }
 
-function queryFailure(error: unknown, target: PgTarget): unknown {
+function queryFailure(error: unknown, target: PgTarget, text: string): unknown {
   const code = (error as { code?: unknown }).code;
   // A read-only transaction's refusal, and SELECT … FOR UPDATE's in one.
   if (code === '25006') return new InputError(READ_ONLY_ONLY);
@@ -111,5 +113,12 @@ function queryFailure(error: unknown, target: PgTarget): unknown {
   if (code === '57014') return new InputError(`query failed: ${(error as Error).message}`);
   const machine = machineFailure(error, target);
   if (machine && code !== '42501') return machine;
-  return new InputError(`query failed: ${(error as Error).message}`);
+  // `?` is jsonb's operator here, so a statement with one is sent as written; when it then
+  // fails to parse (or finds no such operator), it was most likely a placeholder.
+  const hint =
+    (code === '42601' || code === '42883') &&
+    tokenize(text).some((token) => token.kind === 'positional')
+      ? `; ${POSITIONAL_PARAMS_HINT}`
+      : '';
+  return new InputError(`query failed: ${(error as Error).message}${hint}`);
 }

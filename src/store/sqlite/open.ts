@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { NotFoundError } from '../../core/errors.js';
 import { withStoreErrors } from './errors.js';
@@ -32,6 +32,12 @@ export function openDatabase(path: string, spec: SchemaSpec, options: OpenOption
   const file = filePath(path, options.cwd);
   if (!options.create && path !== ':memory:' && !existsSync(file)) {
     throw new NotFoundError(`no ${spec.kind} at ${path} (create one with "eventlite init")`);
+  }
+  // better-sqlite3 says only "Cannot open database because the directory does not exist".
+  if (path !== ':memory:' && !existsSync(dirname(file))) {
+    throw new NotFoundError(
+      `cannot create the ${spec.kind} ${path}: no such folder ${dirname(path)}`,
+    );
   }
   return withStoreErrors(path, () => {
     const db = new Database(file);

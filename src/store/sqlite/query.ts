@@ -1,5 +1,6 @@
 import { EventliteError, InputError } from '../../core/errors.js';
 import type { QueryParams, QueryResult } from '../../core/ports.js';
+import { missingParamMessage, POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
 import { translateSqliteError } from './errors.js';
 import type { Db } from './statements.js';
 
@@ -54,6 +55,11 @@ function queryFailure<T>(path: string, work: () => T): T {
     }
     if (/contains no statements/.test(message)) {
       throw new InputError('query is empty: give one SQL statement');
+    }
+    const missing = /^Missing named parameter "(.*)"$/.exec(message);
+    if (missing) throw new InputError(missingParamMessage(missing[1]!));
+    if (/Too few parameter values/.test(message)) {
+      throw new InputError(`query failed: ${POSITIONAL_PARAMS_HINT}`);
     }
     throw new InputError(`query failed: ${message}`);
   }

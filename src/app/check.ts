@@ -1,0 +1,34 @@
+import type { Domain } from '../core/domain.js';
+import type { EventStore } from '../core/ports.js';
+
+export interface UnknownHandler {
+  projection: string;
+  type: string;
+}
+
+/**
+ * The projection handlers for event types the store has never held: a typo there
+ * (`MoneyDeposted`) is never called and says nothing. Deciders do not declare the events
+ * they decide, so the stored events are the evidence; an empty store has none, and then
+ * nothing is reported (undefined).
+ */
+export async function unknownHandlerTypes(
+  store: EventStore,
+  domain: Domain,
+): Promise<UnknownHandler[] | undefined> {
+  if ((await store.head()) === 0) return undefined;
+  const unknown: UnknownHandler[] = [];
+  for (const projection of domain.projections ?? []) {
+    for (const type of Object.keys(projection.on)) {
+      if (!(await isStored(store, type))) unknown.push({ projection: projection.name, type });
+    }
+  }
+  return unknown;
+}
+
+async function isStored(store: EventStore, type: string): Promise<boolean> {
+  for await (const page of store.readLog({ types: [type], limit: 1 })) {
+    if (page.length > 0) return true;
+  }
+  return false;
+}

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { unknownHandlerTypes } from '../../app/check.js';
+import { InputError } from '../../core/errors.js';
+import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
+
+interface CheckFlags {
+  types?: boolean;
+}
+
+export function registerCheck(program: Command, io: CliIo): void {
+  program
+    .command('check')
+    .description(
+      'check the domain module for CI: it loads and has the right shape, it type-checks (TypeScript), and its projections handle only event types the store holds',
+    )
+    .option('--no-types', 'do not type-check')
+    .action(async (flags: CheckFlags, command: Command) => {
+      const run = startRun(command, io);
+      const domain = await domainLoader(run)();
+      const label = run.ctx.domainPath!;
+      const deciders = Object.keys(domain.deciders).length;
+      const projections = domain.projections?.length ?? 0;
+      await run.out.line(
+        `${label}: loads, ${plural(deciders, 'decider')} and ${plural(projections, 'projection')}`,
+      );
+      if (flags.types !== false) {
+        const { typeCheckModule } = await import('../../domain/typecheck.js');
+        const result = await typeCheckModule(resolve(io.cwd, label), io.cwd);
+        if (result.status === 'skipped')
+          await run.out.line(`${label}: not type-checked: ${result.reason}`);
+        else if (result.status === 'ok')
+          await run.out.line(`${label}: type-checks (TypeScript ${result.version})`);
+        else {
+          await run.out.flush();
+          io.stderr.write(result.report);
+          throw new InputError(
+            `${label}: ${plural(result.errorCount, 'type error')} (TypeScript ${result.version})`,
+          );
+        }
+      }
+      const unknown = await withApp(run, { store: 'peek' }, (app) =>
+        unknownHandlerTypes(app.store, domain),
+      );
+      if (unknown === undefined) {
+        await run.out.line(`${label}: projection handlers not compared: the store has no events`);
+      } else if (unknown.length === 0) {
+        await run.out.line(`${label}: every projection handler's event type is in the store`);
+      }
+      for (const { projection, type } of unknown ?? []) {
+        io.stderr.write(
+          `warning: projection "${projection}" handles ${type}, which no stored event has: it is never called (a typo?)\n`,
+        );
+      }
+      await run.out.flush();
+    });
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * What a domain module that cannot be loaded is told: where (`file:line:column`), why, and the
+ * offending line with a caret under the column, for TypeScript and JavaScript alike.
+ *
+ * jiti reports a syntax error as `ParseError: …` with ` file:line:column` on the next line (the
+ * column counted from 0, as Babel counts); an error thrown while the module runs has the place
+ * in its stack, where the line is the source's (source maps) but the column the compiled code's.
+ */
+export function loadErrorMessage(
+  error: unknown,
+  absolute: string,
+  label: string,
+  libraryExports: readonly string[],
+): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const [first = text, ...rest] = text.split('\n');
+  const parsed = /^\s*(.+):(\d+):(\d+)\s*$/.exec(rest.join('\n'));
+  let reason = first.replace(/^ParseError: /, '').trim();
+  let place: { line: number; column?: number } | undefined;
+  if (/^ParseError: /.test(first) && parsed) {
+    place = { line: Number(parsed[2]), column: Number(parsed[3]) + 1 };
+  } else {
+    const line = lineInStack(error, absolute);
+    if (line !== undefined) place = { line };
+    if (error instanceof Error && !reason.startsWith(error.name))
+      reason = `${error.name}: ${reason}`;
+  }
+  const missing = missingExport(reason, libraryExports);
+  const source = readSource(absolute);
+  const lineText = place && source?.[place.line - 1];
+  if (missing) {
+    reason = `eventlite has no export "${missing}"${suggestion(missing, libraryExports)}`;
+    const at = lineText?.indexOf(missing) ?? -1;
+    if (place && at >= 0) place.column = at + 1;
+  }
+  const where = place ? `${label}:${place.line}${place.column ? `:${place.column}` : ''}` : label;
+  const heading = `${where}: cannot load the domain module: ${reason}`;
+  // An empty line (the end of the file, say) has nothing to point at.
+  if (!place || !lineText?.trim()) return heading;
+  return `${heading}\n${codeFrame(place.line, lineText, place.column)}`;
+}
+
+function lineInStack(error: unknown, absolute: string): number | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const frame of stack.split('\n')) {
+    const at = frame.indexOf(`${absolute}:`);
+    if (at < 0) continue;
+    const match = /^:(\d+):\d+/.exec(frame.slice(at + absolute.length));
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/** `(0 , _eventlite.defineProjector) is not a function`: an import that eventlite lacks. */
+function missingExport(reason: string, libraryExports: readonly string[]): string | undefined {
+  const match = /_eventlite\.(\w+)\)? is not a (function|constructor)/.exec(reason);
+  return match && !libraryExports.includes(match[1]!) ? match[1] : undefined;
+}
+
+function suggestion(name: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function readSource(absolute: string): string[] | undefined {
+  try {
+    return readFileSync(absolute, 'utf8').split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+}
+
+function codeFrame(line: number, text: string, column: number | undefined): string {
+  const gutter = String(line);
+  const shown = `  ${gutter} | ${text.replaceAll('\t', ' ')}`;
+  if (column === undefined) return shown;
+  return `${shown}\n  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, column - 1))}^`;
+}
