@@ -7,6 +7,7 @@ import {
   type Stores,
 } from '../projections/index.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
+import { adoptReadModels, claimReadModels } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
 
@@ -33,7 +34,14 @@ export async function runProjections(
   options: RunProjectionsOptions = {},
 ): Promise<RunResult[]> {
   const selected = selectProjections(await domainOf(ctx), options.names ?? []);
-  return runRunner(storesOf(ctx), selected, runnerOptions(ctx, options));
+  const stores = storesOf(ctx);
+  const names = selected.map((projection) => projection.name);
+  await claimReadModels(stores.events, stores.read, options.rebuild ? { rebuilding: names } : {});
+  const results = await runRunner(stores, selected, runnerOptions(ctx, options));
+  if (options.rebuild && results.length === selected.length && !ctx.signal?.aborted) {
+    await adoptReadModels(stores.events, stores.read);
+  }
+  return results;
 }
 
 /** `projections rebuild`: the same, rebuilding each from event 1. */
@@ -54,6 +62,7 @@ export async function followProjections(
 ): Promise<void> {
   const selected = selectProjections(await domainOf(ctx), options.names ?? []);
   const stores = storesOf(ctx);
+  await claimReadModels(stores.events, stores.read);
   const runOptions = runnerOptions(ctx, options);
   // Taken before the first catch-up, which stops at the head as it was when it began: a
   // commit made while it runs must still count as new, or it waits for the next commit.

@@ -3,6 +3,7 @@ import type { ProjectionRow, ReadStore } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import { staleReason } from '../projections/index.js';
 import { domainOf, type AppContext } from './context.js';
+import { checkReadModelsOrigin } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
 
@@ -28,9 +29,14 @@ export async function waitForProjections(
   const deadline = Date.now() + (options.timeoutMs ?? Infinity);
   let read = ctx.read;
   let opened: ReadStore | undefined;
+  let checked = false;
   try {
     for (;;) {
       if (!read && options.openReadStore) read = opened = await options.openReadStore();
+      if (read && !checked) {
+        await checkReadModelsOrigin(ctx.store, read);
+        checked = true;
+      }
       const rows = read ? await read.projectionRows() : new Map<string, ProjectionRow>();
       const behind = projectionsBehind(rows, projections, head);
       if (behind.length === 0) return;

@@ -202,7 +202,7 @@ if (PG_OFF) {
           const meta = await withClient(database.url, (client) =>
             client.query('SELECT schema_version FROM eventlite.meta'),
           );
-          expect(meta.rows).toEqual([{ schema_version: 1 }]);
+          expect(meta.rows).toEqual([{ schema_version: 2 }]);
         } finally {
           await database.drop();
         }

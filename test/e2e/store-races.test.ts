@@ -158,7 +158,7 @@ for (const backend of backends()) {
           const result = await cli(['append', 's', 'T', '{}']);
           expect(result.code).toBe(1);
           expect(result.stderr).toBe(
-            'error: eventlite.db was written by a newer eventlite (schema 99; this version reads up to 1); upgrade eventlite\n',
+            'error: eventlite.db was written by a newer eventlite (schema 99; this version reads up to 2); upgrade eventlite\n',
           );
           expect(readFileSync(join(folder.dir, 'eventlite.db'))).toEqual(before);
         });

@@ -81,7 +81,7 @@ describe('openSqliteEventStore', () => {
     }
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toMatch(
-      /written by a newer eventlite \(schema 2; this version reads up to 1\)/,
+      /written by a newer eventlite \(schema 3; this version reads up to 2\)/,
     );
   });
 });

@@ -47,6 +47,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER events_are_append_only_truncate BEFORE TRUNCATE ON eventlite.events
     FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
   `,
+  `
+  -- Which store this is: read models record it, and refuse to mix in another store's log. The
+  -- default fills the row that a store of schema 1 already has, and the row a new one inserts.
+  ALTER TABLE eventlite.meta
+    ADD COLUMN store_id text NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
+  `,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -72,6 +72,10 @@ export class SqliteEventStore implements EventStore {
     return this.guard(() => pluck<number>(this.db, STORE_SQL.head));
   }
 
+  storeId(): Promise<string> {
+    return this.guard(() => pluck<string>(this.db, STORE_SQL.storeId));
+  }
+
   /** `PRAGMA data_version` changes only when another connection commits: a free poll. */
   changeMarker(): Promise<number> {
     return this.guard(() => this.db.pragma('data_version', { simple: true }) as number);

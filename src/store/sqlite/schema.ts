@@ -32,6 +32,14 @@ const STORE_MIGRATIONS: readonly string[] = [
     SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
   END;
   `,
+  `
+  -- Which store this is: a read database records it, and refuses to mix in another store's log.
+  CREATE TABLE eventlite_store (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  INSERT INTO eventlite_store (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;
