@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { NewEvent } from '../../core/events.js';
 import type {
   AppendOptions,
@@ -128,4 +129,29 @@ export function fileSize(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Removes a store file that a failed command created, with its WAL, while it still holds no
+ * event: a failing command changes nothing on disk. A file that another process has written
+ * an event into meanwhile stays.
+ */
+export function removeEmptyStoreFile(path: string, cwd?: string): void {
+  const file = filePath(path, cwd);
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = 1000`);
+      const empty = db.transaction(
+        () => db.prepare('SELECT count(*) FROM events').pluck().get() === 0,
+      );
+      if (!empty.immediate()) return;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return;
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    rmSync(`${file}${suffix}`, { force: true });
 }
