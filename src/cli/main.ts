@@ -6,6 +6,7 @@ import { resolveContext } from './context.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { buildProgram } from './program.js';
+import { interruptedExitCode, resetInterrupt } from './signals.js';
 
 /**
  * Runs one command line and returns its exit code. The only place that maps errors to exit
@@ -14,6 +15,7 @@ import { buildProgram } from './program.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
   let program: Command | undefined;
+  resetInterrupt();
   try {
     program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
@@ -40,7 +42,7 @@ function reportFailure(
   const stack = debug && translated instanceof Error ? `\n${translated.stack ?? ''}` : '';
   if (translated instanceof InterruptedError) {
     if (translated.message) io.stderr.write(`${translated.message}${stack}\n`);
-    return EXIT.interrupted;
+    return interruptedExitCode();
   }
   if (translated instanceof EventliteError) {
     const hint = rebuildHint(translated, program, io);

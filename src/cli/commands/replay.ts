@@ -10,7 +10,7 @@ import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
-import { interruptSignal } from '../signals.js';
+import { interruptSignal, untilAborted } from '../signals.js';
 
 interface ReplayFlags extends FormatFlags {
   delay?: string;
@@ -78,7 +78,7 @@ export function registerReplay(program: Command, io: CliIo): void {
 
     try {
       await withApp(run, { store: 'create', signal: interrupt.signal }, async (app) => {
-        const steps = replayLines(app, lines, {
+        const steps = replayLines(app, untilAborted(lines, interrupt.signal), {
           source,
           correlationId,
           keepGoing: flags.keepGoing === true,
@@ -89,6 +89,8 @@ export function registerReplay(program: Command, io: CliIo): void {
       });
     } finally {
       interrupt.dispose();
+      // Stopped while waiting for more of stdin: let go of it, or the process waits on.
+      if (interrupt.signal.aborted && file === '-') io.stdin.destroy();
       if (showProgress) io.stderr.write('\r\x1b[K');
     }
     run.note(`replayed ${source}: ${summary(tally)}`);
