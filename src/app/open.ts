@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
-import { fileSize, openSqliteEventStore } from '../store/sqlite/event-store.js';
+import { existsSync } from 'node:fs';
+import {
+  fileSize,
+  openSqliteEventStore,
+  removeEmptyStoreFile,
+} from '../store/sqlite/event-store.js';
 import { readDbIsStore } from '../store/sqlite/read-schema.js';
 
 // The one place that picks an adapter: a path is a SQLite file, a postgres:// URL a server.
@@ -63,6 +68,33 @@ export async function openEventStore(locations: Locations, mode: StoreMode): Pro
     return openPostgresEventStore(db, { create: mode === 'create' });
   }
   return openSqliteEventStore(db, { create: mode === 'create', cwd });
+}
+
+/**
+ * Opens the store for `work` and closes it after. A SQLite store file that this open created
+ * is removed again when `work` fails and no event was written to it: a failing command
+ * changes nothing on disk. (On PostgreSQL a new store's schema stays.)
+ */
+export async function withEventStore<T>(
+  locations: Locations,
+  mode: StoreMode,
+  work: (store: EventStore) => Promise<T>,
+): Promise<T> {
+  const sqliteFile =
+    isPostgresUrl(locations.db) || locations.db === ':memory:'
+      ? undefined
+      : resolve(locations.cwd, locations.db);
+  const created = mode === 'create' && sqliteFile !== undefined && !existsSync(sqliteFile);
+  const store = await openEventStore(locations, mode);
+  let failed = true;
+  try {
+    const result = await work(store);
+    failed = false;
+    return result;
+  } finally {
+    await store.close();
+    if (failed && created) removeEmptyStoreFile(locations.db, locations.cwd);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ProjectionRow } from '../core/ports.js';
 import { projectionStates, type ProjectionState } from '../projections/index.js';
 import { domainOf, type AppContext } from './context.js';
+import { checkReadModelsOrigin } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
 
 /** Each defined (or named) projection's status, checkpoint and lag; looking creates nothing. */
@@ -10,6 +11,7 @@ export async function listProjections(
 ): Promise<ProjectionState[]> {
   const defined = selectProjections(await domainOf(ctx), names);
   const head = await ctx.store.head();
+  if (ctx.read) await checkReadModelsOrigin(ctx.store, ctx.read);
   const rows = ctx.read ? await ctx.read.projectionRows() : new Map<string, ProjectionRow>();
   return projectionStates(rows, head, defined);
 }

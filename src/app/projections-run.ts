@@ -11,6 +11,7 @@ import {
 import { InputError } from '../core/errors.js';
 import type { Projection } from '../core/projection.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
+import { adoptReadModels, claimReadModels } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
 
@@ -46,7 +47,13 @@ export async function runProjections(
   if (options.until !== undefined && !options.rebuild) {
     await refusePastUntil(stores, selected, options.until);
   }
-  return runRunner(stores, selected, runnerOptions(ctx, options));
+  const names = selected.map((projection) => projection.name);
+  await claimReadModels(stores.events, stores.read, options.rebuild ? { rebuilding: names } : {});
+  const results = await runRunner(stores, selected, runnerOptions(ctx, options));
+  if (options.rebuild && results.length === selected.length && !ctx.signal?.aborted) {
+    await adoptReadModels(stores.events, stores.read);
+  }
+  return results;
 }
 
 /**
@@ -86,6 +93,7 @@ export async function followProjections(
 ): Promise<void> {
   const selected = selectProjections(await domainOf(ctx), options.names ?? []);
   const stores = storesOf(ctx);
+  await claimReadModels(stores.events, stores.read);
   const runOptions = runnerOptions(ctx, options);
   // Taken before the first catch-up, which stops at the head as it was when it began: a
   // commit made while it runs must still count as new, or it waits for the next commit.

@@ -2,7 +2,8 @@ import { InterruptedError, ProjectionFailedError, TimeoutError } from '../core/e
 import type { ProjectionRow, ReadStore } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import { staleReason } from '../projections/index.js';
-import { clockOf, domainOf, type AppContext } from './context.js';
+import { domainOf, type AppContext } from './context.js';
+import { checkReadModelsOrigin } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
 import { sleep } from './sleep.js';
 
@@ -14,6 +15,11 @@ export interface WaitOptions {
   /** Default DEFAULT_WAIT_TIMEOUT_MS; Infinity waits for as long as it takes. */
   timeoutMs?: number;
   pollMs?: number;
+  /**
+   * Milliseconds now, for the deadline; default the system's. Not the context's clock: that
+   * one stamps events, and `--clock` may have fixed it for a demo.
+   */
+  now?: () => number;
   /** Opens the read models once they exist, when the context has none yet. */
   openReadStore?: () => Promise<ReadStore | undefined>;
 }
@@ -23,7 +29,7 @@ export interface WaitOptions {
  * "read your writes" barrier for scripts). A failed projection will not get there on its
  * own, so that ends the wait at once; running out of time is a TimeoutError that says whether
  * the checkpoints moved meanwhile (a runner too slow) or not (no runner at all), and what to
- * do. Time is the context's clock.
+ * do.
  */
 export async function waitForProjections(
   ctx: AppContext,
@@ -31,21 +37,26 @@ export async function waitForProjections(
 ): Promise<void> {
   const projections = selectProjections(await domainOf(ctx), options.names ?? []);
   const head = await ctx.store.head();
-  const clock = clockOf(ctx);
+  const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-  const deadline = clock().getTime() + timeoutMs;
+  const deadline = now() + timeoutMs;
   let read = ctx.read;
   let opened: ReadStore | undefined;
   let first: ReadonlyMap<string, number> | undefined;
+  let checked = false;
   try {
     for (;;) {
       if (!read && options.openReadStore) read = opened = await options.openReadStore();
+      if (read && !checked) {
+        await checkReadModelsOrigin(ctx.store, read);
+        checked = true;
+      }
       const rows = read ? await read.projectionRows() : new Map<string, ProjectionRow>();
       const behind = projectionsBehind(rows, projections, head);
       if (behind.length === 0) return;
       first ??= checkpointsOf(behind);
       if (ctx.signal?.aborted) throw new InterruptedError();
-      if (clock().getTime() >= deadline) throw timedOut(head, timeoutMs, behind, first);
+      if (now() >= deadline) throw timedOut(head, timeoutMs, behind, first);
       await sleep(options.pollMs ?? 50, ctx.signal);
     }
   } finally {

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { toCommand } from '../core/command-input.js';
 import { EventliteError, InputError, withMessage } from '../core/errors.js';
 import type { NewEvent, RecordedEvent } from '../core/events.js';
@@ -53,6 +54,10 @@ export async function* replayLines(
   for await (const line of lines) {
     if (isComment(line.text)) continue;
     if (!first && options.delayMs) await sleep(options.delayMs, ctx.signal);
+    // A line whose work is all synchronous (SQLite) and a file read ahead in big chunks never
+    // give the event loop a turn, so a Ctrl-C would only be seen once the chunk ran out, after
+    // thousands of commands. One turn per line lets the signal in between two commands.
+    else await setImmediate();
     first = false;
     if (ctx.signal?.aborted) return;
     const where = `${options.source}:${line.number}`;

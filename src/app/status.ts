@@ -1,5 +1,6 @@
 import type { Check, ProjectionRow, StoreCounts } from '../core/ports.js';
 import type { AppContext } from './context.js';
+import { checkReadModelsOrigin, readModelsOriginCheck } from './read-models-origin.js';
 
 export interface RecordedLag {
   name: string;
@@ -18,6 +19,7 @@ export interface StoreStatus extends StoreCounts {
 }
 
 export async function storeStatus(ctx: AppContext): Promise<StoreStatus> {
+  if (ctx.read) await checkReadModelsOrigin(ctx.store, ctx.read);
   const counts = await ctx.store.counts();
   const footprint = await ctx.store.footprint();
   const rows = await recordedRows(ctx);
@@ -42,12 +44,14 @@ export async function storeStatus(ctx: AppContext): Promise<StoreStatus> {
 export async function verifyStore(ctx: AppContext): Promise<Check[]> {
   const checks = await ctx.store.verify();
   const rows = await recordedRows(ctx);
-  if (!rows) return checks;
+  if (!rows || !ctx.read) return checks;
   const head = await ctx.store.head();
+  const origin = await readModelsOriginCheck(ctx.store, ctx.read);
   const ahead = rows.filter((row) => row.checkpoint > head);
   const count = `${rows.length} projection checkpoint${rows.length === 1 ? '' : 's'}`;
   return [
     ...checks,
+    origin,
     {
       name: 'checkpoints not past the head',
       ok: ahead.length === 0,

@@ -10,6 +10,7 @@ export const EXIT = {
   notFound: 5,
   notYet: 6,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 export const EXIT_CODE_OF: Record<ErrorCode, number> = {

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AppContext, type ReadContext } from '../app/context.js';
-import { openEventStore, openReadStore, shownLocation, type StoreMode } from '../app/open.js';
+import { openReadStore, shownLocation, type StoreMode, withEventStore } from '../app/open.js';
 import { resolveContext, type Context } from './context.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
 import { Output } from './output.js';
@@ -71,8 +71,7 @@ export async function withApp<T>(
   needs: Needs,
   work: (app: AppContext) => Promise<T>,
 ): Promise<T> {
-  const store = await openEventStore(run.ctx.locations, needs.store);
-  try {
+  return withEventStore(run.ctx.locations, needs.store, async (store) => {
     const read = needs.read && (await openReadStore(run.ctx.locations, needs.read));
     try {
       return await work({
@@ -86,9 +85,7 @@ export async function withApp<T>(
     } finally {
       if (read) await read.close();
     }
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** The read models alone, read-only, for `query` and `tables`: the store is not opened. */

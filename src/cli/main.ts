@@ -8,6 +8,7 @@ import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import type { CliIo } from './io.js';
 import { buildProgram } from './program.js';
+import { interruptedExitCode, resetInterrupt } from './signals.js';
 
 /**
  * Runs one command line and returns its exit code. The only place that maps errors to exit
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const debug = argv.includes('--debug');
   const json = wantsJsonErrors(argv);
   let program: Command | undefined;
+  resetInterrupt();
   try {
     program = await buildProgram(io, argv, { quietErrors: json });
     await program.parseAsync(argv, { from: 'user' });
@@ -59,7 +61,7 @@ function describeFailure(
   const stack = debug && error instanceof Error ? `\n${error.stack ?? ''}` : '';
   if (error instanceof InterruptedError) {
     const human = error.message ? `${error.message}${stack}\n` : '';
-    return { code: EXIT.interrupted, message: error.message || 'interrupted', human };
+    return { code: interruptedExitCode(), message: error.message || 'interrupted', human };
   }
   if (error instanceof EventliteError) {
     const hint = rebuildHint(error, program, io);

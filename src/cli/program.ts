@@ -12,7 +12,8 @@ Exit codes:
   4    the domain rejected the command
   5    not found (stream, command, projection or file)
   6    not yet: the store stayed locked, or a wait timed out; safe to retry
-  130  interrupted
+  130  interrupted by Ctrl-C (SIGINT); what was committed stays committed
+  143  stopped by SIGTERM, the same clean stop
 
 Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE,
 EVENTLITE_CLOCK, NO_COLOR.`;

@@ -143,6 +143,8 @@ export interface EventStore {
   /** 0 for a stream that does not exist. */
   streamVersion(stream: string): Promise<number>;
   head(): Promise<number>;
+  /** The id stamped when the store was created: read models record which store they come from. */
+  storeId(): Promise<string>;
   /** A value that changes whenever some connection commits: a cheap poll for new events. */
   changeMarker(): Promise<number | string>;
   beginImport(): Promise<ImportSession>;
@@ -324,6 +326,14 @@ export interface ReadStore {
   adoptDefinitionHash(name: string, definitionHash: string): Promise<void>;
   /** Marks the projection as rebuilding and sets up scratch tables from its setup. */
   startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild>;
+  /** The id of the store these read models were built from; undefined before any was recorded. */
+  builtFrom(): Promise<string | undefined>;
+  /**
+   * Records `storeId` as the store these read models come from, if none is recorded yet (or,
+   * with `replace`, whatever is). Returns the id recorded afterwards: another store's id when
+   * a runner of another store got there first.
+   */
+  recordBuiltFrom(storeId: string, options?: { replace?: boolean }): Promise<string>;
   /** One read-only statement; anything that could write is refused with an InputError. */
   query(sql: string, params?: QueryParams): Promise<QueryResult>;
   /** User tables and views with row counts and owners; bookkeeping left out. */

@@ -6,8 +6,8 @@ import type { EventStore, ProjectionRow, ReadStore } from '../../src/core/ports.
 import type { Projection } from '../../src/core/projection.js';
 import { definitionHashes } from '../../src/projections/definition.js';
 
-// The wait's clock is the context's: each look at it here is one second later, so the timeout
-// runs out after a known number of polls, with no real time passing.
+// The wait's clock is given: each look at it here is one second later, so the timeout runs out
+// after a known number of polls, with no real time passing.
 
 const projection: Projection = { name: 'summary', version: 1, setup: [], on: {} };
 const domain = { deciders: {}, projections: [projection] } as unknown as Domain;
@@ -36,6 +36,8 @@ function rowAt(checkpoint: number): ProjectionRow {
 function readStore(checkpoints: number[]): ReadStore {
   let looks = 0;
   return {
+    location: 'read.db',
+    builtFrom: async () => 'store-1',
     projectionRows: async () => {
       const checkpoint = checkpoints[Math.min(looks++, checkpoints.length - 1)]!;
       return new Map([['summary', rowAt(checkpoint)]]);
@@ -44,18 +46,22 @@ function readStore(checkpoints: number[]): ReadStore {
 }
 
 function context(read: ReadStore) {
-  let seconds = 0;
   return {
-    store: { head: async () => 10 } as unknown as EventStore,
+    store: { head: async () => 10, storeId: async () => 'store-1' } as unknown as EventStore,
     read,
     domain,
-    clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds++)),
   };
+}
+
+/** A clock one second later at each look. */
+function ticking(): () => number {
+  let seconds = 0;
+  return () => 1000 * seconds++;
 }
 
 describe('projections wait running out of time', () => {
   it('without a timeout, gives up after the default and says nothing moved the checkpoints', async () => {
-    const waited = waitForProjections(context(readStore([4])), { pollMs: 0 });
+    const waited = waitForProjections(context(readStore([4])), { pollMs: 0, now: ticking() });
     await expect(waited).rejects.toThrow(TimeoutError);
     await expect(waited).rejects.toThrow(
       'projections did not reach position 10 within 60 s: summary (at 4); nothing moved their checkpoints meanwhile, so nothing seems to be running them: run "eventlite projections run" (or keep "eventlite projections run --follow" going) and wait again',
@@ -66,6 +72,7 @@ describe('projections wait running out of time', () => {
     const waited = waitForProjections(context(readStore([2, 3, 5, 7])), {
       pollMs: 0,
       timeoutMs: 5000,
+      now: ticking(),
     });
     await expect(waited).rejects.toThrow(
       'projections did not reach position 10 within 5 s: summary (at 7); their checkpoints moved meanwhile (summary 2 → 7), so a runner is at work: wait longer with --timeout SECONDS',
@@ -74,7 +81,11 @@ describe('projections wait running out of time', () => {
 
   it('returns once the checkpoint reaches the head', async () => {
     await expect(
-      waitForProjections(context(readStore([2, 10])), { pollMs: 0, timeoutMs: 5000 }),
+      waitForProjections(context(readStore([2, 10])), {
+        pollMs: 0,
+        timeoutMs: 5000,
+        now: ticking(),
+      }),
     ).resolves.toBeUndefined();
   });
 });

@@ -121,7 +121,7 @@ for (const backend of backends()) {
       expect(await checkpoint()).toBe(EVENTS);
     });
 
-    it('--follow picks up new commits within a fraction of a second and ends with 130 on SIGTERM', async () => {
+    it('--follow picks up new commits within a fraction of a second and ends with 143 on SIGTERM', async () => {
       const follower = store.start(['projections', 'run', '--follow']);
       const exited = collect(follower);
       await sleep(400);
@@ -138,7 +138,7 @@ for (const backend of backends()) {
       expect(await checkpoint()).toBe(EVENTS + 1);
       follower.kill('SIGTERM');
       const result = await exited;
-      expect(result.code).toBe(130);
+      expect(result.code).toBe(143);
       const rich = await store.cli([
         'query',
         "SELECT balance FROM account_summary WHERE account_id = 'a1'",

@@ -110,7 +110,7 @@ for (const backend of backends()) {
         expect(Date.now() - appendedAt).toBeLessThan(2000);
         follower.kill('SIGTERM');
         const result = await output;
-        expect(result.code).toBe(130);
+        expect(result.code).toBe(143);
         expect(result.stderr).toBe('');
         expect(
           (parseNdjson(result.stdout) as { type: string }[]).map((event) => event.type),

@@ -316,7 +316,7 @@ for (const backend of backends()) {
         for (const each of [...tailers, ...runners]) each.child.kill('SIGTERM');
         for (const tailer of tailers) {
           const result = await tailer.done;
-          expect(result.code).toBe(130);
+          expect(result.code).toBe(143);
           expect(result.stderr).toBe('');
           expect(parseNdjson(result.stdout)).toEqual(log);
         }
@@ -324,7 +324,7 @@ for (const backend of backends()) {
         // The projection runners caught up, stopped cleanly, and the read model is exact.
         for (const runner of runners) {
           const result = await runner.done;
-          expect(result.code, result.stderr).toBe(130);
+          expect(result.code, result.stderr).toBe(143);
           expect(result.stderr).toBe('');
         }
         const model = await on.readModel();
@@ -379,7 +379,7 @@ for (const backend of backends()) {
         });
         runner.child.kill('SIGTERM');
         const result = await runner.done;
-        expect(result.code, result.stderr).toBe(130);
+        expect(result.code, result.stderr).toBe(143);
         const log = await cliLog(dir, env);
         expect(await on.readModel()).toEqual({
           checkpoint: events + 1,

@@ -10,7 +10,7 @@ import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
-import { interruptSignal } from '../signals.js';
+import { interruptSignal, untilAborted } from '../signals.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 
 interface ReplayFlags extends FormatFlags {
@@ -93,7 +93,7 @@ export function registerReplay(program: Command, io: CliIo): void {
       const needs = { store: 'create', read: enter && 'write', signal: interrupt.signal } as const;
       await withApp(run, needs, async (app) => {
         stepper = enter && new Stepper(app, run, enter);
-        const steps = replayLines(app, lines, {
+        const steps = replayLines(app, untilAborted(lines, interrupt.signal), {
           source,
           correlationId,
           keepGoing: flags.keepGoing === true,
@@ -106,6 +106,8 @@ export function registerReplay(program: Command, io: CliIo): void {
     } finally {
       interrupt.dispose();
       enter?.close();
+      // Stopped while waiting for more of stdin: let go of it, or the process waits on.
+      if (interrupt.signal.aborted && file === '-') io.stdin.destroy();
       if (showProgress) io.stderr.write('\r\x1b[K');
     }
     run.note(`replayed ${source}: ${summary(tally)}`);

@@ -195,6 +195,31 @@ class PostgresReadStore implements ReadStore {
     return build;
   }
 
+  builtFrom(): Promise<string | undefined> {
+    return this.#bookkeeping(async (client, s) => {
+      const { rows } = await client.query<{ value: string }>(
+        `SELECT value FROM ${s}.eventlite_read_meta WHERE key = 'store_id'`,
+      );
+      return rows[0]?.value;
+    });
+  }
+
+  recordBuiltFrom(storeId: string, options: { replace?: boolean } = {}): Promise<string> {
+    this.#assertWritable();
+    const onConflict = options.replace ? 'DO UPDATE SET value = excluded.value' : 'DO NOTHING';
+    return this.#bookkeeping(async (client, s) => {
+      await client.query(
+        `INSERT INTO ${s}.eventlite_read_meta (key, value) VALUES ('store_id', $1)
+         ON CONFLICT (key) ${onConflict}`,
+        [storeId],
+      );
+      const { rows } = await client.query<{ value: string }>(
+        `SELECT value FROM ${s}.eventlite_read_meta WHERE key = 'store_id'`,
+      );
+      return rows[0]!.value;
+    });
+  }
+
   query(sql: string, params?: QueryParams): Promise<QueryResult> {
     return runQuery(this.connection, sql, params, {
       statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,

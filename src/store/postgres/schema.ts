@@ -61,6 +61,12 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (stream, decider, version)
   );
   `,
+  `
+  -- Which store this is: read models record it, and refuse to mix in another store's log. The
+  -- default fills the row that an older store already has, and the row a new one inserts.
+  ALTER TABLE eventlite.meta
+    ADD COLUMN store_id text NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
+  `,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -63,6 +63,15 @@ export class PostgresEventStore implements EventStore {
     return this.#run(() => headOn(this.pool));
   }
 
+  storeId(): Promise<string> {
+    return this.#run(async () => {
+      const { rows } = await this.pool.query<{ store_id: string }>(
+        'SELECT store_id FROM eventlite.meta',
+      );
+      return rows[0]!.store_id;
+    });
+  }
+
   /** The head counter: every commit that writes moves it, whichever connection made it. */
   changeMarker(): Promise<number> {
     return this.head();

@@ -1,5 +1,5 @@
 import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../core/ports.js';
-import { type Db, prepared } from './statements.js';
+import { type Db, pluck, prepared } from './statements.js';
 
 // The read database's bookkeeping rows (`eventlite_projections`, `eventlite_projection_objects`):
 // every statement that touches them is here.
@@ -120,4 +120,20 @@ export function writeOwnedObjects(db: Db, projection: string, objects: OwnedObje
     `INSERT OR REPLACE INTO eventlite_projection_objects (name, projection, type) VALUES (?, ?, ?)`,
   );
   for (const object of objects) insert.run(object.name, projection, object.type);
+}
+
+/** The id of the store the read models were built from, as `eventlite_read_meta` records it. */
+export function readBuiltFrom(db: Db): string | undefined {
+  return pluck<string | undefined>(
+    db,
+    `SELECT value FROM eventlite_read_meta WHERE key = 'store_id'`,
+  );
+}
+
+export function writeBuiltFrom(db: Db, storeId: string, replace: boolean): void {
+  prepared(
+    db,
+    `INSERT OR ${replace ? 'REPLACE' : 'IGNORE'} INTO eventlite_read_meta (key, value)
+     VALUES ('store_id', ?)`,
+  ).run(storeId);
 }

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { NewEvent } from '../../core/events.js';
 import type {
   AppendOptions,
@@ -75,6 +76,10 @@ export class SqliteEventStore implements EventStore {
     return this.guard(() => pluck<number>(this.db, STORE_SQL.head));
   }
 
+  storeId(): Promise<string> {
+    return this.guard(() => pluck<string>(this.db, STORE_SQL.storeId));
+  }
+
   /** `PRAGMA data_version` changes only when another connection commits: a free poll. */
   changeMarker(): Promise<number> {
     return this.guard(() => this.db.pragma('data_version', { simple: true }) as number);
@@ -140,4 +145,29 @@ export function fileSize(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Removes a store file that a failed command created, with its WAL, while it still holds no
+ * event: a failing command changes nothing on disk. A file that another process has written
+ * an event into meanwhile stays.
+ */
+export function removeEmptyStoreFile(path: string, cwd?: string): void {
+  const file = filePath(path, cwd);
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = 1000`);
+      const empty = db.transaction(
+        () => db.prepare('SELECT count(*) FROM events').pluck().get() === 0,
+      );
+      if (!empty.immediate()) return;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return;
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    rmSync(`${file}${suffix}`, { force: true });
 }

@@ -58,10 +58,23 @@ export function dropProjectionObjects(db: Db, objects: readonly OwnedObject[]): 
   // A materialized view is a table here.
   const typeOf = (object: OwnedObject) =>
     object.type === 'materialized view' ? 'table' : object.type;
-  const sorted = [...objects].sort((a, b) => order.indexOf(typeOf(a)) - order.indexOf(typeOf(b)));
+  // A virtual table (FTS5, R*Tree) drops its shadow tables itself, and SQLite refuses to drop
+  // a shadow table on its own: so virtual tables go first, and shadow tables are skipped.
+  const kinds = tableKinds(db);
+  const rank = (object: OwnedObject) =>
+    order.indexOf(typeOf(object)) - (kinds.get(object.name) === 'virtual' ? 0.5 : 0);
+  const sorted = [...objects].sort((a, b) => rank(a) - rank(b));
   for (const object of sorted) {
     const type = typeOf(object);
-    if (!order.includes(type)) continue;
+    if (!order.includes(type) || kinds.get(object.name) === 'shadow') continue;
     db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${quoteIdentifier(object.name)}`);
   }
+}
+
+/** 'table', 'view', 'virtual' or 'shadow' (a virtual table's own storage), by name. */
+export function tableKinds(db: Db, schema = 'main'): Map<string, string> {
+  const rows = db
+    .prepare(`SELECT name, type FROM pragma_table_list WHERE schema = ?`)
+    .all(schema) as { name: string; type: string }[];
+  return new Map(rows.map(({ name, type }) => [name, type]));
 }

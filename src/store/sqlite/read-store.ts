@@ -18,7 +18,9 @@ import {
   readOwnedObjects,
   writeSetupFailedRow,
   readProjectionRow,
+  readBuiltFrom,
   readProjectionRows,
+  writeBuiltFrom,
   writeOwnedObjects,
   writeProjectionRow,
 } from './bookkeeping.js';
@@ -154,6 +156,23 @@ export class SqliteReadStore implements ReadStore {
 
   startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
     return startRebuild(this.db, { file: this.file, location: this.location }, schema, at);
+  }
+
+  builtFrom(): Promise<string | undefined> {
+    return this.guard(() =>
+      hasProjectionTables(this.db, this.location) ? readBuiltFrom(this.db) : undefined,
+    );
+  }
+
+  recordBuiltFrom(storeId: string, options: { replace?: boolean } = {}): Promise<string> {
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          writeBuiltFrom(this.db, storeId, options.replace === true);
+          return readBuiltFrom(this.db)!;
+        })
+        .immediate(),
+    );
   }
 
   query(sql: string, params?: QueryParams) {

@@ -46,6 +46,14 @@ const STORE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (stream, decider, version)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Which store this is: a read database records it, and refuses to mix in another store's log.
+  CREATE TABLE eventlite_store (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  INSERT INTO eventlite_store (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;

@@ -43,6 +43,7 @@ export const STORE_SQL = {
   importEvent: `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   head: 'SELECT coalesce(max(position), 0) FROM events',
+  storeId: `SELECT value FROM eventlite_store WHERE key = 'store_id'`,
   logPage: `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
   streamPageForward: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,

@@ -1,7 +1,13 @@
 import type { ProjectionSchema } from '../../core/ports.js';
 import { readOwnedObjects, writeOwnedObjects, writeProjectionRow } from './bookkeeping.js';
 import { markMaterializedViews } from './matviews.js';
-import { dropProjectionObjects, quoteIdentifier, runScript, schemaObjects } from './objects.js';
+import {
+  dropProjectionObjects,
+  quoteIdentifier,
+  runScript,
+  schemaObjects,
+  tableKinds,
+} from './objects.js';
 import type { Db } from './statements.js';
 
 const SCRATCH = 'eventlite_rebuild';
@@ -50,8 +56,11 @@ function copyScratchObjects(db: Db): void {
     // A virtual table creates its shadow tables itself; those are then only filled.
     if (!exists(table.name)) db.exec(table.sql);
   }
+  // A virtual table is filled through itself (it rebuilds its index), never through its
+  // shadow tables, which it set up with rows of its own when it was created.
+  const kinds = tableKinds(db, SCRATCH);
   for (const table of tables) {
-    if (/^CREATE\s+VIRTUAL/i.test(table.sql)) continue;
+    if (kinds.get(table.name) === 'shadow') continue;
     const columns = copiedColumns(db, table.name).map(quoteIdentifier).join(', ');
     const name = quoteIdentifier(table.name);
     db.exec(`INSERT INTO main.${name} (${columns}) SELECT ${columns} FROM ${SCRATCH}.${name}`);
