@@ -30,7 +30,6 @@ export const EXAMPLES: Record<string, readonly string[]> = {
   exec: [
     `eventlite exec OpenAccount '{"accountId":"acc-1","owner":"Ada"}'`,
     `eventlite exec Withdraw '{"accountId":"acc-1","amount":20}' --trace`,
-    `eventlite exec Deposit '{"accountId":"acc-1","amount":5}' --dry-run`,
     'eventlite exec --file commands.ndjson',
   ],
   state: ['eventlite state account-acc-1', 'eventlite state account-acc-1 --at 2'],
@@ -39,13 +38,17 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite --clock 2026-03-01T09:00:00Z replay scenario.ndjson --delay 500',
     'eventlite replay scenario.ndjson --step',
   ],
+  check: [
+    'eventlite check',
+    'eventlite check --no-types',
+    'eventlite check && eventlite test --reporter junit > report.xml',
+  ],
   test: ['eventlite test', 'eventlite test specs/account.spec.yaml --format json'],
   projections: ['eventlite projections', 'eventlite projections account_summary --format json'],
   'projections run': [
     'eventlite projections run',
-    'eventlite projections run account_summary --until 100',
+    'eventlite projections run account_summary --until 100 --trace',
     'eventlite projections run --follow',
-    'eventlite projections run --trace',
   ],
   'projections rebuild': [
     'eventlite projections rebuild',

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scenarioLines } from '../helpers/scenario.js';
 import type { Domain } from '../../src/core/domain.js';
 import type { RecordedEvent } from '../../src/core/events.js';
 import { sqlFor } from '../../src/core/dialect.js';
@@ -38,10 +38,7 @@ function applyAll(projection: Projection, events: readonly RecordedEvent[]) {
 /** The example's scenario through its deciders into an in-memory store; rejected lines skipped. */
 async function scenarioEvents(domain: Domain, example: string): Promise<RecordedEvent[]> {
   const store = openSqliteEventStore(':memory:', { create: true });
-  const lines = readFileSync(join(ROOT, 'fixtures', example, 'scenario.ndjson'), 'utf8')
-    .trim()
-    .split('\n');
-  for (const line of lines) {
+  for (const line of scenarioLines(join(ROOT, 'fixtures', example, 'scenario.ndjson'))) {
     const { command, data } = JSON.parse(line) as {
       command: string;
       data: Record<string, unknown>;
@@ -96,12 +93,17 @@ ORDER BY month DESC;`;
     expect(summary).toEqual([
       ['o-1', 12.6, 'shipped', 2],
       ['o-3', 10, 'shipped', 1],
+      ['o-5', 18, 'placed', 1],
+      ['o-6', 12, 'placed', 1],
     ]);
     const statuses = read.prepare('SELECT id, status FROM orders ORDER BY id').all();
     expect(statuses).toEqual([
       { id: 'o-1', status: 'shipped' },
       { id: 'o-2', status: 'cancelled' },
       { id: 'o-3', status: 'shipped' },
+      { id: 'o-4', status: 'shipped' },
+      { id: 'o-5', status: 'placed' },
+      { id: 'o-6', status: 'placed' },
     ]);
   });
 
