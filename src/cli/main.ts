@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import { type Command, CommanderError } from 'commander';
-import { readModelsInStore } from '../app/open.js';
+import type { Command } from 'commander';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
-import { resolveContext } from './context.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { buildProgram } from './program.js';
+import { VERSION } from './version.js';
 
 /**
  * Runs one command line and returns its exit code. The only place that maps errors to exit
@@ -13,22 +11,32 @@ import { buildProgram } from './program.js';
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
+  // What commander prints for the version flag alone, without building the program: a
+  // script that asks for the version pays only Node's own start-up.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   let program: Command | undefined;
   try {
+    // Imported here, after the fast path above: commander and the program are most of what
+    // this module would otherwise load before it could print a version.
+    const { buildProgram } = await import('./program.js');
     program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(error, debug, io, program);
+    return await reportFailure(error, debug, io, program);
   }
 }
 
-function reportFailure(
+async function reportFailure(
   error: unknown,
   debug: boolean,
   io: CliIo,
   program: Command | undefined,
-): number {
+): Promise<number> {
+  const { CommanderError } = await import('commander');
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help / version text).
     const printedHelp = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
@@ -43,7 +51,7 @@ function reportFailure(
     return EXIT.interrupted;
   }
   if (translated instanceof EventliteError) {
-    const hint = rebuildHint(translated, program, io);
+    const hint = await rebuildHint(translated, program, io);
     io.stderr.write(`error: ${translated.message}${hint}${stack}\n`);
     return EXIT_CODE_OF[translated.code];
   }
@@ -57,9 +65,18 @@ function reportFailure(
  * A damaged read database is no loss: it holds only read models, derived from the store. Say
  * how to get it back, unless the read models live in the store file itself.
  */
-function rebuildHint(error: EventliteError, program: Command | undefined, io: CliIo): string {
+async function rebuildHint(
+  error: EventliteError,
+  program: Command | undefined,
+  io: CliIo,
+): Promise<string> {
   if (!(error instanceof StoreError) || error.damagedFile === undefined || !program) return '';
   try {
+    // Loaded only on this rare path: every command would otherwise load the store to start.
+    const [{ readModelsInStore }, { resolveContext }] = await Promise.all([
+      import('../app/open.js'),
+      import('./context.js'),
+    ]);
     const { locations } = resolveContext(program, io.env, io.cwd);
     const separateFile = !readModelsInStore(locations);
     return separateFile && resolve(io.cwd, error.damagedFile) === resolve(io.cwd, locations.readDb)
