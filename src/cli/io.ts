@@ -53,8 +53,8 @@ export function formatOf(run: Run, flags: FormatFlags, allowed: readonly Format[
  */
 export function domainLoader(run: Run) {
   return async () => {
-    const { loadDomain } = await import('../app/domain.js');
-    return loadDomain(run.ctx.domainPath, run.io.cwd);
+    const { defaultCacheDir, loadDomain } = await import('../app/domain.js');
+    return loadDomain(run.ctx.domainPath, run.io.cwd, { cacheDir: defaultCacheDir(run.io.env) });
   };
 }
 

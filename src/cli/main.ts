@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
-import { type Command, CommanderError } from 'commander';
-import { readModelsInStore } from '../app/open.js';
+import type { Command } from 'commander';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
-import { resolveContext } from './context.js';
 import { invalidUtf8Argument } from './argv-bytes.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import type { CliIo } from './io.js';
-import { buildProgram } from './program.js';
 import { interruptedExitCode, resetInterrupt } from './signals.js';
+import { VERSION } from './version.js';
 
 /**
  * Runs one command line and returns its exit code. The only place that maps errors to exit
@@ -16,15 +14,24 @@ import { interruptedExitCode, resetInterrupt } from './signals.js';
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
+  // What commander prints for the version flag alone, without building the program: a
+  // script that asks for the version pays only Node's own start-up.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   const json = wantsJsonErrors(argv);
   let program: Command | undefined;
   resetInterrupt();
   try {
+    // Imported here, after the fast path above: commander and the program are most of what
+    // this module would otherwise load before it could print a version.
+    const { buildProgram } = await import('./program.js');
     program = await buildProgram(io, argv, { quietErrors: json });
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    const failure = describeFailure(error, debug, io, program);
+    const failure = await describeFailure(error, debug, io, program);
     if (failure.message === undefined) return failure.code;
     // With --format json|ndjson a script reads the failure as one JSON object on stderr.
     if (json) {
@@ -43,12 +50,13 @@ interface Failure {
   human: string;
 }
 
-function describeFailure(
+async function describeFailure(
   error: unknown,
   debug: boolean,
   io: CliIo,
   program: Command | undefined,
-): Failure {
+): Promise<Failure> {
+  const { CommanderError } = await import('commander');
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help / version text), unless JSON
     // errors silenced it.
@@ -64,7 +72,7 @@ function describeFailure(
     return { code: interruptedExitCode(), message: error.message || 'interrupted', human };
   }
   if (error instanceof EventliteError) {
-    const hint = rebuildHint(error, program, io);
+    const hint = await rebuildHint(error, program, io);
     const message = `${withReason(error, error.message)}${hint}`;
     return { code: EXIT_CODE_OF[error.code], message, human: `error: ${message}${stack}\n` };
   }
@@ -81,9 +89,18 @@ function describeFailure(
  * A damaged read database is no loss: it holds only read models, derived from the store. Say
  * how to get it back, unless the read models live in the store file itself.
  */
-function rebuildHint(error: EventliteError, program: Command | undefined, io: CliIo): string {
+async function rebuildHint(
+  error: EventliteError,
+  program: Command | undefined,
+  io: CliIo,
+): Promise<string> {
   if (!(error instanceof StoreError) || error.damagedFile === undefined || !program) return '';
   try {
+    // Loaded only on this rare path: every command would otherwise load the store to start.
+    const [{ readModelsInStore }, { resolveContext }] = await Promise.all([
+      import('../app/open.js'),
+      import('./context.js'),
+    ]);
     const { locations } = resolveContext(program, io.env, io.cwd);
     const separateFile = !readModelsInStore(locations);
     return separateFile && resolve(io.cwd, error.damagedFile) === resolve(io.cwd, locations.readDb)

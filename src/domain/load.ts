@@ -1,10 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import type { createJiti as CreateJiti } from 'jiti';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
 import { moduleSourceHash } from './module-hash.js';
+import { cachedTransform, defaultCacheDir, type Transform } from './transform-cache.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -21,6 +24,7 @@ export const NO_DOMAIN_MESSAGE =
 export async function loadDomain(
   path: string | undefined,
   cwd = process.cwd(),
+  options: { cacheDir?: string } = {},
 ): Promise<LoadedDomain> {
   if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
   const absolute = resolve(cwd, path);
@@ -34,16 +38,39 @@ export async function loadDomain(
   // Hashed before the import: a file edited in between then makes the next run rebuild, where
   // hashing after it could record new source for rows that the old code wrote.
   const sourceHash = moduleSourceHash(absolute);
-  const loaded = await importModule(absolute, label);
+  const loaded = await importModule(absolute, label, options.cacheDir ?? defaultCacheDir());
   const domain = validateDomain(defaultExport(loaded), label);
   attachSourceHash(domain, sourceHash);
   return domain;
 }
 
-async function importModule(absolute: string, label: string): Promise<unknown> {
-  // Loaded lazily: commands that need no domain never pay for the TypeScript compiler.
-  const [{ createJiti }, library] = await Promise.all([import('jiti'), import('../index.js')]);
+const require = createRequire(import.meta.url);
+
+// jiti is required, not imported: its CommonJS entry loads in half the time of its ES one.
+// Both are loaded lazily: commands that need no domain never pay for them, nor for the
+// TypeScript compiler, which jiti loads only to compile what the cache does not hold.
+function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform; versions: string } {
+  const entry = require.resolve('jiti');
+  const { createJiti } = require(entry) as { createJiti: typeof CreateJiti };
+  const root = join(dirname(entry), '..');
+  const jitiVersion = (require(join(root, 'package.json')) as { version: string }).version;
+  const ours = (require('../../package.json') as { version: string }).version;
+  let babel: Transform | undefined;
+  const transform: Transform = (options) => {
+    babel ??= require(join(root, 'dist', 'babel.cjs')) as Transform;
+    return babel(options);
+  };
+  return { createJiti, transform, versions: `eventlite ${ours}, jiti ${jitiVersion}` };
+}
+
+async function importModule(absolute: string, label: string, cacheDir: string): Promise<unknown> {
+  const library = await import('../index.js');
+  const { createJiti, transform, versions } = jitiLoader();
   const jiti = createJiti(import.meta.url, {
+    // Compiled code is cached by content in the user's cache folder (see transform-cache.ts),
+    // in place of jiti's own cache, which is written in place and keyed by path.
+    fsCache: false,
+    transform: cachedTransform(transform, cacheDir, versions),
     // The user's `import { defineDomain, reject } from 'eventlite'` gets this very module
     // instance, so `instanceof DomainRejection` holds across the boundary.
     virtualModules: { eventlite: library },

@@ -12,4 +12,6 @@ export default function buildOnce(): void {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  // bin/eventlite.js starts the bundle made from what tsc just wrote.
+  execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }

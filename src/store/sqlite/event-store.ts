@@ -1,5 +1,4 @@
 import { rmSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { NewEvent } from '../../core/events.js';
 import type {
   AppendOptions,
@@ -16,7 +15,7 @@ import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
 import { translateSqliteError, withStoreErrors } from './errors.js';
 import { beginImport } from './import.js';
-import { filePath, openDatabase, type OpenOptions } from './open.js';
+import { filePath, newDatabase, openDatabase, type OpenOptions } from './open.js';
 import { logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
@@ -155,7 +154,7 @@ export function fileSize(path: string): number {
 export function removeEmptyStoreFile(path: string, cwd?: string): void {
   const file = filePath(path, cwd);
   try {
-    const db = new Database(file, { fileMustExist: true });
+    const db = newDatabase(file, { fileMustExist: true });
     try {
       db.pragma(`busy_timeout = 1000`);
       const empty = db.transaction(

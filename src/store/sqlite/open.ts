@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { NotFoundError } from '../../core/errors.js';
 import { withStoreErrors } from './errors.js';
 import { STORE_SCHEMA, migrateSchema, type SchemaSpec } from './schema.js';
@@ -22,6 +23,18 @@ export function filePath(path: string, cwd: string | undefined): string {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+const require = createRequire(import.meta.url);
+let driver: typeof BetterSqlite3 | undefined;
+
+/**
+ * better-sqlite3, loaded on the first open rather than with this module: `--help` and the
+ * commands that fail before they open a store never pay for loading the native addon.
+ */
+export function newDatabase(file: string, options?: BetterSqlite3.Options): BetterSqlite3.Database {
+  driver ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return new driver(file, options);
+}
+
 /** Opens (creating or migrating as needed) the event store at `path`. */
 export function openStore(path: string, options: OpenOptions = {}): Db {
   return openDatabase(path, STORE_SCHEMA, options);
@@ -40,7 +53,7 @@ export function openDatabase(path: string, spec: SchemaSpec, options: OpenOption
     );
   }
   return withStoreErrors(path, () => {
-    const db = new Database(file);
+    const db = newDatabase(file);
     try {
       configure(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
       migrateSchema(db, path, spec);
@@ -58,7 +71,7 @@ export function openDatabase(path: string, spec: SchemaSpec, options: OpenOption
  */
 export function openReadOnlyDatabase(path: string, cwd?: string): Db {
   return withStoreErrors(path, () => {
-    const db = new Database(filePath(path, cwd), { readonly: true, fileMustExist: true });
+    const db = newDatabase(filePath(path, cwd), { readonly: true, fileMustExist: true });
     try {
       db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
       db.pragma('query_only = ON');
@@ -75,7 +88,7 @@ export function openReadOnlyDatabase(path: string, cwd?: string): Db {
 /** A throw-away file (a rebuild's scratch tables): a crash means starting over, so no fsync. */
 export function openScratchDatabase(path: string): Db {
   return withStoreErrors(path, () => {
-    const db = new Database(path);
+    const db = newDatabase(path);
     db.pragma('journal_mode = MEMORY');
     db.pragma('synchronous = OFF');
     return db;

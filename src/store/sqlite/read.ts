@@ -1,14 +1,23 @@
 import { validateName } from '../../core/input.js';
 import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
-import { storedEventFromRow, type EventRow, type StoredEvent } from '../../core/recorded-event.js';
+import { StoredEvent } from '../../core/recorded-event.js';
 import { withStoreErrors } from './errors.js';
-import { type Db, EVENT_COLUMNS, prepared, STORE_SQL } from './statements.js';
+import { type Db, EVENT_COLUMNS, preparedRaw, STORE_SQL } from './statements.js';
 
 // Reads come out a page at a time (keyset pagination on position or version), so a caller can
 // stream a million events in flat memory and pause between pages without holding a read
 // transaction open for the whole scan. A failed read is translated here, naming this file:
 // callers such as the projection runner also hold the read database, and must not blame it.
 const PAGE_SIZE = 2000;
+
+/** A row of EVENT_COLUMNS as an array, in their order (see preparedRaw). */
+type EventArray = [number, string, number, string, string, string, string, string];
+const POSITION = 0;
+const VERSION = 2;
+
+function eventFromArray(row: EventArray): StoredEvent {
+  return new StoredEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+}
 
 export function* streamPages(
   db: Db,
@@ -17,7 +26,7 @@ export function* streamPages(
   options: ReadStreamOptions = {},
 ): Generator<StoredEvent[]> {
   validateName('stream', stream);
-  const page = prepared(
+  const page = preparedRaw(
     db,
     options.backwards ? STORE_SQL.streamPageBackward : STORE_SQL.streamPageForward,
   );
@@ -25,11 +34,11 @@ export function* streamPages(
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
-    const rows = withStoreErrors(path, () => page.all(stream, next, limit)) as EventRow[];
-    if (rows.length > 0) yield rows.map(storedEventFromRow);
+    const rows = withStoreErrors(path, () => page.all(stream, next, limit)) as EventArray[];
+    if (rows.length > 0) yield rows.map(eventFromArray);
     remaining -= rows.length;
     if (rows.length < limit) return;
-    next = rows[rows.length - 1]!.version + (options.backwards ? -1 : 1);
+    next = rows[rows.length - 1]![VERSION] + (options.backwards ? -1 : 1);
   }
 }
 
@@ -44,10 +53,10 @@ export function* logPages(
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
     const rows = withStoreErrors(path, () => page(next, limit));
-    if (rows.length > 0) yield rows.map(storedEventFromRow);
+    if (rows.length > 0) yield rows.map(eventFromArray);
     remaining -= rows.length;
     if (rows.length < limit) return;
-    next = rows[rows.length - 1]!.position + 1;
+    next = rows[rows.length - 1]![POSITION] + 1;
   }
 }
 
@@ -55,15 +64,15 @@ export function* logPages(
 // holds one per count; the projection runner reads a page per batch.
 function logPageQuery(db: Db, types: readonly string[] | undefined) {
   if (!types || types.length === 0) {
-    const page = prepared(db, STORE_SQL.logPage);
-    return (from: number, limit: number) => page.all(from, limit) as EventRow[];
+    const page = preparedRaw(db, STORE_SQL.logPage);
+    return (from: number, limit: number) => page.all(from, limit) as EventArray[];
   }
   for (const type of types) validateName('event type', type);
   const placeholders = types.map(() => '?').join(', ');
-  const filtered = prepared(
+  const filtered = preparedRaw(
     db,
     `SELECT ${EVENT_COLUMNS} FROM events
      WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
   );
-  return (from: number, limit: number) => filtered.all(from, ...types, limit) as EventRow[];
+  return (from: number, limit: number) => filtered.all(from, ...types, limit) as EventArray[];
 }

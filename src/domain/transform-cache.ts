@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// Compiling a TypeScript domain module (jiti's Babel transform) costs about 400 ms a run; the
+// compiled code of unchanged source is the same every time, so it is kept in a cache:
+// - keyed by content: a hash of the source, the file name (it is in the source map), the
+//   transform's options, and the versions of eventlite and jiti. An edited module, or a new
+//   release, finds no entry and compiles afresh, so an entry is never stale;
+// - written atomically (a temporary file, then a rename): two processes filling it at once
+//   each rename a whole file over the other's identical one, and a reader never sees half;
+// - checked on reading: an entry ends with the hash of the code before it, and one that does
+//   not (truncated, overwritten, garbage) is ignored and compiled afresh.
+// Any failure of the cache itself (a read-only folder, a full disk) only costs the compile.
+
+/** What jiti hands its `transform` option (more options beside: all enter the key), and what that returns. */
+export interface TransformOptions {
+  source: string;
+  filename?: string;
+}
+export interface TransformResult {
+  code: string;
+  error?: unknown;
+}
+export type Transform = (options: TransformOptions) => TransformResult;
+
+const TRAILER = '\n//eventlite-cache:';
+
+/**
+ * The user's cache folder for eventlite: `EVENTLITE_CACHE_DIR`, else `$XDG_CACHE_HOME/eventlite`,
+ * else the platform's (`~/.cache`, `~/Library/Caches`, `%LOCALAPPDATA%`).
+ */
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.EVENTLITE_CACHE_DIR) return env.EVENTLITE_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'eventlite');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'eventlite');
+  if (process.platform === 'win32' && env.LOCALAPPDATA) {
+    return join(env.LOCALAPPDATA, 'eventlite', 'Cache');
+  }
+  return join(homedir(), '.cache', 'eventlite');
+}
+
+/** `transform`, with its results kept in `folder` (see above); `versions` enter every key. */
+export function cachedTransform(transform: Transform, folder: string, versions: string): Transform {
+  const dir = join(folder, 'compiled');
+  return (options) => {
+    const { source, ...rest } = options;
+    const key = sha256(`${versions}\0${JSON.stringify(rest)}\0${source}`);
+    const file = join(dir, `${key}.js`);
+    const cached = readEntry(file);
+    if (cached !== undefined) return { code: cached };
+    const result = transform(options);
+    if (result.error === undefined) writeEntry(dir, file, result.code);
+    return result;
+  };
+}
+
+function readEntry(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = text.lastIndexOf(TRAILER);
+  if (at < 0) return undefined;
+  const code = text.slice(0, at);
+  return text.slice(at + TRAILER.length) === sha256(code) ? code : undefined;
+}
+
+function writeEntry(dir: string, file: string, code: string): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, `${code}${TRAILER}${sha256(code)}`);
+    renameSync(temporary, file);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is unusable: nothing was written.
+    }
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
