@@ -4,7 +4,8 @@
 // ES modules one by one; one file loads in a fraction of that. The lazily imported pieces
 // (each command, the read side, the PostgreSQL adapter, the domain loader) become chunks that
 // are still loaded only when a command runs them. Kept external: the native better-sqlite3,
-// pg (PostgreSQL only), and jiti (loaded through createRequire, its fastest entry).
+// pg (PostgreSQL only), jiti (loaded through createRequire, its fastest entry) and yaml (only
+// spec files read it; bundled, its CommonJS build lost its named exports to a dynamic import).
 // The bundle sits at the depth of dist/cli/*.js, so paths taken from import.meta.url
 // (package.json, fixtures/) resolve as they do from the modules tsc wrote.
 import { build } from 'esbuild';
@@ -46,7 +47,7 @@ await build({
   target: 'node20',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
-  external: ['better-sqlite3', 'pg', 'jiti'],
+  external: ['better-sqlite3', 'pg', 'jiti', 'yaml'],
   plugins: [lazyChildProcess],
   // Stack traces with --debug still name the source files.
   sourcemap: 'linked',

@@ -32,7 +32,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   } catch (error) {
     const failure = await describeFailure(error, debug, io, program);
-    if (failure.message === undefined) return failure.code;
+    if (failure.message === undefined) {
+      io.stderr.write(failure.human);
+      return failure.code;
+    }
     // With --format json|ndjson a script reads the failure as one JSON object on stderr.
     if (json) {
       io.stderr.write(failureJson(failure.code, error, failure.message));
@@ -44,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 interface Failure {
   code: number;
-  /** The message alone, for JSON; undefined when nothing more is to be said (help, version). */
+  /** The message alone, for JSON; undefined when there is no failure to report (help, version, a stop on a signal). */
   message?: string;
   /** The line (or lines, with --debug) for people. */
   human: string;
@@ -68,8 +71,9 @@ async function describeFailure(
   }
   const stack = debug && error instanceof Error ? `\n${error.stack ?? ''}` : '';
   if (error instanceof InterruptedError) {
+    // A stop on a signal is not a failure to report: only its note, if any, in every format.
     const human = error.message ? `${error.message}${stack}\n` : '';
-    return { code: interruptedExitCode(), message: error.message || 'interrupted', human };
+    return { code: interruptedExitCode(), human };
   }
   if (error instanceof EventliteError) {
     const hint = await rebuildHint(error, program, io);

@@ -91,7 +91,13 @@ describe.each(backends())('exec --file on $name', (backend) => {
       '\n',
     );
     const result = await cli(['exec', '--file', '-', '--format', 'ndjson'], input);
-    const alone = await cli(['exec', 'Withdraw', '{"accountId":"a","amount":50}']);
+    const alone = await cli([
+      'exec',
+      'Withdraw',
+      '{"accountId":"a","amount":50}',
+      '--format',
+      'ndjson',
+    ]);
     expect(result.code).toBe(4);
     expect(alone.code).toBe(4);
     expect(result.stderr).toBe(alone.stderr);

@@ -215,7 +215,7 @@ describe.each(backends())('projections run --trace, on $name', (backend) => {
     const json = await cli(['projections', 'run', '--trace', '--json']);
     expect(json.code).toBe(2);
     expect(json.stderr).toBe(
-      'error: --trace prints one line per event: give --format ndjson, or no --format\n',
+      '{"error":{"exitCode":2,"kind":"usage","message":"--trace prints one line per event: give --format ndjson, or no --format"}}\n',
     );
   });
 });

@@ -62,7 +62,7 @@ describe.each(backends())('on $name', (backend) => {
       expect(result.code).toBe(4);
       expect(result.stderr).toBe(
         'replayed story.ndjson: 1 applied, 1 rejected, 1 event appended\n' +
-          'error: story.ndjson:7: Withdraw rejected: InsufficientFunds: account acc-1 holds 0, cannot withdraw 5\n',
+          '{"error":{"exitCode":4,"kind":"rejected","reason":"InsufficientFunds","message":"story.ndjson:7: Withdraw rejected: InsufficientFunds: account acc-1 holds 0, cannot withdraw 5"}}\n',
       );
     });
   });
@@ -170,7 +170,7 @@ describe.each(backends())('on $name', (backend) => {
         2,
         'late.ndjson:2: "at" 2026-02-01T00:00:00.000Z is earlier than the store\'s last event (2026-03-01T09:00:00.000Z); times must not go back\n' +
           'replayed late.ndjson: 2 applied, 0 rejected, 1 failed, 2 events appended\n' +
-          'error: 1 line failed; the first: late.ndjson:2: "at" 2026-02-01T00:00:00.000Z is earlier than the store\'s last event (2026-03-01T09:00:00.000Z); times must not go back\n',
+          '{"error":{"exitCode":2,"kind":"usage","message":"1 line failed; the first: late.ndjson:2: \\"at\\" 2026-02-01T00:00:00.000Z is earlier than the store\'s last event (2026-03-01T09:00:00.000Z); times must not go back"}}\n',
       ]);
       expect(await times()).toEqual([
         '2026-03-01T09:00:00.000Z',

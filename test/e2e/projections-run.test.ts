@@ -42,8 +42,9 @@ for (const backend of backends()) {
       expect(JSON.parse(one.stdout)).toMatchObject({ name: 'account_summary', status: 'behind' });
       const unknown = await store.cli(['projections', 'nope', '--format', 'json']);
       expect(unknown).toMatchObject({ code: 5, stdout: '' });
+      // With --format json, the failure is one JSON object on stderr.
       expect(unknown.stderr).toBe(
-        'error: no projection named "nope" (the domain defines: account_summary)\n',
+        '{"error":{"exitCode":5,"kind":"not-found","message":"no projection named \\"nope\\" (the domain defines: account_summary)"}}\n',
       );
     });
 

@@ -116,7 +116,9 @@ describe('a damaged store', () => {
       commands,
     ],
     ['cut to 100 bytes', (path: string) => truncateSync(path, 100), commands],
-    ['overwritten in the middle', (path: string) => damagePages(path, 10, 5), readers],
+    // From page 9 on: every b-tree of the events (the table and each index, which a count
+    // may scan instead) has pages there, wherever the schema's other tables put them.
+    ['overwritten from the middle on', (path: string) => damagePages(path, 8), readers],
   ])('%s: exit 1, one line naming the store, nothing written', async (_label, damage, run) => {
     const dir = copyOfPristine();
     damage(join(dir, STORE));
