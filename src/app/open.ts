@@ -73,7 +73,8 @@ export async function openEventStore(locations: Locations, mode: StoreMode): Pro
 /**
  * Opens the store for `work` and closes it after. A SQLite store file that this open created
  * is removed again when `work` fails and no event was written to it: a failing command
- * changes nothing on disk. (On PostgreSQL a new store's schema stays.)
+ * changes nothing on disk. On PostgreSQL the new store's schema is dropped again (a database
+ * that the open created stays, empty).
  */
 export async function withEventStore<T>(
   locations: Locations,
@@ -92,6 +93,7 @@ export async function withEventStore<T>(
     failed = false;
     return result;
   } finally {
+    if (failed) await store.discardIfNew?.().catch(() => {});
     await store.close();
     if (failed && created) removeEmptyStoreFile(locations.db, locations.cwd);
   }

@@ -166,6 +166,11 @@ export interface EventStore {
    * one loses no event. Writing one again at the same version replaces it.
    */
   writeSnapshot(snapshot: Snapshot, options?: { now?: () => Date }): Promise<void>;
+  /**
+   * Removes the store again if this open created it and it still holds no event, so that a
+   * failing command leaves nothing behind. Optional: a SQLite file is removed after closing.
+   */
+  discardIfNew?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -24,8 +24,8 @@ export async function openPostgresEventStore(
   const target = describePostgresUrl(url);
   const pool = createPool(url);
   try {
-    await prepareDatabase(pool, url, target, options);
-    return new PostgresEventStore(pool, target);
+    const created = await prepareDatabase(pool, url, target, options);
+    return new PostgresEventStore(pool, target, created);
   } catch (error) {
     await pool.end().catch(() => {});
     throw translatePgError(error, target);
@@ -37,7 +37,7 @@ async function prepareDatabase(
   url: string,
   target: PgTarget,
   options: { create: boolean },
-): Promise<void> {
+): Promise<boolean> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -48,7 +48,7 @@ async function prepareDatabase(
     client = await pool.connect();
   }
   try {
-    await migratePgSchema(client, target, options);
+    return await migratePgSchema(client, target, options);
   } finally {
     client.release();
   }

@@ -100,10 +100,10 @@ export async function migratePgSchema(
   client: pg.ClientBase,
   target: PgTarget,
   options: { create: boolean },
-): Promise<void> {
+): Promise<boolean> {
   const version = await readSchemaVersion(client);
   checkNotNewer(version, target);
-  if (version === PG_STORE_SCHEMA_VERSION) return;
+  if (version === PG_STORE_SCHEMA_VERSION) return false;
   if (version === 0 && !options.create) {
     await checkNotForeign(client, target);
     throw noStore(target);
@@ -115,11 +115,13 @@ export async function migratePgSchema(
   // transaction starts (or it locks a table), not when it gets an advisory lock, so a
   // transaction that waited for the lock could still miss the schema that the winner created
   // meanwhile, and take the database for a foreign one. lock_timeout bounds the wait.
+  let created = false;
   await client.query(SCHEMA_LOCK);
   try {
     await client.query('BEGIN');
     try {
       const locked = await readSchemaVersion(client);
+      created = locked === 0;
       checkNotNewer(locked, target);
       if (locked === 0) {
         await checkNotForeign(client, target);
@@ -134,6 +136,31 @@ export async function migratePgSchema(
          ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
         [PG_STORE_SCHEMA_VERSION],
       );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  } finally {
+    await client.query(SCHEMA_UNLOCK).catch(() => {});
+  }
+  return created;
+}
+
+/**
+ * Drops the store's schema again while it holds no event: a failing command that created the
+ * store leaves the database as it found it. Under the schema lock, so no other eventlite is
+ * creating or migrating it meanwhile; a store that another process appended to stays.
+ */
+export async function dropEmptyPgStore(client: pg.ClientBase): Promise<void> {
+  await client.query(SCHEMA_LOCK);
+  try {
+    await client.query('BEGIN');
+    try {
+      // The counter row is what every append locks: holding it, no append can land meanwhile.
+      await client.query('SELECT * FROM eventlite.head FOR UPDATE');
+      const events = await client.query('SELECT 1 FROM eventlite.events LIMIT 1');
+      if (events.rowCount === 0) await client.query('DROP SCHEMA eventlite CASCADE');
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

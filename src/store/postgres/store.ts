@@ -22,6 +22,7 @@ import { beginPgImport } from './import.js';
 import { withPgErrors } from './pg-errors.js';
 import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
 import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
+import { dropEmptyPgStore } from './schema.js';
 import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
 import { connect } from './transaction.js';
 import { verifyPgStore } from './verify.js';
@@ -35,6 +36,8 @@ export class PostgresEventStore implements EventStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly target: PgTarget,
+    /** Whether this open created the store's schema. */
+    private readonly created = false,
   ) {
     this.location = target.location;
   }
@@ -113,6 +116,16 @@ export class PostgresEventStore implements EventStore {
   writeSnapshot(snapshot: Snapshot, options: { now?: () => Date } = {}): Promise<void> {
     const takenAt = (options.now?.() ?? new Date()).toISOString();
     return this.#run(() => writePgSnapshot(this.pool, snapshot, takenAt));
+  }
+
+  async discardIfNew(): Promise<void> {
+    if (!this.created) return;
+    const client = await this.pool.connect();
+    try {
+      await dropEmptyPgStore(client);
+    } finally {
+      client.release();
+    }
   }
 
   close(): Promise<void> {
