@@ -1,10 +1,11 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
 import { runCli } from '../helpers/in-process.js';
+import { bankTemplate } from '../helpers/bank-template.js';
 
 // `eventlite check` for CI: the module loads with the right shape, type-checks, and its
 // projections handle no event type the store has never held; once per backend.
@@ -17,13 +18,7 @@ const TS_VERSION = (
   }
 ).version;
 
-let template: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  template = tempDir();
-  expect((await runCli(['init', '--example', 'bank'], { cwd: template.dir })).code).toBe(0);
-  rmSync(join(template.dir, 'eventlite.db'));
-});
-afterAll(() => template.cleanup());
+const template = bankTemplate();
 
 describe.each(backends())('check on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;

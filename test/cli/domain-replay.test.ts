@@ -1,21 +1,14 @@
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cpSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn, storeExists } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { bankTemplate } from '../helpers/bank-template.js';
 
 // `replay` and `state` in process, on the bank example's own scenario; once per backend.
 
 // The bank example's files, without a store: each test has a fresh one.
-let template: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  template = tempDir();
-  expect((await runCli(['init', '--example', 'bank'], { cwd: template.dir })).code).toBe(0);
-  rmSync(join(template.dir, 'eventlite.db'));
-});
-afterAll(() => template.cleanup());
+const template = bankTemplate();
 
 describe.each(backends())('on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;

@@ -1,21 +1,15 @@
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { bankTemplate } from '../helpers/bank-template.js';
 
 // `exec --file`: many commands in one process, with the output and exit rules of one `exec`
 // each; once per backend, in a folder scaffolded by `init --example bank`.
 
-let template: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  template = tempDir();
-  expect((await runCli(['init', '--example', 'bank'], { cwd: template.dir })).code).toBe(0);
-  rmSync(join(template.dir, 'eventlite.db'));
-});
-afterAll(() => template.cleanup());
+const template = bankTemplate();
 
 const line = (command: string, data: object) => JSON.stringify({ command, data });
 const COMMANDS = [

@@ -1,20 +1,14 @@
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultReadDb, readModelsExist, runOn, storeExists } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { bankTemplate } from '../helpers/bank-template.js';
 
 // `replay --step` in process: Enter (and q) fed on the injected stdin; once per backend.
 
-let template: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  template = tempDir();
-  expect((await runCli(['init', '--example', 'bank'], { cwd: template.dir })).code).toBe(0);
-  rmSync(join(template.dir, 'eventlite.db'));
-});
-afterAll(() => template.cleanup());
+const template = bankTemplate();
 
 const STORY = [
   '# Ada opens an account and pays in',

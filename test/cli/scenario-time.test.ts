@@ -1,21 +1,15 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn, storeExists } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { bankTemplate } from '../helpers/bank-template.js';
 
 // Scenarios that tell a story: `#` comments and blank lines, `"at"` on a line, and a clock
 // given for a run (`--clock`, EVENTLITE_CLOCK); once per backend.
 
-let template: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  template = tempDir();
-  expect((await runCli(['init', '--example', 'bank'], { cwd: template.dir })).code).toBe(0);
-  rmSync(join(template.dir, 'eventlite.db'));
-});
-afterAll(() => template.cleanup());
+const template = bankTemplate();
 
 const open = (id: string, owner: string, at?: string) =>
   JSON.stringify({ ...(at && { at }), command: 'OpenAccount', data: { accountId: id, owner } });
