@@ -313,15 +313,21 @@ describe.each(backends())('on $name', (backend) => {
       ]);
     });
 
-    it('imports all or nothing, naming the bad line', async () => {
+    it('imports all or nothing, naming the bad line, and leaves no new store behind', async () => {
       const line = (n: number, extra = '') =>
         `{"stream":"s","type":"T","id":"00000000-0000-7000-8000-00000000000${n}","data":{},"metadata":{},"recordedAt":"2026-01-01T00:00:00.000Z"${extra}}`;
       writeFileSync(join(folder.dir, 'bad.ndjson'), [line(1), line(2), '{"stream":"s"'].join('\n'));
       const result = await cli(['import', 'bad.ndjson']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: bad\.ndjson:3 is not valid JSON/);
-      const status = JSON.parse((await cli(['status', '--json'])).stdout) as { events: number };
-      expect(status.events).toBe(0);
+      const status = await cli(['status', '--json']);
+      expect(status.code).toBe(5);
+      expect(status.stderr).toMatch(/no event store at /);
+
+      expect((await cli(['init'])).code).toBe(0);
+      expect((await cli(['import', 'bad.ndjson'])).code).toBe(2);
+      const kept = JSON.parse((await cli(['status', '--json'])).stdout) as { events: number };
+      expect(kept.events).toBe(0);
     });
   });
 
