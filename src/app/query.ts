@@ -1,4 +1,4 @@
-import type { QueryParams, QueryResult, ReadTable } from '../core/ports.js';
+import type { QueryPages, QueryParams, QueryResult, ReadTable } from '../core/ports.js';
 import { readStoreOf, type ReadContext } from './context.js';
 
 /** One read-only SQL statement against the read models; writes are refused (InputError). */
@@ -8,6 +8,18 @@ export function runQuery(
   params: QueryParams = {},
 ): Promise<QueryResult> {
   return readStoreOf(ctx).query(sql, params);
+}
+
+/**
+ * The same statement, its rows a page at a time (memory stays flat in the result's size).
+ * Iterate the pages to the end or leave the loop before the read store is closed.
+ */
+export function runQueryPages(
+  ctx: ReadContext,
+  sql: string,
+  params: QueryParams = {},
+): Promise<QueryPages> {
+  return readStoreOf(ctx).queryPages(sql, params);
 }
 
 /** The read tables and views with their row counts and owning projection. */

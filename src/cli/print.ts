@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../core/events.js';
 import { eventJsonLine } from '../core/recorded-event.js';
 import type { Format } from './formats.js';
 import type { Output } from './output.js';
-import { renderDelimited, renderEventLine } from './render.js';
+import { delimitedLine, renderDelimited, renderEventLine } from './render.js';
 
 /** Prints rows that fit in memory (streams, status, query results) in any format. */
 export async function printRows(
@@ -33,6 +33,50 @@ export async function printRows(
     }
   }
   await out.flush();
+}
+
+/**
+ * Prints a query's rows as they come, a page at a time: ndjson, csv, tsv and json in flat
+ * memory (json stays one valid array); stops early when the reader closes the pipe. The table
+ * form gathers every row first, since it measures the columns' widths. Returns the rows printed.
+ */
+export async function printRowPages(
+  out: Output,
+  format: Format,
+  columns: readonly string[],
+  pages: AsyncIterable<readonly Record<string, unknown>[]>,
+  map: (row: Record<string, unknown>) => Record<string, unknown> = (row) => row,
+): Promise<number> {
+  let count = 0;
+  if (format === 'table') {
+    const rows: Record<string, unknown>[] = [];
+    for await (const page of pages) for (const row of page) rows.push(map(row));
+    await printRows(out, format, rows, columns);
+    return rows.length;
+  }
+  const separator = format === 'tsv' ? '\t' : ',';
+  if (format === 'csv' || format === 'tsv') {
+    await out.line(renderDelimited([], columns, separator).slice(0, -1));
+  }
+  for await (const page of pages) {
+    if (out.closed) break;
+    let text = '';
+    for (const row of page) {
+      const shown = map(row);
+      if (format === 'json') text += `${count === 0 ? '[\n' : ',\n'}${JSON.stringify(shown)}`;
+      else if (format === 'ndjson') text += `${JSON.stringify(shown)}\n`;
+      else text += `${delimitedLine(shown, columns, separator)}\n`;
+      count += 1;
+      if (text.length >= CHUNK) {
+        await out.write(text);
+        text = '';
+      }
+    }
+    await out.write(text);
+  }
+  if (format === 'json') await out.write(count === 0 ? '[]\n' : '\n]\n');
+  await out.flush();
+  return count;
 }
 
 /** Prints one record (status, verify): an object, not an array, in JSON forms. */

@@ -10,8 +10,18 @@ export function renderDelimited(
 ): string {
   const cell = separator === ',' ? csvCell : tsvCell;
   const lines = [columns.map(cell).join(separator)];
-  for (const row of rows) lines.push(columns.map((column) => cell(row[column])).join(separator));
+  for (const row of rows) lines.push(delimitedLine(row, columns, separator));
   return `${lines.join('\n')}\n`;
+}
+
+/** One row of CSV or TSV, without its line end. */
+export function delimitedLine(
+  row: Record<string, unknown>,
+  columns: readonly string[],
+  separator: ',' | '\t',
+): string {
+  const cell = separator === ',' ? csvCell : tsvCell;
+  return columns.map((column) => cell(row[column])).join(separator);
 }
 
 function plain(value: unknown): string {

@@ -289,6 +289,18 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
+/**
+ * A query's result a page at a time. Iterate `pages` to its end or break out of the loop:
+ * either way the statement (a SQLite cursor, a PostgreSQL transaction) is let go.
+ */
+export interface QueryPages {
+  columns: string[];
+  pages: AsyncIterable<Record<string, unknown>[]>;
+}
+
+/** Rows per page of `queryPages` unless asked otherwise. */
+export const QUERY_PAGE_SIZE = 1000;
+
 export type ReadTable = {
   name: string;
   /** 'materialized view': a projection's materializedViews entry, on either backend. */
@@ -341,6 +353,11 @@ export interface ReadStore {
   recordBuiltFrom(storeId: string, options?: { replace?: boolean }): Promise<string>;
   /** One read-only statement; anything that could write is refused with an InputError. */
   query(sql: string, params?: QueryParams): Promise<QueryResult>;
+  /**
+   * The same statement with the same refusals, its rows in pages of `pageSize` (memory stays
+   * flat in the result's size). Refusals and the first page's errors come before any page.
+   */
+  queryPages(sql: string, params?: QueryParams, pageSize?: number): Promise<QueryPages>;
   /** User tables and views with row counts and owners; bookkeeping left out. */
   tables(): Promise<ReadTable[]>;
   close(): Promise<void>;

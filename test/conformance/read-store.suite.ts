@@ -534,6 +534,45 @@ export function describeReadStore(label: string, open: () => Promise<ReadStoreHa
       ).rejects.toThrow('query failed: no value for :min; give --param min=VALUE');
     });
 
+    it('queryPages pages through a result larger than one page, in order, with exact values', async () => {
+      await opened();
+      const sql =
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :last) SELECT i, i * 10007 AS big, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 5 = 0 THEN '' ELSE 'r' || i END AS label FROM n ORDER BY i";
+      const { columns, pages } = await read.queryPages(sql, { last: 2500 }, 1000);
+      expect(columns).toEqual(['i', 'big', 'label']);
+      const sizes: number[] = [];
+      const rows: Record<string, unknown>[] = [];
+      for await (const page of pages) {
+        sizes.push(page.length);
+        rows.push(...page);
+      }
+      expect(sizes).toEqual([1000, 1000, 500]);
+      expect(rows).toHaveLength(2500);
+      rows.forEach((row, index) => {
+        const i = index + 1;
+        const label = i % 7 === 0 ? null : i % 5 === 0 ? '' : `r${i}`;
+        expect(row).toEqual({ i, big: i * 10007, label });
+      });
+      // The same rows as the whole-result query, and the store is free again afterwards.
+      expect(rows).toEqual((await read.query(sql, { last: 2500 })).rows);
+      // A page loop left early lets the statement go.
+      const early = await read.queryPages(sql, { last: 2500 }, 1000);
+      for await (const page of early.pages) {
+        expect(page[0]).toEqual({ i: 1, big: 10007, label: 'r1' });
+        break;
+      }
+      const empty = await read.queryPages('SELECT account_id FROM account_summary WHERE 1 = 0');
+      expect(empty.columns).toEqual(['account_id']);
+      const emptyPages: unknown[] = [];
+      for await (const page of empty.pages) emptyPages.push(page);
+      expect(emptyPages).toEqual([]);
+      expect(await balances()).toHaveLength(2);
+      await expect(read.queryPages('DELETE FROM account_summary')).rejects.toThrow(InputError);
+      await expect(
+        read.queryPages('SELECT account_id FROM account_summary WHERE balance >= :min'),
+      ).rejects.toThrow('query failed: no value for :min; give --param min=VALUE');
+    });
+
     it('tables lists tables and views by name with row counts and owners', async () => {
       await opened();
       await read.createProjection(LEDGER, T(1));

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { runQuery } from '../../app/query.js';
+import { runQueryPages } from '../../app/query.js';
 import type { QueryParams } from '../../core/ports.js';
 import { parseQueryParam } from '../../core/query-param.js';
 import { withFormatOptions } from '../format-options.js';
 import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
 import { readAll } from '../input.js';
 import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
-import { printRows } from '../print.js';
+import { printRowPages } from '../print.js';
 
 interface QueryFlags extends FormatFlags {
   param?: QueryParams;
@@ -30,11 +30,14 @@ export function registerQuery(program: Command, io: CliIo): void {
     const run = startRun(command, io);
     const format = formatOf(run, flags, TABULAR_FORMATS);
     const text = sql === '-' ? await readAll('-', io) : sql;
-    const result = await withReadModels(run, (app) => runQuery(app, text, flags.param ?? {}));
-    const rows = result.rows.map((row) => outputRow(row, flags.jsonCols === true));
-    await printRows(run.out, format, rows, result.columns);
+    const jsonCols = flags.jsonCols === true;
+    // Printed inside: the pages come from a statement that the closing store lets go.
+    const count = await withReadModels(run, async (app) => {
+      const { columns, pages } = await runQueryPages(app, text, flags.param ?? {});
+      return printRowPages(run.out, format, columns, pages, (row) => outputRow(row, jsonCols));
+    });
     // A table of nothing prints nothing: say so, where it does not mix with the data.
-    if (format === 'table' && rows.length === 0) run.note('no rows');
+    if (format === 'table' && count === 0) run.note('no rows');
   });
 }
 

@@ -1,19 +1,21 @@
 import type pg from 'pg';
 import type { PgTarget } from './connection.js';
 import { InputError } from '../../core/errors.js';
-import type { QueryParams, QueryResult } from '../../core/ports.js';
+import type { QueryPages, QueryParams, QueryResult } from '../../core/ports.js';
 import { POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
 import { prepareQuery, READ_ONLY_ONLY } from './read-query-guard.js';
 import {
   isDeadlock,
   quote,
   retryDeadlocks,
+  checkout,
+  isIdle,
   withClient,
   type ReadConnection,
 } from './read-connection.js';
 import { asStoreError, machineFailure } from './read-errors.js';
 import type { BoundSql } from './read-params.js';
-import { tokenize } from './read-sql-text.js';
+import { firstKeyword, statements, tokenize } from './read-sql-text.js';
 
 // `eventlite query` on PostgreSQL. Locks, from the outside in:
 //
@@ -56,6 +58,131 @@ export async function runQuery(
   } catch (error) {
     throw isDeadlock(error) ? machineFailure(error, connection.target) : error;
   }
+}
+
+/** Statements that DECLARE … CURSOR FOR accepts; EXPLAIN and SHOW run whole (they are short). */
+const CURSOR_STATEMENTS = new Set(['select', 'with', 'values', 'table']);
+
+/**
+ * The same statement through a SQL cursor (`DECLARE … NO SCROLL CURSOR`, then `FETCH n` until
+ * empty) inside the same read-only transaction, timeout, search_path and role: memory stays
+ * flat in the result's size. The first page is fetched before this returns, so that refusals
+ * and the statement's failures come before any output. The client is held until the pages are
+ * read to the end or the loop over them is left; then the transaction is rolled back.
+ */
+export async function runQueryPages(
+  connection: ReadConnection,
+  sql: string,
+  params: QueryParams | undefined,
+  options: QueryOptions,
+  pageSize: number,
+): Promise<QueryPages> {
+  const bound = prepareQuery(sql, params);
+  const keyword = firstKeyword(statements(tokenize(bound.text))[0] ?? []) ?? '';
+  const whole = async (): Promise<QueryPages> => {
+    const result = await runQuery(connection, sql, params, options);
+    return { columns: result.columns, pages: onePage(result.rows) };
+  };
+  if (!CURSOR_STATEMENTS.has(keyword)) return whole();
+  const size = Math.max(1, Math.floor(pageSize));
+  let opened: OpenCursor | undefined;
+  try {
+    opened = await retryDeadlocks(() => openCursor(connection, bound, options, size));
+  } catch (error) {
+    throw isDeadlock(error) ? machineFailure(error, connection.target) : error;
+  }
+  // DECLARE refused the statement's form (a data-modifying WITH, SELECT INTO): nothing ran;
+  // the whole-result path gives the same refusal as before.
+  if (opened === undefined) return whole();
+  const { client, columns, first } = opened;
+  const { target } = connection;
+  async function* pages(): AsyncGenerator<Record<string, unknown>[]> {
+    let broken = true;
+    try {
+      let page = first;
+      while (page.length > 0) {
+        yield page;
+        if (page.length < size) break;
+        try {
+          page = (await client.query(`FETCH ${size} FROM eventlite_query`)).rows;
+        } catch (error) {
+          throw isDeadlock(error)
+            ? machineFailure(error, target)
+            : queryFailure(error, target, bound.text);
+        }
+      }
+      broken = !(await isIdle(client));
+    } finally {
+      if (broken) broken = !(await isIdle(client));
+      client.release(broken);
+    }
+  }
+  return { columns, pages: pages() };
+}
+
+interface OpenCursor {
+  client: pg.PoolClient;
+  columns: string[];
+  first: Record<string, unknown>[];
+}
+
+/** Opens the cursor and fetches its first page; undefined when DECLARE refuses the statement. */
+async function openCursor(
+  connection: ReadConnection,
+  bound: BoundSql,
+  options: QueryOptions,
+  size: number,
+): Promise<OpenCursor | undefined> {
+  const { target, quotedSchema: s } = connection;
+  const client = await checkout(connection);
+  let handedOver = false;
+  try {
+    const timeout = Math.max(1, Math.floor(options.statementTimeoutMs));
+    const setup = [
+      client.query('BEGIN READ ONLY'),
+      client.query(`SET LOCAL statement_timeout = ${timeout}`),
+      client.query(`SET LOCAL search_path TO ${s}`),
+    ];
+    if (options.queryRole) setup.push(client.query(`SET LOCAL ROLE ${quote(options.queryRole)}`));
+    const declare = client.query({
+      text: `DECLARE eventlite_query NO SCROLL CURSOR FOR\n${bound.text}`,
+      values: bound.values,
+      queryMode: 'extended',
+    } as pg.QueryConfig);
+    declare.catch(() => {});
+    try {
+      await Promise.all(setup);
+    } catch (error) {
+      throw asStoreError(error, target);
+    }
+    try {
+      await declare;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === '0A000' || code === '42601') return undefined;
+      throw isDeadlock(error) ? error : queryFailure(error, target, bound.text);
+    }
+    let result: pg.QueryResult;
+    try {
+      result = await client.query(`FETCH ${size} FROM eventlite_query`);
+    } catch (error) {
+      throw isDeadlock(error) ? error : queryFailure(error, target, bound.text);
+    }
+    handedOver = true;
+    return {
+      client,
+      columns: result.fields.map((field) => field.name),
+      first: result.rows as Record<string, unknown>[],
+    };
+  } finally {
+    if (!handedOver) client.release(!(await isIdle(client)));
+  }
+}
+
+async function* onePage(
+  rows: Record<string, unknown>[],
+): AsyncGenerator<Record<string, unknown>[]> {
+  if (rows.length > 0) yield rows;
 }
 
 /** One try; a deadlock comes out raw, for retryDeadlocks to see. */

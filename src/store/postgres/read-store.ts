@@ -6,12 +6,14 @@ import type {
   ProjectionFailure,
   ProjectionRow,
   ProjectionSchema,
+  QueryPages,
   QueryParams,
   QueryResult,
   ReadStore,
   ReadTable,
   ScratchBuild,
 } from '../../core/ports.js';
+import { QUERY_PAGE_SIZE } from '../../core/ports.js';
 import { applyBatch } from './read-apply.js';
 import { createdObjects, dropObjects, runScript } from './read-catalog.js';
 import {
@@ -23,7 +25,7 @@ import {
 } from './read-connection.js';
 import { withReadStoreErrors } from './read-errors.js';
 import { createMaterializedViews } from './read-matviews.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './read-query.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, runQuery, runQueryPages } from './read-query.js';
 import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
 import {
   adoptDefinitionHash,
@@ -225,6 +227,19 @@ class PostgresReadStore implements ReadStore {
       statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       queryRole: this.options.queryRole,
     });
+  }
+
+  queryPages(sql: string, params?: QueryParams, pageSize = QUERY_PAGE_SIZE): Promise<QueryPages> {
+    return runQueryPages(
+      this.connection,
+      sql,
+      params,
+      {
+        statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+        queryRole: this.options.queryRole,
+      },
+      pageSize,
+    );
   }
 
   tables(): Promise<ReadTable[]> {

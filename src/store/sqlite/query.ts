@@ -1,5 +1,5 @@
 import { EventliteError, InputError } from '../../core/errors.js';
-import type { QueryParams, QueryResult } from '../../core/ports.js';
+import type { QueryPages, QueryParams, QueryResult } from '../../core/ports.js';
 import { missingParamMessage, POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
 import { translateSqliteError } from './errors.js';
 import type { Db } from './statements.js';
@@ -28,6 +28,64 @@ export function runQuery(db: Db, path: string, sql: string, params: QueryParams 
     }
   }) as Record<string, unknown>[];
   return { columns, rows };
+}
+
+/**
+ * The same statement through a cursor (`stmt.iterate()`), a page at a time: memory stays flat
+ * in the result's size. The first page is read before this returns, so that a refusal or a
+ * failure of the statement comes before any output. The cursor keeps the connection busy
+ * until the pages are read to the end or the loop over them is left.
+ */
+export function runQueryPages(
+  db: Db,
+  path: string,
+  sql: string,
+  params: QueryParams = {},
+  pageSize: number,
+): QueryPages {
+  const statement = prepareReadOnly(db, sql, path);
+  const columns = statement.columns().map((column) => column.name);
+  const iterator = queryFailure(path, () => {
+    try {
+      return statement.iterate(params);
+    } catch (error) {
+      if (Object.keys(params).length === 0 && /Too many parameter values/.test(String(error))) {
+        return statement.iterate();
+      }
+      throw error;
+    }
+  }) as IterableIterator<Record<string, unknown>>;
+  const size = Math.max(1, Math.floor(pageSize));
+  const nextPage = (): Record<string, unknown>[] =>
+    queryFailure(path, () => {
+      const page: Record<string, unknown>[] = [];
+      while (page.length < size) {
+        const next = iterator.next();
+        if (next.done === true) break;
+        page.push(next.value);
+      }
+      return page;
+    });
+  let first: Record<string, unknown>[];
+  try {
+    first = nextPage();
+  } catch (error) {
+    iterator.return?.();
+    throw error;
+  }
+  async function* pages(): AsyncGenerator<Record<string, unknown>[]> {
+    try {
+      let page = first;
+      while (page.length > 0) {
+        yield page;
+        if (page.length < size) break;
+        page = nextPage();
+      }
+    } finally {
+      iterator.return?.();
+    }
+  }
+  return { columns, pages: pages() };
 }
 
 function prepareReadOnly(db: Db, sql: string, path: string) {

@@ -10,6 +10,7 @@ import type {
   ReadStore,
   ScratchBuild,
 } from '../../core/ports.js';
+import { QUERY_PAGE_SIZE } from '../../core/ports.js';
 import { applyBatch } from './apply-batch.js';
 import {
   adoptDefinitionHash,
@@ -27,7 +28,7 @@ import {
 import { withStoreErrors } from './errors.js';
 import { createProjectionObjects, dropProjectionObjects } from './objects.js';
 import { filePath, openReadOnlyDatabase } from './open.js';
-import { runQuery } from './query.js';
+import { runQuery, runQueryPages } from './query.js';
 import {
   hasProjectionTables,
   openReadDatabase,
@@ -177,6 +178,10 @@ export class SqliteReadStore implements ReadStore {
 
   query(sql: string, params?: QueryParams) {
     return this.guard(() => runQuery(this.db, this.location, sql, params));
+  }
+
+  queryPages(sql: string, params?: QueryParams, pageSize = QUERY_PAGE_SIZE) {
+    return this.guard(() => runQueryPages(this.db, this.location, sql, params, pageSize));
   }
 
   tables() {

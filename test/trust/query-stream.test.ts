@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareStoreOn, runOn } from '../helpers/backend-cli.js';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
+import { BIN, cliEnv, collect, tempDir } from '../helpers/cli.js';
+
+// `eventlite query` streams its rows: a result far larger than the heap prints whole in
+// ndjson, csv, tsv and json, and a reader that goes away (`| head -1`) ends it at once.
+
+const ROWS = 300_000;
+/** A heap that the whole result (rows, their copies and the text) does not fit in. */
+const SMALL_HEAP = { NODE_OPTIONS: '--max-old-space-size=64' };
+
+/** 200 characters a row: the whole result is far more than the heap above. */
+const LABEL = 'a label of some length for row '.padEnd(200, '.');
+const generated = (rows: number) =>
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows}) SELECT i, '${LABEL}' || i AS label, i * 3 AS triple FROM n`;
+
+for (const backend of backends()) {
+  describe(`query streams its rows, on ${backend.name}`, () => {
+    const { dir, cleanup } = tempDir();
+    let store: StoreUnderTest;
+    const cli = (args: readonly string[], env: Record<string, string> = {}) =>
+      runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir, env });
+    beforeAll(async () => {
+      store = await backend.freshStore();
+      await prepareStoreOn(store, dir, 3);
+      const ran = await cli(['projections', 'run']);
+      expect(ran.code, ran.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await store.cleanup();
+      cleanup();
+    });
+
+    it(`prints ${ROWS} rows as ndjson under a 64 MB heap`, async () => {
+      const result = await cli(['query', generated(ROWS), '--format', 'ndjson'], SMALL_HEAP);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(ROWS);
+      expect(lines[0]).toBe(`{"i":1,"label":"${LABEL}1","triple":3}`);
+      expect(lines[ROWS - 1]).toBe(`{"i":${ROWS},"label":"${LABEL}${ROWS}","triple":${ROWS * 3}}`);
+    });
+
+    it(`prints ${ROWS} rows as csv under a 64 MB heap`, async () => {
+      const result = await cli(['query', generated(ROWS), '--format', 'csv'], SMALL_HEAP);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(ROWS + 1);
+      expect(lines[0]).toBe('i,label,triple');
+      expect(lines[ROWS]).toBe(`${ROWS},${LABEL}${ROWS},${ROWS * 3}`);
+    });
+
+    it(`prints ${ROWS} rows as one JSON array under a 64 MB heap`, async () => {
+      const result = await cli(['query', generated(ROWS), '--format', 'json'], SMALL_HEAP);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const rows = JSON.parse(result.stdout) as { i: number }[];
+      expect(rows).toHaveLength(ROWS);
+      expect(rows.map((row) => row.i).every((i, index) => i === index + 1)).toBe(true);
+    });
+
+    it('ends when the reader goes away: query … | head -1', async () => {
+      // Far more rows than could be gathered: only streaming ends this before the test's timeout.
+      const child = spawn(
+        'bash',
+        [
+          '-c',
+          `"$NODE" "$BIN" --domain domain.mjs query "$SQL" --format ndjson | head -1; echo "eventlite exit $\{PIPESTATUS[0]}" >&2`,
+        ],
+        {
+          cwd: dir,
+          env: cliEnv({
+            ...store.env,
+            ...SMALL_HEAP,
+            NODE: process.execPath,
+            BIN,
+            SQL: generated(50_000_000),
+          }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const result = await collect(child);
+      expect(result.stdout).toBe(`{"i":1,"label":"${LABEL}1","triple":3}\n`);
+      expect(result.stderr).toBe('eventlite exit 0\n');
+      expect(result.code).toBe(0);
+    });
+  });
+}
