@@ -40,6 +40,13 @@ export interface ReadLogOptions {
   limit?: number;
   /** Only events of these types. */
   types?: readonly string[];
+  /**
+   * A hint for readers that seldom need an event's stream, id or metadata (the projection
+   * runner): an adapter may leave them out of each page and fetch them for the whole page when
+   * first asked (see LeanPage). The events read the same either way. The PostgreSQL adapter,
+   * whose fetches cannot wait inside a getter, reads them all.
+   */
+  lean?: boolean;
 }
 
 /** One event of an export: the contract's event shape less position and version. */

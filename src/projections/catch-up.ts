@@ -1,5 +1,6 @@
 import { ProjectionFailedError, StoreError, type EventliteError } from '../core/errors.js';
 import type { RecordedEvent } from '../core/events.js';
+import { LeanEvent } from '../core/recorded-event.js';
 import {
   HandlerFailure,
   type EventStore,
@@ -125,6 +126,27 @@ async function currentCheckpoint(
 }
 
 /**
+ * An event of the last lean page read for each projection. Its handlers are given lean events
+ * (see LeanPage) until they read a stream, id or metadata, which fetches that page again in
+ * full; from then on that projection reads whole events, so a handler that reads them on
+ * every event pays for one page twice, not every page.
+ */
+const leanPagesRead = new WeakMap<Projection, LeanEvent>();
+
+function readsLean(projection: Projection): boolean {
+  const probe = leanPagesRead.get(projection);
+  if (probe === undefined) return !wholeEventsRead.has(projection);
+  if (probe.filled) {
+    leanPagesRead.delete(projection);
+    wholeEventsRead.add(projection);
+    return false;
+  }
+  return true;
+}
+
+const wholeEventsRead = new WeakSet<Projection>();
+
+/**
  * The next events after `checkpoint`, up to `batchSize` of the types the projection handles.
  * Positions are gapless in any snapshot, so a short batch means nothing else up to `target`
  * concerns this projection and the checkpoint may jump straight there.
@@ -140,7 +162,9 @@ export async function nextBatch(
   const found: RecordedEvent[] = [];
   if (types.length > 0) {
     const limit = Math.min(batchSize, target - checkpoint);
-    for await (const page of events.readLog({ from: checkpoint + 1, limit, types })) {
+    const lean = readsLean(projection);
+    for await (const page of events.readLog({ from: checkpoint + 1, limit, types, lean })) {
+      if (lean && page[0] instanceof LeanEvent) leanPagesRead.set(projection, page[0]);
       for (const event of page) {
         if (event.position > target) break;
         found.push(event);

@@ -1,5 +1,5 @@
 import { rmSync, statSync } from 'node:fs';
-import type { NewEvent } from '../../core/events.js';
+import type { NewEvent, RecordedEvent } from '../../core/events.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -63,7 +63,7 @@ export class SqliteEventStore implements EventStore {
     yield* streamPages(this.db, this.location, stream, options);
   }
 
-  async *readLog(options?: ReadLogOptions): AsyncIterable<StoredEvent[]> {
+  async *readLog(options?: ReadLogOptions): AsyncIterable<RecordedEvent[]> {
     yield* logPages(this.db, this.location, options);
   }
 

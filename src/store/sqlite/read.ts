@@ -1,8 +1,9 @@
 import { validateName } from '../../core/input.js';
 import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
-import { StoredEvent } from '../../core/recorded-event.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { LeanEvent, LeanPage, type LeanRest, StoredEvent } from '../../core/recorded-event.js';
 import { withStoreErrors } from './errors.js';
-import { type Db, EVENT_COLUMNS, preparedRaw, STORE_SQL } from './statements.js';
+import { type Db, EVENT_COLUMNS, LEAN_COLUMNS, preparedRaw, STORE_SQL } from './statements.js';
 
 // Reads come out a page at a time (keyset pagination on position or version), so a caller can
 // stream a million events in flat memory and pause between pages without holding a read
@@ -12,6 +13,8 @@ const PAGE_SIZE = 2000;
 
 /** A row of EVENT_COLUMNS as an array, in their order (see preparedRaw). */
 type EventArray = [number, string, number, string, string, string, string, string];
+/** A row of LEAN_COLUMNS as an array. */
+type LeanArray = [number, number, string, string, string];
 const POSITION = 0;
 const VERSION = 2;
 
@@ -46,33 +49,52 @@ export function* logPages(
   db: Db,
   path: string,
   options: ReadLogOptions = {},
-): Generator<StoredEvent[]> {
-  const page = logPageQuery(db, options.types);
+): Generator<RecordedEvent[]> {
+  const lean = options.lean === true;
+  const page = logPageQuery(db, options.types, lean ? LEAN_COLUMNS : EVENT_COLUMNS);
+  const toEvents = lean
+    ? leanEvents(db, path)
+    : (rows: unknown[][]) => (rows as EventArray[]).map(eventFromArray);
   let next = options.from ?? 1;
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
     const rows = withStoreErrors(path, () => page(next, limit));
-    if (rows.length > 0) yield rows.map(eventFromArray);
+    if (rows.length > 0) yield toEvents(rows);
     remaining -= rows.length;
     if (rows.length < limit) return;
-    next = rows[rows.length - 1]![POSITION] + 1;
+    next = (rows[rows.length - 1]![POSITION] as number) + 1;
   }
 }
 
+/** Rows of LEAN_COLUMNS as a LeanPage's events, which fetch the rest through `db` when asked. */
+function leanEvents(db: Db, path: string) {
+  const rest = preparedRaw(db, STORE_SQL.leanRest);
+  const fetchRest = (first: number, last: number) =>
+    withStoreErrors(path, () => rest.all(first, last) as LeanRest);
+  return (rows: unknown[][]): LeanEvent[] => {
+    const page = new LeanPage(fetchRest);
+    for (const row of rows as LeanArray[]) page.add(row[0], row[1], row[2], row[3], row[4]);
+    return page.events;
+  };
+}
+
 // The filtered page's SQL depends only on how many types there are, so the statement cache
-// holds one per count; the projection runner reads a page per batch.
-function logPageQuery(db: Db, types: readonly string[] | undefined) {
+// holds one per count and column list; the projection runner reads a page per batch.
+function logPageQuery(db: Db, types: readonly string[] | undefined, columns: string) {
   if (!types || types.length === 0) {
-    const page = preparedRaw(db, STORE_SQL.logPage);
-    return (from: number, limit: number) => page.all(from, limit) as EventArray[];
+    const page = preparedRaw(
+      db,
+      columns === LEAN_COLUMNS ? STORE_SQL.leanLogPage : STORE_SQL.logPage,
+    );
+    return (from: number, limit: number) => page.all(from, limit) as unknown[][];
   }
   for (const type of types) validateName('event type', type);
   const placeholders = types.map(() => '?').join(', ');
   const filtered = preparedRaw(
     db,
-    `SELECT ${EVENT_COLUMNS} FROM events
+    `SELECT ${columns} FROM events
      WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
   );
-  return (from: number, limit: number) => filtered.all(from, ...types, limit) as EventArray[];
+  return (from: number, limit: number) => filtered.all(from, ...types, limit) as unknown[][];
 }

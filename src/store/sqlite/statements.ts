@@ -43,6 +43,9 @@ export function quoteIdentifier(name: string): string {
 export const EVENT_COLUMNS =
   'position, stream, version, type, id, data AS dataJson, metadata AS metadataJson, recorded_at AS recordedAt';
 
+/** What a lean log page reads (see LeanPage): the columns a projection handler mostly reads. */
+export const LEAN_COLUMNS = 'position, version, type, data, recorded_at';
+
 export const STORE_SQL = {
   streamVersion: 'SELECT max(version) FROM events WHERE stream = ?',
   streamOfEventId: 'SELECT stream FROM events WHERE id = ?',
@@ -54,6 +57,9 @@ export const STORE_SQL = {
   head: 'SELECT coalesce(max(position), 0) FROM events',
   storeId: `SELECT value FROM eventlite_store WHERE key = 'store_id'`,
   logPage: `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
+  leanLogPage: `SELECT ${LEAN_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
+  leanRest: `SELECT position, stream, id, metadata FROM events
+    WHERE position BETWEEN ? AND ? ORDER BY position`,
   streamPageForward: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,
   streamPageBackward: `SELECT ${EVENT_COLUMNS} FROM events
