@@ -8,7 +8,8 @@ import { runNode } from './child.mjs';
 import { CLI, RAW_LOG_READER } from './paths.mjs';
 import { perSecond } from './stats.mjs';
 
-const TARGET = 0.5;
+/** Issue 11's target: the read takes at most this many times the raw reader's (wall) time. */
+const TIME_TARGET = 1.1;
 /** "Flat": peak RSS at the full size within this factor of the quarter-size read. */
 const FLAT_RSS_FACTOR = 1.1;
 const STREAMS = 1_000;
@@ -40,7 +41,10 @@ export async function run(config, log) {
       unit: 'ev/s',
       ours,
       raw,
-      target: { text: `≥ ${TARGET * 100}% of raw`, met: ours / raw >= TARGET },
+      target: {
+        text: `time ≤ ${TIME_TARGET}x raw (now ${(oursFull.ms / rawFull.ms).toFixed(2)}x)`,
+        met: oursFull.ms / rawFull.ms <= TIME_TARGET,
+      },
       note:
         'wall time of the whole process; raw does not write its output; CPU time ' +
         `${Math.round(oursFull.cpuMs)} ms vs ${Math.round(rawFull.cpuMs)} ms`,

@@ -13,7 +13,8 @@ import { CLI, RAW_PROJECTION_CHILD, removeDatabase, scratchPath } from './paths.
 import { BANK_CONFIG, checkBankSql, summaryChecksum } from './projection-sql.mjs';
 import { median, perSecond } from './stats.mjs';
 
-const TARGET = 0.5;
+/** Issue 11's target: each run takes at most this many times the raw program's (wall) time. */
+const TIME_TARGET = 1.1;
 /** "Flat": peak RSS of the full catch-up within this factor of the quarter-size one. */
 const FLAT_RSS_FACTOR = 1.1;
 const STREAMS = 1_000;
@@ -63,29 +64,31 @@ export async function run(config, log) {
   const rawFullRss = maxRss(rounds.raw);
   const growth = oursFullRss / oursSmall.rssKb;
   const cpu = (r) => `${Math.round(r.cpuMs)} ms`;
+  const cpuRatio = (a, b) => `${(a.cpuMs / b.cpuMs).toFixed(2)}x the raw CPU time`;
   return [
     {
       measure: `projection catch-up ${count(full)} events, \`eventlite projections run\``,
       unit: 'ev/s',
       ours: oursRate,
       raw: rawRate,
-      target: { text: `≥ ${TARGET * 100}% of raw`, met: oursRate / rawRate >= TARGET },
+      target: timeTarget(ours.ms, raw.ms),
       note:
         `bank ${PROJECTION} from checkpoint 0 into a fresh read database, wall time of the ` +
         `whole process (start-up and loading the TypeScript domain module included), median ` +
         `of ${rounds.catchUp.length}; raw iterates the log in one statement, parses data only, ` +
         `runs the same SQL and commits every 2000 events with a checkpoint compare-and-set, ` +
-        `like the runner; CPU time ${cpu(ours)} vs ${cpu(raw)}; tables identical`,
+        `like the runner; CPU time ${cpu(ours)} vs ${cpu(raw)} (${cpuRatio(ours, raw)}); tables identical`,
     },
     {
       measure: `projection rebuild ${count(full)} events, \`eventlite projections rebuild\``,
       unit: 'ev/s',
       ours: rebuildRate,
       raw: rawRate,
-      target: { text: `≥ ${TARGET * 100}% of raw`, met: rebuildRate / rawRate >= TARGET },
+      target: timeTarget(rebuilt.ms, raw.ms),
       note:
         `over the built read database: replay into a scratch file (synchronous=OFF), then ` +
-        `swap; raw is the catch-up baseline above (durable commits); CPU time ${cpu(rebuilt)}`,
+        `swap; raw is the catch-up baseline above (durable commits); CPU time ${cpu(rebuilt)} ` +
+        `(${cpuRatio(rebuilt, raw)})`,
     },
     rssRow(`peak RSS, projection catch-up ${count(small)} events`, oursSmall.rssKb, rawSmall),
     {
@@ -178,4 +181,12 @@ function count(events) {
   if (events >= 1_000_000 && events % 1_000_000 === 0) return `${events / 1_000_000}M`;
   if (events >= 1_000 && events % 1_000 === 0) return `${events / 1_000}k`;
   return String(events);
+}
+
+/** Time ours / time raw against TIME_TARGET, shown as the multiple it is. */
+function timeTarget(oursMs, rawMs) {
+  return {
+    text: `time ≤ ${TIME_TARGET}x raw (now ${(oursMs / rawMs).toFixed(2)}x)`,
+    met: oursMs / rawMs <= TIME_TARGET,
+  };
 }
