@@ -5,6 +5,7 @@ import { invalidUtf8Argument } from './argv-bytes.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import type { CliIo } from './io.js';
+import { savedHelp } from './saved-help.js';
 import { interruptedExitCode, resetInterrupt } from './signals.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +19,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // script that asks for the version pays only Node's own start-up.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const help = savedHelp(argv, io);
+  if (help !== undefined) {
+    io.stdout.write(help);
     return EXIT.ok;
   }
   const json = wantsJsonErrors(argv);

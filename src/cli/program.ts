@@ -18,6 +18,9 @@ Exit codes:
 Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE,
 EVENTLITE_CLOCK, NO_COLOR.`;
 
+/** Commander's width for help that is not going to a terminal. */
+const HELP_WIDTH = 80;
+
 type Register = (program: Command, io: CliIo) => void;
 
 // Each command's module is imported only when that command runs (or when help lists them
@@ -111,6 +114,10 @@ export async function buildProgram(
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Laid out for the streams given, not the process's: a pipe gets the width
+      // dist/help-texts.json was saved at (scripts/help-texts.mjs).
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || HELP_WIDTH,
+      getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || HELP_WIDTH,
       // With JSON errors, runCli reports a usage error itself, as one JSON object.
       outputError: (text, write) => {
         if (!options.quietErrors) write(text);

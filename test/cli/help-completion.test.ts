@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { tempDir } from '../helpers/cli.js';
+import { helpRequest } from '../../src/cli/saved-help.js';
+import { BIN, ROOT, tempDir } from '../helpers/cli.js';
 import { runCli } from '../helpers/in-process.js';
 
 // Help that teaches and completion that cannot go stale: the top-level help lists every
@@ -74,6 +77,36 @@ describe('eventlite --help', () => {
         '\nExamples:\n  $ eventlite state account-acc-1\n  $ eventlite state account-acc-1 --at 2\n',
       ),
     ).toBe(true);
+  });
+});
+
+describe('help saved at build time', () => {
+  it('takes only command words then --help or -h', () => {
+    expect(helpRequest(['--help'])).toBe('');
+    expect(helpRequest(['projections', 'run', '-h'])).toBe('projections run');
+    expect(helpRequest(['--db', 'x.db', '--help'])).toBeUndefined();
+    expect(helpRequest(['exec', '--help', 'Deposit'])).toBeUndefined();
+    expect(helpRequest(['exec'])).toBeUndefined();
+  });
+
+  it('the built binary, printing to a pipe, says what the program says for every command', async () => {
+    const saved = JSON.parse(readFileSync(join(ROOT, 'dist/help-texts.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(saved).sort()).toEqual(['', ...commands].sort());
+    for (const path of ['', ...commands]) {
+      const words = path === '' ? [] : path.split(' ');
+      const fromProgram = await cli([...words, '--help']);
+      expect(fromProgram.code).toBe(0);
+      expect(saved[path]).toBe(fromProgram.stdout);
+    }
+    // And the binary prints them: the first, a nested one, and -h.
+    for (const args of [['--help'], ['projections', 'run', '--help'], ['exec', '-h']]) {
+      const printed = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+      expect(printed.status).toBe(0);
+      expect(printed.stdout).toBe((await cli(args)).stdout);
+    }
   });
 });
 
