@@ -39,7 +39,11 @@ export function startRun(command: Command, io: CliIo): Run {
       if (!ctx.quiet) io.stderr.write(`${text}\n`);
     },
     stderrIsTTY: io.stderr.isTTY === true,
-    stdinIsTTY: io.stdin.isTTY === true,
+    // Read when asked: process.stdin is made on first use, and making it (a TTY, socket or
+    // file stream) is a measurable part of a short command's start-up.
+    get stdinIsTTY() {
+      return io.stdin.isTTY === true;
+    },
   };
 }
 

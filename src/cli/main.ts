@@ -130,7 +130,10 @@ export async function main(): Promise<void> {
       ? await runCli(args, {
           stdout: process.stdout,
           stderr: process.stderr,
-          stdin: process.stdin,
+          // Made on first use (see Run.stdinIsTTY): most commands never read stdin.
+          get stdin() {
+            return process.stdin;
+          },
           env: process.env,
           cwd: process.cwd(),
         })
