@@ -33,17 +33,22 @@ export class StoredEvent implements RecordedEvent {
 
   /** The contract's event shape, keys in contract order. */
   toJSON(): RecordedEvent {
-    return {
-      position: this.position,
-      stream: this.stream,
-      version: this.version,
-      type: this.type,
-      id: this.id,
-      data: this.data,
-      metadata: this.metadata,
-      recordedAt: this.recordedAt,
-    };
+    return contractShape(this);
   }
+}
+
+/** An event's fields as a plain object, keys in contract order. */
+function contractShape(event: RecordedEvent): RecordedEvent {
+  return {
+    position: event.position,
+    stream: event.stream,
+    version: event.version,
+    type: event.type,
+    id: event.id,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
 }
 
 /** A stored row as adapters read it, columns renamed to camelCase. */
@@ -186,15 +191,6 @@ export class LeanEvent implements RecordedEvent {
   }
 
   toJSON(): RecordedEvent {
-    return {
-      position: this.position,
-      stream: this.stream,
-      version: this.version,
-      type: this.type,
-      id: this.id,
-      data: this.data,
-      metadata: this.metadata,
-      recordedAt: this.recordedAt,
-    };
+    return contractShape(this);
   }
 }
