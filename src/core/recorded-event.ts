@@ -146,14 +146,18 @@ export class LeanEvent implements RecordedEvent {
   #id = '';
   #metadataJson = '';
 
+  readonly #page: LeanPage;
+
   constructor(
-    private readonly page: LeanPage,
+    page: LeanPage,
     readonly position: number,
     readonly version: number,
     readonly type: string,
     readonly dataJson: string,
     readonly recordedAt: string,
-  ) {}
+  ) {
+    this.#page = page;
+  }
 
   /** Called by the page when it fills. */
   complete(stream: string, id: string, metadataJson: string): void {
@@ -163,17 +167,17 @@ export class LeanEvent implements RecordedEvent {
   }
 
   get stream(): string {
-    this.page.fill();
+    this.#page.fill();
     return this.#stream;
   }
 
   get id(): string {
-    this.page.fill();
+    this.#page.fill();
     return this.#id;
   }
 
   get metadataJson(): string {
-    this.page.fill();
+    this.#page.fill();
     return this.#metadataJson;
   }
 
@@ -187,7 +191,7 @@ export class LeanEvent implements RecordedEvent {
 
   /** Whether its page has fetched what it left out. */
   get filled(): boolean {
-    return this.page.filled;
+    return this.#page.filled;
   }
 
   toJSON(): RecordedEvent {
