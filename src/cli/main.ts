@@ -124,6 +124,11 @@ async function rebuildHint(
 /** The process entry used by bin/eventlite.js. */
 export async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // Help and usage text are written straight to stdout; when its reader has gone
+  // (`eventlite --help | head -1`), stop quietly as a command's own output does (see Output).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
   const badArgument = invalidUtf8Argument(args.length);
   const code =
     badArgument === undefined

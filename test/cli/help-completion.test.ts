@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -106,6 +106,23 @@ describe('help saved at build time', () => {
       const printed = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
       expect(printed.status).toBe(0);
       expect(printed.stdout).toBe((await cli(args)).stdout);
+    }
+  });
+});
+
+describe('help into a pipe whose reader has gone', () => {
+  it('stops quietly with exit 0, saved or built, like any output', async () => {
+    for (const args of [['--help'], ['--db', 'x.db', '--help'], ['exec', '--help']]) {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: folder.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // Closed long before Node has started in the child, so its first write meets EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
     }
   });
 });
