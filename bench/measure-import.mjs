@@ -2,7 +2,8 @@
 // EventStore port's import session (store.beginImport, add in batches, commit), each beside
 // raw prepared INSERTs of the same rows in one transaction. The CLI is also put
 // beside a bare process doing the same job (read, parse, insert), which pays the start-up and
-// JSON.parse that the in-memory baseline does not.
+// JSON.parse that the in-memory baseline does not: the CLI's wall time may be at most 1.1× that
+// process's (the two run in turn in each round; the row compares their medians).
 import { readFileSync } from 'node:fs';
 import { openSqliteEventStore } from '../dist/store/sqlite/index.js';
 import { runNode } from './child.mjs';
@@ -18,6 +19,9 @@ import { median, perSecond, time, timeAsync } from './stats.mjs';
 const IMPORT_BATCH = 2_000;
 
 const TARGET = 0.5;
+
+/** The CLI run may take at most this many times the bare process's wall time (issue 11). */
+const PROCESS_TARGET = 1.1;
 
 export const name = 'import';
 
@@ -53,7 +57,10 @@ export async function run(config, log) {
   const target = (ours) => ({ text: `≥ ${TARGET * 100}% of raw`, met: ours / raw >= TARGET });
   const cli = perSecond(count, median(cliMs));
   const api = perSecond(count, median(apiMs));
-  const rawChild = perSecond(count, median(rawChildMs));
+  const cliTime = median(cliMs);
+  const rawChildTime = median(rawChildMs);
+  // Each round runs the CLI and then the bare process, so drift on the machine touches both.
+  const rounds = cliMs.map((ms, round) => `${(ms / rawChildMs[round]).toFixed(2)}×`).join(' ');
   return [
     {
       measure: `import ${count} events, CLI \`eventlite import FILE\``,
@@ -64,12 +71,17 @@ export async function run(config, log) {
       note: 'wall time of the whole process, start-up included',
     },
     {
-      measure: `import ${count} events, CLI vs a bare read+parse+insert process`,
-      unit: 'ev/s',
-      ours: cli,
-      raw: rawChild,
+      measure: `import ${count} events, CLI vs a bare read+parse+insert process (median of ${config.repeats})`,
+      unit: 'ms',
+      ours: cliTime,
+      raw: rawChildTime,
+      target: {
+        text: `≤ ${PROCESS_TARGET}× raw process`,
+        met: cliTime / rawChildTime <= PROCESS_TARGET,
+      },
       note:
-        'like for like: both pay node start-up, file reading and JSON.parse; CPU time ' +
+        'wall time; like for like: both pay node start-up, file reading and JSON.parse; ' +
+        `per round ${rounds}; CPU time ` +
         `${Math.round(median(cliRuns.map((r) => r.cpuMs)))} ms vs ` +
         `${Math.round(median(rawChildRuns.map((r) => r.cpuMs)))} ms`,
     },

@@ -102,10 +102,17 @@ async function* splitLines(
       pending.push(bytes);
       continue;
     }
-    const complete = Buffer.concat([...pending, bytes.subarray(0, end)]);
+    // Only the line that straddles the chunks is joined; the chunk's other whole lines are
+    // decoded where they lie (copying every chunk into a joined buffer cost ~2% of an import).
+    let start = 0;
+    let lines: Line[] = [];
+    if (pendingBytes > 0) {
+      start = bytes.indexOf(NEWLINE) + 1;
+      lines = collect(Buffer.concat([...pending, bytes.subarray(0, start - 1)]));
+    }
+    if (start <= end) lines = lines.concat(collect(bytes.subarray(start, end)));
     pending = [bytes.subarray(end + 1)];
     pendingBytes = pending[0]!.length;
-    const lines = collect(complete);
     if (lines.length > 0) yield lines;
   }
   const last = collect(Buffer.concat(pending));

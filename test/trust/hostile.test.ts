@@ -744,6 +744,45 @@ describe('the parsers, fuzzed in-process', () => {
       );
     });
 
+    it('matches the decoder however the input is cut into read chunks', async () => {
+      // Only the line that straddles two chunks is joined; the others are decoded in place.
+      const piece = fc.oneof(
+        fc.constantFrom('\n', '\r\n', '\n\n', ' ', '{}', 'é', '😀'),
+        fc.string({ maxLength: 6 }),
+        fc.uint8Array({ minLength: 1, maxLength: 2 }).map((bytes) => Buffer.from(bytes)),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(piece, { maxLength: 30 }),
+          fc.array(fc.nat({ max: 12 }), { maxLength: 12 }),
+          async (pieces, cuts) => {
+            const bytes = Buffer.concat(
+              pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)),
+            );
+            const chunks: Buffer[] = [];
+            let start = 0;
+            for (const length of cuts) {
+              chunks.push(bytes.subarray(start, start + length));
+              start += length;
+            }
+            chunks.push(bytes.subarray(start));
+            const lines: { number: number; text: string }[] = [];
+            let got: typeof lines | string = lines;
+            try {
+              for await (const line of readLines('-', { ...io, stdin: Readable.from(chunks) })) {
+                lines.push(line);
+              }
+            } catch (error) {
+              if (!(error instanceof InputError)) throw error;
+              got = error.message.replace('stdin:', 'in.ndjson:').split(';')[0]!;
+            }
+            expect(got).toEqual(expected(bytes));
+          },
+        ),
+        { numRuns: runs(500, 5000) },
+      );
+    });
+
     it('keeps characters and lines whole across 64 KB read chunks', async () => {
       // A 4-byte character straddles the first chunk boundary; a bad byte sits in line 3.
       const filler = 'a'.repeat(65_534);
