@@ -116,34 +116,24 @@ export async function migratePgSchema(
   // transaction that waited for the lock could still miss the schema that the winner created
   // meanwhile, and take the database for a foreign one. lock_timeout bounds the wait.
   let created = false;
-  await client.query(SCHEMA_LOCK);
-  try {
-    await client.query('BEGIN');
-    try {
-      const locked = await readSchemaVersion(client);
-      created = locked === 0;
-      checkNotNewer(locked, target);
-      if (locked === 0) {
-        await checkNotForeign(client, target);
-        if (!options.create) throw noStore(target);
-        await checkEncoding(client, target);
-      }
-      for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
-        await client.query(MIGRATIONS[step]!);
-      }
-      await client.query(
-        `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
-         ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
-        [PG_STORE_SCHEMA_VERSION],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+  await inLockedTransaction(client, async () => {
+    const locked = await readSchemaVersion(client);
+    created = locked === 0;
+    checkNotNewer(locked, target);
+    if (locked === 0) {
+      await checkNotForeign(client, target);
+      if (!options.create) throw noStore(target);
+      await checkEncoding(client, target);
     }
-  } finally {
-    await client.query(SCHEMA_UNLOCK).catch(() => {});
-  }
+    for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
+      await client.query(MIGRATIONS[step]!);
+    }
+    await client.query(
+      `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
+       ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
+      [PG_STORE_SCHEMA_VERSION],
+    );
+  });
   return created;
 }
 
@@ -153,14 +143,24 @@ export async function migratePgSchema(
  * creating or migrating it meanwhile; a store that another process appended to stays.
  */
 export async function dropEmptyPgStore(client: pg.ClientBase): Promise<void> {
+  await inLockedTransaction(client, async () => {
+    // The counter row is what every append locks: holding it, no append can land meanwhile.
+    await client.query('SELECT * FROM eventlite.head FOR UPDATE');
+    const events = await client.query('SELECT 1 FROM eventlite.events LIMIT 1');
+    if (events.rowCount === 0) await client.query('DROP SCHEMA eventlite CASCADE');
+  });
+}
+
+/** `work` in one transaction, holding the schema lock from before it begins until it ends. */
+async function inLockedTransaction(
+  client: pg.ClientBase,
+  work: () => Promise<void>,
+): Promise<void> {
   await client.query(SCHEMA_LOCK);
   try {
     await client.query('BEGIN');
     try {
-      // The counter row is what every append locks: holding it, no append can land meanwhile.
-      await client.query('SELECT * FROM eventlite.head FOR UPDATE');
-      const events = await client.query('SELECT 1 FROM eventlite.events LIMIT 1');
-      if (events.rowCount === 0) await client.query('DROP SCHEMA eventlite CASCADE');
+      await work();
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
