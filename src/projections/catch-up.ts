@@ -126,25 +126,22 @@ async function currentCheckpoint(
 }
 
 /**
- * An event of the last lean page read for each projection. Its handlers are given lean events
- * (see LeanPage) until they read a stream, id or metadata, which fetches that page again in
- * full; from then on that projection reads whole events, so a handler that reads them on
- * every event pays for one page twice, not every page.
+ * For each projection, an event of the last lean page it read, or 'whole' once it reads whole
+ * events. Its handlers are given lean events (see LeanPage) until they read a stream, id or
+ * metadata, which fetches that page again in full; from then on that projection reads whole
+ * events, so a handler that reads them on every event pays for one page twice, not every page.
  */
-const leanPagesRead = new WeakMap<Projection, LeanEvent>();
+const pagesRead = new WeakMap<Projection, LeanEvent | 'whole'>();
 
 function readsLean(projection: Projection): boolean {
-  const probe = leanPagesRead.get(projection);
-  if (probe === undefined) return !wholeEventsRead.has(projection);
-  if (probe.filled) {
-    leanPagesRead.delete(projection);
-    wholeEventsRead.add(projection);
+  const last = pagesRead.get(projection);
+  if (last === 'whole') return false;
+  if (last?.filled) {
+    pagesRead.set(projection, 'whole');
     return false;
   }
   return true;
 }
-
-const wholeEventsRead = new WeakSet<Projection>();
 
 /**
  * The next events after `checkpoint`, up to `batchSize` of the types the projection handles.
@@ -164,7 +161,7 @@ export async function nextBatch(
     const limit = Math.min(batchSize, target - checkpoint);
     const lean = readsLean(projection);
     for await (const page of events.readLog({ from: checkpoint + 1, limit, types, lean })) {
-      if (lean && page[0] instanceof LeanEvent) leanPagesRead.set(projection, page[0]);
+      if (lean && page[0] instanceof LeanEvent) pagesRead.set(projection, page[0]);
       for (const event of page) {
         if (event.position > target) break;
         found.push(event);
