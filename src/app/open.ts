@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
@@ -185,7 +185,7 @@ export function scratchReadModels(readDb: string | undefined, folder: string): S
   if (readDb === undefined || !isPostgresUrl(readDb)) {
     return { locations: { ...base, readDb: join(folder, 'read.db') }, dispose: async () => {} };
   }
-  const readSchema = `eventlite_spec_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const readSchema = `eventlite_spec_${process.pid}_${randomHex(4)}`;
   return {
     locations: { ...base, readDb, readSchema },
     dispose: async () => {
@@ -193,4 +193,12 @@ export function scratchReadModels(readDb: string | undefined, folder: string): S
       await dropPostgresReadSchema(readDb, readSchema);
     },
   };
+}
+
+/** node:crypto, loaded only here: a command that reads never needs it, and loading it costs start-up. */
+function randomHex(bytes: number): string {
+  const { randomBytes } = createRequire(import.meta.url)(
+    'node:crypto',
+  ) as typeof import('node:crypto');
+  return randomBytes(bytes).toString('hex');
 }

@@ -12,7 +12,7 @@ export async function confirm(run: Run, question: string, yes: boolean | undefin
   if (!run.stdinIsTTY) {
     throw new InputError(`${question}: give --yes to confirm (stdin is not a terminal to ask on)`);
   }
-  const lines = createInterface({ input: run.io.stdin, output: run.io.stderr, terminal: false });
+  const lines = createInterface({ input: run.io.stdin, terminal: false });
   try {
     run.io.stderr.write(`${question}. Go on? [y/N] `);
     const answer = await new Promise<string>((resolve) => {

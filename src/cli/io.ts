@@ -1,8 +1,9 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AppContext, type ReadContext } from '../app/context.js';
 import { openReadStore, shownLocation, type StoreMode, withEventStore } from '../app/open.js';
 import { resolveContext, type Context } from './context.js';
+import type { OutStream } from './fd-stream.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
 import { Output } from './output.js';
 
@@ -11,8 +12,8 @@ import { Output } from './output.js';
  * process by tests: streams, environment and working folder.
  */
 export interface CliIo {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdout: OutStream;
+  stderr: OutStream;
   stdin: Readable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;

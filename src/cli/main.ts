@@ -4,8 +4,10 @@ import { EventliteError, InterruptedError, StoreError } from '../core/errors.js'
 import { invalidUtf8Argument } from './argv-bytes.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
+import { processStream, type OutStream } from './fd-stream.js';
 import type { CliIo } from './io.js';
 import { savedHelp } from './saved-help.js';
+import { prepareStyles } from './style.js';
 import { interruptedExitCode, resetInterrupt } from './signals.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const json = wantsJsonErrors(argv);
+  await prepareStyles(io.stdout, io.stderr);
   let program: Command | undefined;
   resetInterrupt();
   try {
@@ -124,17 +127,20 @@ async function rebuildHint(
 /** The process entry used by bin/eventlite.js. */
 export async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // Pipes and files are written straight to their descriptors (see FdStream).
+  const stdout = processStream(1);
+  const stderr = processStream(2);
   // Help and usage text are written straight to stdout; when its reader has gone
   // (`eventlite --help | head -1`), stop quietly as a command's own output does (see Output).
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
   const badArgument = invalidUtf8Argument(args.length);
   const code =
     badArgument === undefined
       ? await runCli(args, {
-          stdout: process.stdout,
-          stderr: process.stderr,
+          stdout,
+          stderr,
           // Made on first use (see Run.stdinIsTTY): most commands never read stdin.
           get stdin() {
             return process.stdin;
@@ -142,21 +148,21 @@ export async function main(): Promise<void> {
           env: process.env,
           cwd: process.cwd(),
         })
-      : refuseArgument(badArgument);
+      : refuseArgument(badArgument, stderr);
   // A command ends when its work is done, even if the domain module left a timer running:
   // flush both streams, then exit rather than wait for the event loop to empty.
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all([flushed(stdout), flushed(stderr)]);
   process.exit(code);
 }
 
-function refuseArgument(position: number): number {
-  process.stderr.write(
+function refuseArgument(position: number, stderr: OutStream): number {
+  stderr.write(
     `error: argument ${position} is not valid UTF-8; it would be stored with U+FFFD in place of its bytes\n`,
   );
   return EXIT.usage;
 }
 
-function flushed(stream: NodeJS.WritableStream): Promise<void> {
+function flushed(stream: OutStream): Promise<void> {
   return new Promise((resolveFlush) => {
     try {
       stream.write('', () => resolveFlush());

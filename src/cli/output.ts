@@ -1,5 +1,5 @@
-import type { Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { OutStream } from './fd-stream.js';
+import { styleFor, type Style } from './style.js';
 
 /**
  * Where a command's data goes. Buffers small writes into larger chunks, waits when the pipe
@@ -8,16 +8,16 @@ import { Chalk, type ChalkInstance } from 'chalk';
  */
 export class Output {
   readonly isTTY: boolean;
-  readonly style: ChalkInstance;
+  readonly style: Style;
   private buffer = '';
   private pipeClosed = false;
 
   constructor(
-    private readonly stream: Writable & { isTTY?: boolean },
+    private readonly stream: OutStream,
     color: boolean,
   ) {
     this.isTTY = stream.isTTY === true;
-    this.style = new Chalk({ level: color && this.isTTY ? 1 : 0 });
+    this.style = styleFor(stream, color);
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.pipeClosed = true;
       else throw error;

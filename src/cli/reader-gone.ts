@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import { FdStream, type OutStream } from './fd-stream.js';
 
 /** The parts of Node's native stream handle used here. */
 interface NativeHandle {
@@ -36,13 +36,11 @@ const NEVER: ReaderWatch = {
  * own, so it reads only while stdout has nothing in flight (`start` checks), and is never
  * closed (closing would close fd 1).
  *
- * Only for stdout as a pipe or socket of this process; anything else (a terminal, a file, a
+ * Only for stdout as a pipe or socket of this process (Node's stream or an FdStream); anything else (a terminal, a file, a
  * test's stream, a Node without the binding) gets a watch that never fires.
  */
-export function watchStdoutReader(stdout: Writable & { isTTY?: boolean }): ReaderWatch {
-  if (stdout !== process.stdout || stdout.isTTY === true) return NEVER;
-  const kind = (stdout as unknown as { _type?: string })._type;
-  if (kind !== 'pipe') return NEVER;
+export function watchStdoutReader(stdout: OutStream): ReaderWatch {
+  if (!isStdoutPipe(stdout)) return NEVER;
   let handle: NativeHandle;
   try {
     const binding = (
@@ -77,4 +75,10 @@ export function watchStdoutReader(stdout: Writable & { isTTY?: boolean }): Reade
     },
     stop,
   };
+}
+
+function isStdoutPipe(stdout: OutStream): boolean {
+  if (stdout instanceof FdStream) return stdout.fd === 1 && stdout.kind === 'pipe';
+  if (stdout !== process.stdout || stdout.isTTY === true) return false;
+  return (stdout as unknown as { _type?: string })._type === 'pipe';
 }

@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import type { Style } from './style.js';
 import type { RecordedEvent } from '../core/events.js';
 import { StoredEvent } from '../core/recorded-event.js';
 
@@ -50,7 +50,7 @@ function tsvCell(value: unknown): string {
 }
 
 /** One event as a line for people: position, stream@version, type, data. */
-export function renderEventLine(event: RecordedEvent, style: ChalkInstance): string {
+export function renderEventLine(event: RecordedEvent, style: Style): string {
   const position = style.dim(`#${event.position}`.padStart(7));
   const where = style.cyan(`${event.stream}@${event.version}`);
   return `${position}  ${where}  ${style.bold(event.type)}  ${dataText(event)}  ${style.dim(event.recordedAt)}`;

@@ -21,7 +21,8 @@ export async function startSpinner(run: Run, text: string): Promise<Spinner> {
     return { update: () => {}, notice: (line) => run.note(line), stop: () => {} };
   }
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream: stderr, isEnabled: true }).start(text);
+  // A terminal's stderr is always a Node stream (see processStream); tests pass streams too.
+  const spinner = ora({ stream: stderr as NodeJS.WriteStream, isEnabled: true }).start(text);
   let shownAt = 0;
   return {
     update(next) {

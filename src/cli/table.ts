@@ -1,11 +1,11 @@
 // Loaded only when a table is printed: cli-table3 is not needed on the NDJSON path.
 import Table from 'cli-table3';
-import type { ChalkInstance } from 'chalk';
+import type { Style } from './style.js';
 
 export function renderTable(
   rows: readonly Record<string, unknown>[],
   columns: readonly string[],
-  style: ChalkInstance,
+  style: Style,
 ): string {
   const table = new Table({
     head: columns.map((column) => style.bold(column)),
@@ -15,7 +15,7 @@ export function renderTable(
   return table.toString();
 }
 
-function cellText(value: unknown, style: ChalkInstance): string {
+function cellText(value: unknown, style: Style): string {
   // NULL is not the empty string: shown as psql's `\pset null` and sqlite3's `.nullvalue` can.
   if (value === null || value === undefined) return style.dim('NULL');
   if (typeof value === 'object') return JSON.stringify(value);

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 // Time-ordered UUIDv7 ids (RFC 9562): successive ids land next to each other in the unique
 // index instead of at random pages, which measurably cuts the pages each append dirties.
@@ -9,10 +9,16 @@ let counter = 0;
 
 // Random bytes are drawn 4 KiB at a time: one call per id costs more than the rest of the id.
 const pool = Buffer.alloc(4096);
+// node:crypto is loaded with the first id: commands that only read never need it, and loading
+// it is a measurable part of their start-up.
+let randomFillSync: typeof import('node:crypto').randomFillSync | undefined;
 let poolOffset = pool.length;
 
 function randomId16(): Buffer {
   if (poolOffset + 16 > pool.length) {
+    randomFillSync ??= (
+      createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
+    ).randomFillSync;
     randomFillSync(pool);
     poolOffset = 0;
   }

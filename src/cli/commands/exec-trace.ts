@@ -1,16 +1,16 @@
-import type { Writable } from 'node:stream';
-import { Chalk } from 'chalk';
 import type { RecordedEvent } from '../../core/events.js';
 import type { ExecStep, SnapshotOutcome } from '../../app/exec.js';
 import type { FoldBase } from '../../app/load-state.js';
+import type { OutStream } from '../fd-stream.js';
+import { styleFor } from '../style.js';
 
 // `exec --trace`: the teaching view of one command, step by step, on stderr so that stdout
 // still holds only the appended events.
 
 const SHOWN_EVENTS = 20;
 
-export function traceTo(stderr: Writable & { isTTY?: boolean }, color: boolean) {
-  const style = new Chalk({ level: color && stderr.isTTY === true ? 1 : 0 });
+export function traceTo(stderr: OutStream, color: boolean) {
+  const style = styleFor(stderr, color);
   const heading = (text: string) => style.bold(text);
   const write = (lines: string[]) => stderr.write(`${lines.join('\n')}\n`);
   return (step: ExecStep): void => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ChalkInstance } from 'chalk';
+import type { Style } from '../style.js';
 import { type ProjectionStatus } from '../../app/projections-list.js';
 import { listProjections } from '../../app/projections-list.js';
 import { selectProjections } from '../../app/select-projections.js';
@@ -37,7 +37,7 @@ export function registerProjectionsList(program: Command, io: CliIo): Command {
   return projections;
 }
 
-function colourStatus(status: ProjectionStatus, style: ChalkInstance): string {
+function colourStatus(status: ProjectionStatus, style: Style): string {
   if (status === 'ok') return style.green(status);
   if (status === 'behind' || status === 'rebuilding') return style.yellow(status);
   return style.red(status);
