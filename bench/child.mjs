@@ -1,5 +1,6 @@
 // Runs a child Node process and measures it from the outside: wall time, and optionally its
-// peak RSS and CPU time through rss-preload.mjs. Stdout goes to /dev/null unless captured.
+// peak RSS and CPU time through rss-preload.cjs. Stdout goes to /dev/null unless captured or
+// piped.
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -8,13 +9,14 @@ import { RSS_PRELOAD, ROOT, scratchPath } from './paths.mjs';
 /**
  * @param {string[]} args after `node`
  * @param {{ rss?: boolean, captureStdout?: boolean, env?: Record<string, string> }} options
+ *   captureStdout: stdout is a pipe, and what came through it is returned
  * @returns {{ ms: number, rssKb?: number, cpuMs?: number, stdout?: string }}
  */
 export function runNode(args, options = {}) {
   const rssFile = options.rss ? scratchPath(`rss-${process.pid}.txt`) : undefined;
   if (rssFile) rmSync(rssFile, { force: true });
   const devNull = options.captureStdout ? undefined : openSync('/dev/null', 'w');
-  const nodeArgs = rssFile ? ['--import', RSS_PRELOAD, ...args] : args;
+  const nodeArgs = rssFile ? ['--require', RSS_PRELOAD, ...args] : args;
   try {
     const started = performance.now();
     const result = spawnSync(process.execPath, nodeArgs, {

@@ -3,8 +3,9 @@
 // runs every command once and `node -e 0` once after each, so drift on the machine touches
 // both alike; each row is the median of the command's runs against the median of the
 // `node -e 0` runs paired with them. The rows compare CPU time (user + system, as the process
-// itself counts it at exit, through rss-preload.mjs in both): on a shared machine the wall
-// time mostly measures the wait for a core. The notes give the wall times too.
+// itself counts it at exit, through rss-preload.cjs in both): on a shared machine the wall
+// time mostly measures the wait for a core. The notes give the wall times too. Output goes
+// into a pipe, as it does in a script (`eventlite streams | jq`, `x=$(eventlite ...)`).
 import { join } from 'node:path';
 import { runNode } from './child.mjs';
 import { smallStore } from './fixtures.mjs';
@@ -57,8 +58,10 @@ export async function run(config, log) {
   const times = list.map(() => ({ ours: [], node: [] }));
   for (let round = 0; round < config.startupRuns; round += 1) {
     list.forEach((command, index) => {
-      times[index].ours.push(runNode([CLI, ...command.args], { env, rss: true }));
-      times[index].node.push(runNode(['-e', '0'], { rss: true }));
+      times[index].ours.push(
+        runNode([CLI, ...command.args], { env, rss: true, captureStdout: true }),
+      );
+      times[index].node.push(runNode(['-e', '0'], { rss: true, captureStdout: true }));
     });
   }
   removeDatabase(path);

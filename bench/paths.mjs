@@ -1,13 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const CLI = join(ROOT, 'bin', 'eventlite.js');
 /** Gitignored scratch space; the cached log store survives between runs. */
 export const SCRATCH = join(ROOT, '.bench');
-/** Preloaded into a child to record its peak RSS (see rss-preload.mjs). */
-export const RSS_PRELOAD = pathToFileURL(join(ROOT, 'bench', 'rss-preload.mjs')).href;
+/** Preloaded into a child to record its peak RSS and CPU time (see rss-preload.cjs). */
+export const RSS_PRELOAD = join(ROOT, 'bench', 'rss-preload.cjs');
 export const RAW_LOG_READER = join(ROOT, 'bench', 'raw-log-reader.mjs');
 export const RAW_IMPORT_CHILD = join(ROOT, 'bench', 'raw-import-child.mjs');
 export const RAW_PROJECTION_CHILD = join(ROOT, 'bench', 'raw-projection-child.mjs');

@@ -1,15 +1,23 @@
 // Bundles the CLI (dist/cli/main.js, which tsc has just written, and what it imports) into
-// dist/bundle/eventlite.mjs, the file bin/eventlite.js starts. Start-up is most of what a short
-// command costs, and most of start-up beyond Node itself was resolving and loading ~150 small
-// ES modules one by one; one file loads in a fraction of that. The lazily imported pieces
-// (each command, the read side, the PostgreSQL adapter, the domain loader) become chunks that
-// are still loaded only when a command runs them. Kept external: the native better-sqlite3,
-// pg (PostgreSQL only), jiti (loaded through createRequire, its fastest entry) and yaml (only
-// spec files read it; bundled, its CommonJS build lost its named exports to a dynamic import).
+// dist/bundle/, which bin/eventlite.js starts. Start-up is most of what a short command costs,
+// and most of start-up beyond Node itself was resolving and loading ~150 small ES modules one
+// by one. esbuild bundles them, and the lazily imported pieces (each command, the read side,
+// the PostgreSQL adapter, the domain loader) become chunks that are still loaded only when a
+// command runs them. Kept external: the native better-sqlite3, pg (PostgreSQL only), jiti
+// (loaded through createRequire, its fastest entry) and yaml (only spec files read it;
+// bundled, its CommonJS build lost its named exports to a dynamic import).
+//
+// The chunks are then turned into CommonJS and loaded by dist/bundle/eventlite.cjs (written
+// below): Node's ES module loader costs a short command about a tenth of its CPU before any
+// of our code runs (it reads each file through fs/promises, resolves URLs, and loads
+// readline), and Node's CommonJS loader spends as much again resolving each chunk's path. The
+// loader here knows where every chunk is, reads and compiles it, and nothing else.
+//
 // The bundle sits at the depth of dist/cli/*.js, so paths taken from import.meta.url
 // (package.json, fixtures/) resolve as they do from the modules tsc wrote.
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { build, transform } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,27 +43,131 @@ const lazyChildProcess = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
+// An ES import of a Node built-in makes Node fill a namespace with every export the built-in
+// has, and reading node:fs's that way loads its stream classes and Node's whole stream
+// module, which a short command never uses. Built-ins are required instead (each chunk has a
+// require, see the banner), and esbuild's wrapper reads only the exports the code uses.
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^node:[a-z_/]+$/ }, (args) =>
+      args.kind === 'import-statement' && args.path !== 'node:module'
+        ? { path: args.path, namespace: 'builtin' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const built = await build({
   absWorkingDir: root,
-  entryPoints: { eventlite: 'dist/cli/main.js' },
+  entryPoints: { main: 'dist/cli/main.js' },
   outdir,
+  write: false,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   external: ['better-sqlite3', 'pg', 'jiti', 'yaml'],
-  plugins: [lazyChildProcess],
-  // Stack traces with --debug still name the source files.
-  sourcemap: 'linked',
+  plugins: [lazyChildProcess, builtinsThroughRequire],
+  // Carried through to the CommonJS chunks' maps: with --enable-source-maps, stack traces
+  // name the source files.
+  sourcemap: 'inline',
   legalComments: 'none',
-  // commander and cli-table3 are CommonJS and require Node's built-ins: give each ES chunk a
-  // require of its own.
-  banner: {
-    js: "import { createRequire as __eventliteRequire } from 'node:module'; const require = __eventliteRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 });
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+for (const file of built.outputFiles) {
+  const name = basename(file.path).replace(/\.js$/, '.cjs');
+  const chunk = await transform(chunkImportsAsRequires(file.text), {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcefile: `${name}.src`,
+    sourcemap: 'external',
+    // The loader gives each chunk its own file's URL (see LOADER).
+    define: { 'import.meta.url': '__eventliteUrl' },
+    logLevel: 'warning',
+  });
+  writeFileSync(`${outdir}/${name}`, `${chunk.code}//# sourceMappingURL=${name}.map\n`);
+  writeFileSync(`${outdir}/${name}.map`, chunk.map);
+}
+
+/**
+ * One chunk importing another, statically or not, requires it: CommonJS loads a chunk only
+ * when its importer runs, as the ES module did, and the loader finds it by name.
+ */
+function chunkImportsAsRequires(code) {
+  return code
+    .replace(
+      /\bimport\("\.\/(chunk-\w+)\.js"\)/g,
+      'Promise.resolve().then(() => require("./$1.cjs"))',
+    )
+    .replace(/(from\s+|import\s+)"\.\/(chunk-\w+)\.js"/g, '$1"./$2.cjs"');
+}
+
+// The file bin/eventlite.js requires. Each chunk is compiled as Node compiles a CommonJS
+// module, with a require that finds the other chunks by name and everything else (Node's
+// built-ins, better-sqlite3, pg, yaml) as Node's own require does from this folder. A chunk's
+// import() (of pg, yaml, or a domain module) is Node's, as in any CommonJS module. On a Node
+// without vm's USE_MAIN_CONTEXT_DEFAULT_LOADER, Node's own require loads the chunks.
+const LOADER = `'use strict';
+// Written by scripts/bundle-cli.mjs: loads the CommonJS chunks of the bundled CLI.
+const { readFileSync } = require('node:fs');
+const vm = require('node:vm');
+const dynamicImport = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const folderUrl = require('node:url').pathToFileURL(__dirname).href;
+const loaded = new Map();
+// Set by scripts/code-cache.mjs: each chunk compiled without a cache gets one, written as the
+// process exits, with every function this run compiled.
+const writeCache = process.env.EVENTLITE_WRITE_CODE_CACHE === '1';
+const compiled = [];
+if (writeCache)
+  process.on('exit', () => {
+    const fs = require('node:fs');
+    for (const [filename, script] of compiled) {
+      // Whole or not at all: a command starting meanwhile reads the old file or the new one.
+      const temporary = \`\${filename}.cache.\${process.pid}\`;
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, \`\${filename}.cache\`);
+    }
+  });
+const chunkRequire = Object.assign(
+  (id) => (id.startsWith('./chunk-') ? load(id.slice(2)) : require(id)),
+  { resolve: require.resolve, cache: require.cache, main: require.main },
+);
+function load(name) {
+  const known = loaded.get(name);
+  if (known) return known.exports;
+  const filename = \`\${__dirname}/\${name}\`;
+  if (dynamicImport === undefined) return require(filename);
+  const module = { exports: {} };
+  loaded.set(name, module);
+  const wrapped =
+    '(function (exports, require, module, __filename, __dirname, __eventliteUrl) {' +
+    readFileSync(filename, 'utf8') +
+    '\\n})';
+  let cachedData;
+  try {
+    cachedData = readFileSync(\`\${filename}.cache\`);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(wrapped, { filename, cachedData, importModuleDynamically: dynamicImport });
+  if (writeCache && (cachedData === undefined || script.cachedDataRejected)) compiled.push([filename, script]);
+  script
+    .runInThisContext()
+    .call(module.exports, module.exports, chunkRequire, module, filename, __dirname, \`\${folderUrl}/\${name}\`);
+  return module.exports;
+}
+module.exports = load('main.cjs');
+`;
+
+writeFileSync(`${outdir}/eventlite.cjs`, LOADER);

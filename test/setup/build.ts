@@ -12,6 +12,8 @@ export default function buildOnce(): void {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  // bin/eventlite.js starts the bundle made from what tsc just wrote.
-  execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  // bin/eventlite.js starts the bundle made from what tsc just wrote, with its saved help texts
+  // and code cache, as `npm run build` makes them.
+  for (const script of ['bundle-cli.mjs', 'help-texts.mjs', 'code-cache.mjs'])
+    execFileSync(process.execPath, [`scripts/${script}`], { cwd: ROOT, stdio: 'inherit' });
 }
