@@ -79,8 +79,24 @@ const built = await build({
   // name the source files.
   sourcemap: 'inline',
   legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
 });
+
+// A function V8 restores from a code cache has lost what Node needs to run its import() (on
+// Node 20: "A dynamic import callback was not specified"), so the chunks may not import()
+// anything outside the bundle: what they load at run time they require.
+const dynamic = Object.entries(built.metafile.outputs).flatMap(([file, output]) =>
+  output.imports
+    .filter((entry) => entry.kind === 'dynamic-import' && entry.external)
+    .map((entry) => `${file}: import(${JSON.stringify(entry.path)})`),
+);
+if (dynamic.length > 0) {
+  console.error(
+    `bundle-cli: chunks must require, not import(), what is outside the bundle:\n${dynamic.join('\n')}`,
+  );
+  process.exit(1);
+}
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });

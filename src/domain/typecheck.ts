@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export type TypeCheckResult =
   | { status: 'ok'; version: string }
@@ -49,8 +49,9 @@ type TypeScript = typeof import('typescript');
 async function loadTypeScript(cwd: string): Promise<TypeScript | undefined> {
   for (const from of [join(cwd, 'package.json'), fileURLToPath(import.meta.url)]) {
     try {
-      const resolved = createRequire(from).resolve('typescript');
-      const loaded = (await import(pathToFileURL(resolved).href)) as { default?: TypeScript };
+      // Required, not imported: TypeScript is CommonJS, and a dynamic import() from the bundled
+      // CLI's code-cached chunks fails on Node 20 (see scripts/bundle-cli.mjs).
+      const loaded = createRequire(from)('typescript') as { default?: TypeScript };
       return loaded.default ?? (loaded as unknown as TypeScript);
     } catch {
       // Not there: try the next place.

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
 import { describeJson, requireObject } from '../../core/input.js';
@@ -17,7 +18,11 @@ import type {
  * or `{ cases: [...] }`. A malformed file is bad input (exit 2) with its `file:line`.
  */
 export async function readSpecFile(path: string, label: string): Promise<SpecCase[]> {
-  const { LineCounter, parseDocument, isMap, isNode, isSeq } = await import('yaml');
+  // Required, not imported: a dynamic import() from the bundled CLI's code-cached chunks fails
+  // on Node 20 (see scripts/bundle-cli.mjs), and yaml's CommonJS build has the same exports.
+  const { LineCounter, parseDocument, isMap, isNode, isSeq } = createRequire(import.meta.url)(
+    'yaml',
+  ) as typeof import('yaml');
   const lineCounter = new LineCounter();
   const document = parseDocument(await readFile(path, 'utf8'), { lineCounter });
   const lineOf = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line;
