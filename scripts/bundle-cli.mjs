@@ -43,25 +43,6 @@ const lazyChildProcess = {
   },
 };
 
-// An ES import of a Node built-in makes Node fill a namespace with every export the built-in
-// has, and reading node:fs's that way loads its stream classes and Node's whole stream
-// module, which a short command never uses. Built-ins are required instead (each chunk has a
-// require, see the banner), and esbuild's wrapper reads only the exports the code uses.
-const builtinsThroughRequire = {
-  name: 'builtins-through-require',
-  setup(build) {
-    build.onResolve({ filter: /^node:[a-z_/]+$/ }, (args) =>
-      args.kind === 'import-statement' && args.path !== 'node:module'
-        ? { path: args.path, namespace: 'builtin' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
 const built = await build({
   absWorkingDir: root,
   entryPoints: { main: 'dist/cli/main.js' },
@@ -74,7 +55,7 @@ const built = await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: ['better-sqlite3', 'pg', 'jiti', 'yaml'],
-  plugins: [lazyChildProcess, builtinsThroughRequire],
+  plugins: [lazyChildProcess],
   // Carried through to the CommonJS chunks' maps: with --enable-source-maps, stack traces
   // name the source files.
   sourcemap: 'inline',

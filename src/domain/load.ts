@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
@@ -7,7 +7,12 @@ import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
 import { moduleSourceHash } from './module-hash.js';
-import { cachedTransform, defaultCacheDir, type Transform } from './transform-cache.js';
+import {
+  cachedTransform,
+  compiledModule,
+  defaultCacheDir,
+  type Transform,
+} from './transform-cache.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -46,26 +51,44 @@ export async function loadDomain(
 
 const require = createRequire(import.meta.url);
 
+/**
+ * What enters every key of the transform cache: eventlite's version and jiti's, as pinned in
+ * eventlite's package.json (exactly, so it is the one installed), read without loading jiti.
+ */
+function cacheVersions(): string {
+  const ours = require('../../package.json') as {
+    version: string;
+    dependencies: Record<string, string>;
+  };
+  return `eventlite ${ours.version}, jiti ${ours.dependencies.jiti}`;
+}
+
 // jiti is required, not imported: its CommonJS entry loads in half the time of its ES one.
 // Both are loaded lazily: commands that need no domain never pay for them, nor for the
 // TypeScript compiler, which jiti loads only to compile what the cache does not hold.
-function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform; versions: string } {
+function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform } {
   const entry = require.resolve('jiti');
   const { createJiti } = require(entry) as { createJiti: typeof CreateJiti };
   const root = join(dirname(entry), '..');
-  const jitiVersion = (require(join(root, 'package.json')) as { version: string }).version;
-  const ours = (require('../../package.json') as { version: string }).version;
   let babel: Transform | undefined;
   const transform: Transform = (options) => {
     babel ??= require(join(root, 'dist', 'babel.cjs')) as Transform;
     return babel(options);
   };
-  return { createJiti, transform, versions: `eventlite ${ours}, jiti ${jitiVersion}` };
+  return { createJiti, transform };
 }
 
 async function importModule(absolute: string, label: string, cacheDir: string): Promise<unknown> {
   const library = await import('../index.js');
-  const { createJiti, transform, versions } = jitiLoader();
+  const versions = cacheVersions();
+  try {
+    const compiled = await runCompiled(absolute, cacheDir, versions, library);
+    if (compiled !== undefined) return compiled.exports;
+  } catch (error) {
+    const exported = Object.keys(library).filter((name) => name !== 'default');
+    throw new InputError(loadErrorMessage(error, absolute, label, exported));
+  }
+  const { createJiti, transform } = jitiLoader();
   const jiti = createJiti(import.meta.url, {
     // Compiled code is cached by content in the user's cache folder (see transform-cache.ts),
     // in place of jiti's own cache, which is written in place and keyed by path.
@@ -96,6 +119,54 @@ async function importModule(absolute: string, label: string, cacheDir: string): 
     const exported = Object.keys(library).filter((name) => name !== 'default');
     throw new InputError(loadErrorMessage(error, absolute, label, exported));
   }
+}
+
+// What jiti's compiled code may call on to load something: any of these but
+// `jitiImport("eventlite")` needs jiti itself.
+const LOADER_HOOKS = /\b(?:jitiImport|jitiESMResolve|require|__jiti\w*)\b|import\.meta/g;
+
+/**
+ * Runs the module as jiti runs it, from the code jiti compiled from this very source when it
+ * last imported the file (the transform cache keeps it), without loading jiti: loading jiti
+ * was about a fifth of the start-up of `exec` and `state`. Only a module that imports nothing
+ * but eventlite: anything else it imports, jiti resolves and compiles. Undefined when this
+ * cannot be done; the module has not run then.
+ */
+async function runCompiled(
+  absolute: string,
+  cacheDir: string,
+  versions: string,
+  library: object,
+): Promise<{ exports: unknown } | undefined> {
+  const source = readFileSync(absolute, 'utf8');
+  const code = compiledModule(cacheDir, versions, absolute, source);
+  if (code === undefined) return undefined;
+  for (const hook of code.matchAll(LOADER_HOOKS)) {
+    if (!code.startsWith('jitiImport("eventlite")', hook.index)) return undefined;
+  }
+  const { runInThisContext } = require('node:vm') as typeof import('node:vm');
+  // The function jiti wraps a module in, compiled under the file's name, as jiti does: stack
+  // traces read the same either way.
+  const run = runInThisContext(
+    `(async function (exports, require, module, __filename, __dirname, jitiImport, jitiESMResolve) { ${code}\n});`,
+    { filename: absolute, lineOffset: 0, displayErrors: false },
+  ) as (...args: unknown[]) => Promise<void>;
+  const module = { exports: {} as unknown, filename: absolute, id: absolute, loaded: false };
+  const unreachable = (id: string) => {
+    throw new Error(`${id}: not loadable here`);
+  };
+  const importEventlite = async (id: string) => (id === 'eventlite' ? library : unreachable(id));
+  await run(
+    module.exports,
+    unreachable,
+    module,
+    absolute,
+    dirname(absolute),
+    importEventlite,
+    unreachable,
+  );
+  module.loaded = true;
+  return module;
 }
 
 function defaultExport(loaded: unknown): unknown {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 // Compiling a TypeScript domain module (jiti's Babel transform) costs about 400 ms a run; the
 // compiled code of unchanged source is the same every time, so it is kept in a cache:
@@ -18,6 +18,8 @@ import { join } from 'node:path';
 export interface TransformOptions {
   source: string;
   filename?: string;
+  /** Compiled to run in an async function (jiti's import()); such code is kept by file too. */
+  async?: boolean;
 }
 export interface TransformResult {
   code: string;
@@ -48,12 +50,37 @@ export function cachedTransform(transform: Transform, folder: string, versions: 
     const { source, ...rest } = options;
     const key = sha256(`${versions}\0${JSON.stringify(rest)}\0${source}`);
     const file = join(dir, `${key}.js`);
-    const cached = readEntry(file);
-    if (cached !== undefined) return { code: cached };
-    const result = transform(options);
-    if (result.error === undefined) writeEntry(dir, file, result.code);
-    return result;
+    let code = readEntry(file);
+    if (code === undefined) {
+      const result = transform(options);
+      if (result.error !== undefined) return result;
+      code = result.code;
+      writeEntry(dir, file, code);
+    }
+    // Also kept by file and source alone, for compiledModule: a module's code as jiti runs it.
+    if (options.async === true && options.filename !== undefined) {
+      const byFile = moduleFile(folder, versions, options.filename, source);
+      if (readEntry(byFile) !== code) writeEntry(dirname(byFile), byFile, code);
+    }
+    return { code };
   };
+}
+
+/**
+ * The code jiti compiled from `source` when it last imported `filename`, if the cache holds
+ * it (see cachedTransform): what load.ts runs without loading jiti when it can.
+ */
+export function compiledModule(
+  folder: string,
+  versions: string,
+  filename: string,
+  source: string,
+): string | undefined {
+  return readEntry(moduleFile(folder, versions, filename, source));
+}
+
+function moduleFile(folder: string, versions: string, filename: string, source: string): string {
+  return join(folder, 'modules', `${sha256(`${versions}\0${filename}\0${source}`)}.js`);
 }
 
 function readEntry(file: string): string | undefined {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -148,4 +149,51 @@ describe('loading a TypeScript domain module through the cache', () => {
     expect(entries()).toHaveLength(1);
     expect(await decidedAmount()).toBe(3);
   });
+
+  it('runs a module that imports only eventlite from its compiled code, without jiti', async () => {
+    writeFileSync(join(folder.dir, 'domain.ts'), DOMAIN(4));
+    expect(await decidedAmount()).toBe(4);
+    const kept = readdirSync(join(cacheDir, 'modules'));
+    expect(kept).toHaveLength(1);
+    // The kept code is what runs next time: changed (with a valid check), the change shows.
+    const file = join(cacheDir, 'modules', kept[0]!);
+    const text = readFileSync(file, 'utf8');
+    const code = text.slice(0, text.lastIndexOf('\n//eventlite-cache:')).replace('n: 4', 'n: 40');
+    writeFileSync(file, `${code}\n//eventlite-cache:${sha256(code)}`);
+    expect(await decidedAmount()).toBe(40);
+  });
+
+  it('a module that imports a file of its own goes through jiti: an edit of that file is seen', async () => {
+    writeFileSync(
+      join(folder.dir, 'domain.ts'),
+      DOMAIN(0)
+        .replace('data: { n: 0 } }', 'data: { n: amount } }')
+        .replace(/^/, "import { amount } from './amount.ts';\n"),
+    );
+    writeFileSync(join(folder.dir, 'amount.ts'), 'export const amount: number = 5;\n');
+    expect(await decidedAmount()).toBe(5);
+    writeFileSync(join(folder.dir, 'amount.ts'), 'export const amount: number = 6;\n');
+    expect(await decidedAmount()).toBe(6);
+  });
+
+  it('a module that fails as it loads names the same line from its compiled code as through jiti', async () => {
+    writeFileSync(
+      join(folder.dir, 'domain.ts'),
+      `${DOMAIN(1)}\nconst limit: number = 1;\nif (limit > 0) throw new Error('refusing to load');\n`,
+    );
+    const cold = await loadDomain('domain.ts', folder.dir, { cacheDir }).catch(
+      (e: Error) => e.message,
+    );
+    expect(readdirSync(join(cacheDir, 'modules'))).toHaveLength(1);
+    const warm = await loadDomain('domain.ts', folder.dir, { cacheDir }).catch(
+      (e: Error) => e.message,
+    );
+    expect(cold).toContain('refusing to load');
+    expect(cold).toContain('domain.ts:13');
+    expect(warm).toBe(cold);
+  });
 });
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
