@@ -3,7 +3,8 @@
 // and most of start-up beyond Node itself was resolving and loading ~150 small ES modules one
 // by one. esbuild bundles them, and the lazily imported pieces (each command, the read side,
 // the PostgreSQL adapter, the domain loader) become chunks that are still loaded only when a
-// command runs them. Kept external: the native better-sqlite3, pg (PostgreSQL only), jiti
+// command runs them. better-sqlite3's JavaScript is bundled; its native addon is loaded from
+// where npm built it (src/store/sqlite/open.ts). Kept external: pg (PostgreSQL only), jiti
 // (loaded through createRequire, its fastest entry) and yaml (only spec files read it;
 // bundled, its CommonJS build lost its named exports to a dynamic import).
 //
@@ -54,7 +55,7 @@ const built = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunk-[hash]',
-  external: ['better-sqlite3', 'pg', 'jiti', 'yaml'],
+  external: ['pg', 'jiti', 'yaml'],
   plugins: [lazyChildProcess],
   // Carried through to the CommonJS chunks' maps: with --enable-source-maps, stack traces
   // name the source files.

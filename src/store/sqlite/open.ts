@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { NotFoundError } from '../../core/errors.js';
 import { withStoreErrors } from './errors.js';
 import { STORE_SCHEMA, migrateSchema, type SchemaSpec } from './schema.js';
@@ -24,16 +24,21 @@ export function filePath(path: string, cwd: string | undefined): string {
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 const require = createRequire(import.meta.url);
-let driver: typeof BetterSqlite3 | undefined;
+let searching: typeof BetterSqlite3 | undefined;
 
 /**
- * better-sqlite3, loaded on the first open rather than with this module: `--help` and the
- * commands that fail before they open a store never pay for loading the native addon.
+ * A connection. better-sqlite3's JavaScript is imported with this module (the CLI's bundle
+ * holds it: loading its dozen files one by one was a twentieth of a short command's start-up);
+ * its native addon is loaded on the first open, so `--help` and the commands that fail before
+ * they open a store never pay for it.
  */
 export function newDatabase(file: string, options?: BetterSqlite3.Options): BetterSqlite3.Database {
-  driver ??= require('better-sqlite3') as typeof BetterSqlite3;
   addon ??= findAddon();
-  return new driver(file, addon === false ? options : { ...options, nativeBinding: addon });
+  if (addon !== false) return new BetterSqlite3(file, { ...options, nativeBinding: addon });
+  // The addon is elsewhere: the package as installed finds it, through `bindings`, from its
+  // own folder (a copy in the bundle would search the bundle's).
+  searching ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return new searching(file, options);
 }
 
 /** Where the compiled addon is, or false to leave finding it to better-sqlite3. */
