@@ -90,6 +90,9 @@ for (const file of built.outputFiles) {
     target: 'node20',
     sourcefile: `${name}.src`,
     sourcemap: 'external',
+    // Without comments and layout a chunk is a third smaller to read: 5% of a short command's
+    // CPU. Names are kept, and the maps lead a stack trace's positions back to the sources.
+    minifyWhitespace: true,
     // The loader gives each chunk its own file's URL (see LOADER).
     define: { 'import.meta.url': '__eventliteUrl' },
     logLevel: 'warning',
