@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { createJiti as CreateJiti } from 'jiti';
@@ -107,7 +106,7 @@ async function importModule(absolute: string, label: string, cacheDir: string): 
     // A JavaScript ES module would go to Node's own import(), whose cache no load can clear:
     // evaluated through jiti instead, an edited module is seen by the next load.
     if (['.js', '.mjs'].includes(extname(absolute))) {
-      const source = await readFile(absolute, 'utf8');
+      const source = readFileSync(absolute, 'utf8');
       return await jiti.evalModule(source, {
         filename: absolute,
         async: true,
