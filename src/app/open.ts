@@ -3,12 +3,8 @@ import { join, resolve } from 'node:path';
 import type { EventStore, ReadStore } from '../core/ports.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
 import { existsSync } from 'node:fs';
-import {
-  fileSize,
-  openSqliteEventStore,
-  removeEmptyStoreFile,
-} from '../store/sqlite/event-store.js';
-import { readDbIsStore } from '../store/sqlite/read-schema.js';
+import { fileSize, openSqliteEventStore, removeEmptyStoreFile } from '../store/sqlite/store.js';
+import { readDbIsStore } from '../store/sqlite/read/schema.js';
 
 // The one place that picks an adapter: a path is a SQLite file, a postgres:// URL a server.
 // Every other use case works on the ports alone.
@@ -16,7 +12,7 @@ import { readDbIsStore } from '../store/sqlite/read-schema.js';
 // Loaded when needed: a SQLite command never pays for the PostgreSQL driver, and one that
 // reads only the store never loads the read side.
 const postgres = () => import('../store/postgres/index.js');
-const sqliteReadStore = () => import('../store/sqlite/read-store.js');
+const sqliteReadStore = () => import('../store/sqlite/read/store.js');
 
 /** Where the store and the read models are, as the user named them. */
 export interface Locations {
@@ -140,7 +136,7 @@ export async function dropStoreAndReadModels(locations: Locations): Promise<void
     pgSchemas.set(url, [...(pgSchemas.get(url) ?? []), schema]);
   if (isPostgresUrl(readDb)) dropSchema(readDb, locations.readSchema ?? 'eventlite_read');
   if (isPostgresUrl(db)) dropSchema(db, 'eventlite');
-  const { removeSqliteDatabase } = await import('../store/sqlite/remove.js');
+  const { removeSqliteDatabase } = await import('../store/sqlite/reset.js');
   if (!isPostgresUrl(readDb) && read && !readModelsInStore(locations)) {
     removeSqliteDatabase(readDb, cwd);
   }

@@ -7,7 +7,7 @@ import type { ReadStore } from '../../src/core/ports.js';
 import { executeCommand } from '../../src/app/exec.js';
 import { runSpecs } from '../../src/app/test-specs.js';
 import { runProjections } from '../../src/projections/index.js';
-import { openPostgresReadStore } from '../../src/store/postgres/read-store.js';
+import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
 import { openSqliteEventStore, openSqliteReadStore } from '../../src/store/sqlite/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { bindParameters } from '../../src/store/postgres/read-params.js';
-import { prepareQuery } from '../../src/store/postgres/read-query-guard.js';
-import { parseInt8, parseNumeric } from '../../src/store/postgres/read-types.js';
+import { bindParameters } from '../../src/store/postgres/read/params.js';
+import { prepareQuery } from '../../src/store/postgres/read/query-guard.js';
+import { parseInt8, parseNumeric } from '../../src/store/postgres/read/type-parsers.js';
 
 // The PostgreSQL read store's text handling, without a server.
 

@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { InputError, StoreBusyError } from '../../src/core/errors.js';
 import type { ReadStore } from '../../src/core/ports.js';
-import { READ_SCHEMA_VERSION as SQLITE_READ_SCHEMA_VERSION } from '../../src/store/sqlite/read-schema.js';
-import { READ_SCHEMA_VERSION } from '../../src/store/postgres/read-schema.js';
-import { openPostgresReadStore } from '../../src/store/postgres/read-store.js';
+import { READ_SCHEMA_VERSION as SQLITE_READ_SCHEMA_VERSION } from '../../src/store/sqlite/read/schema.js';
+import { READ_SCHEMA_VERSION } from '../../src/store/postgres/read/schema.js';
+import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import { describeReadStore, event, SUMMARY, summaryStatements } from './read-store.suite.js';
 

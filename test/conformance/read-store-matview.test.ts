@@ -9,7 +9,7 @@ import {
   type ReadStore,
 } from '../../src/core/ports.js';
 import type { MaterializedView, SqlStatement } from '../../src/core/projection.js';
-import { openPostgresReadStore } from '../../src/store/postgres/read-store.js';
+import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
 import { openSqliteReadStore } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';

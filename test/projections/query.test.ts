@@ -5,7 +5,7 @@ import { runQuery as runAppQuery } from '../../src/app/query.js';
 import type { QueryParams } from '../../src/core/ports.js';
 import { parseQueryParam } from '../../src/core/query-param.js';
 import { openSqliteReadStore } from '../../src/store/sqlite/index.js';
-import { openReadDatabase } from '../../src/store/sqlite/read-schema.js';
+import { openReadDatabase } from '../../src/store/sqlite/read/schema.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('runQuery', () => {

@@ -8,11 +8,9 @@ import type { PgTarget } from './connection.js';
 import {
   eventFromInsertRow,
   insertEvents,
-  lockHead,
-  setHead,
   streamsOfIds,
   type EventInsertRow,
-} from './rows.js';
+} from './statements.js';
 import { streamVersionOn } from './read.js';
 import { inTransaction } from './transaction.js';
 
@@ -57,5 +55,22 @@ export async function appendToPgStream(
       version: actual + rows.length,
       alreadyStored: false,
     };
+  });
+}
+
+/** Locks the head row, queueing behind any other writer, and returns the last position given out. */
+export async function lockHead(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ position: string }>({
+    name: 'eventlite.lockHead',
+    text: 'SELECT position FROM eventlite.head FOR UPDATE',
+  });
+  return Number(rows[0]!.position);
+}
+
+export async function setHead(client: pg.ClientBase, position: number): Promise<void> {
+  await client.query({
+    name: 'eventlite.setHead',
+    text: 'UPDATE eventlite.head SET position = $1',
+    values: [position],
   });
 }

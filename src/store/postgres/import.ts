@@ -2,8 +2,9 @@ import type pg from 'pg';
 import { DuplicateEventIdError } from '../../core/errors.js';
 import type { ImportedEvent, ImportSession, ImportSummary } from '../../core/ports.js';
 import type { PgTarget } from './connection.js';
-import { translatePgError } from './pg-errors.js';
-import { insertEvents, lockHead, setHead, streamsOfIds, type EventInsertRow } from './rows.js';
+import { translatePgError } from './errors.js';
+import { lockHead, setHead } from './append.js';
+import { insertEvents, streamsOfIds, type EventInsertRow } from './statements.js';
 import { BEGIN_WRITE, connect } from './transaction.js';
 
 /**

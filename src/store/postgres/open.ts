@@ -8,7 +8,7 @@ import {
   urlForDatabase,
   type PgTarget,
 } from './connection.js';
-import { translatePgError } from './pg-errors.js';
+import { translatePgError } from './errors.js';
 import { migratePgSchema } from './schema.js';
 import { PostgresEventStore } from './store.js';
 

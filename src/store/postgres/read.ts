@@ -3,8 +3,8 @@ import { validateName } from '../../core/input.js';
 import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import type { PgTarget } from './connection.js';
-import { withPgErrors } from './pg-errors.js';
-import { EVENT_COLUMNS, eventFromArray, type EventArrayRow } from './rows.js';
+import { withPgErrors } from './errors.js';
+import { EVENT_COLUMNS, eventFromArray, type EventArrayRow } from './statements.js';
 
 // Reads come out a page at a time (keyset pagination on version or position), each page its
 // own statement: a caller can stream a million events in flat memory and pause between pages

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { CONNECT_TIMEOUT_MS, describePostgresUrl } from './connection.js';
-import { translatePgError } from './pg-errors.js';
+import { translatePgError } from './errors.js';
 
 /**
  * Drops schemas of the database at `url` with everything in them: the event store's

@@ -19,7 +19,7 @@ import type { RecordedEvent } from '../../core/events.js';
 import { appendToPgStream } from './append.js';
 import type { PgTarget } from './connection.js';
 import { beginPgImport } from './import.js';
-import { withPgErrors } from './pg-errors.js';
+import { withPgErrors } from './errors.js';
 import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
 import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
 import { dropEmptyPgStore } from './schema.js';

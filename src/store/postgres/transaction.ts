@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PgTarget } from './connection.js';
-import { translatePgError } from './pg-errors.js';
+import { translatePgError } from './errors.js';
 
 // READ COMMITTED whatever the database's default: each statement after the head lock then sees
 // what the writer before us committed (under REPEATABLE READ the snapshot would predate the

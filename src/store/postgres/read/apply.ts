@@ -1,17 +1,17 @@
 import type pg from 'pg';
-import type { PgTarget } from './connection.js';
-import { sqlFor } from '../../core/dialect.js';
-import type { RecordedEvent } from '../../core/events.js';
-import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
+import type { PgTarget } from '../connection.js';
+import { sqlFor } from '../../../core/dialect.js';
+import type { RecordedEvent } from '../../../core/events.js';
+import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../../core/ports.js';
 import {
   MaterializedViewError,
   type MaterializedView,
   type SqlStatement,
-} from '../../core/projection.js';
-import { inTransaction, withClient, type ReadConnection } from './read-connection.js';
-import { asStoreError, machineFailure, withReadStoreErrors } from './read-errors.js';
-import { refreshSql } from './read-matviews.js';
-import { bindParameters } from './read-params.js';
+} from '../../../core/projection.js';
+import { inTransaction, withClient, type ReadConnection } from './connection.js';
+import { asStoreError, machineFailure, withReadStoreErrors } from './errors.js';
+import { refreshSql } from './matviews.js';
+import { bindParameters } from './params.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
 

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { ReadTable } from '../../core/ports.js';
-import { inTransaction, quote, withClient, type ReadConnection } from './read-connection.js';
-import { withReadStoreErrors } from './read-errors.js';
-import { readObjectOwners } from './read-registry.js';
+import type { ReadTable } from '../../../core/ports.js';
+import { inTransaction, quote, withClient, type ReadConnection } from './connection.js';
+import { withReadStoreErrors } from './errors.js';
+import { readObjectOwners } from './registry.js';
 
 const TYPES: Record<string, ReadTable['type']> = {
   r: 'table',

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { PgTarget } from './connection.js';
-import { InputError } from '../../core/errors.js';
-import type { QueryPages, QueryParams, QueryResult } from '../../core/ports.js';
-import { POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
-import { prepareQuery, READ_ONLY_ONLY } from './read-query-guard.js';
+import type { PgTarget } from '../connection.js';
+import { InputError } from '../../../core/errors.js';
+import type { QueryPages, QueryParams, QueryResult } from '../../../core/ports.js';
+import { POSITIONAL_PARAMS_HINT } from '../../../core/query-param.js';
+import { prepareQuery, READ_ONLY_ONLY } from './query-guard.js';
 import {
   isDeadlock,
   quote,
@@ -12,10 +12,10 @@ import {
   isIdle,
   withClient,
   type ReadConnection,
-} from './read-connection.js';
-import { asStoreError, machineFailure } from './read-errors.js';
-import type { BoundSql } from './read-params.js';
-import { firstKeyword, statements, tokenize } from './read-sql-text.js';
+} from './connection.js';
+import { asStoreError, machineFailure } from './errors.js';
+import type { BoundSql } from './params.js';
+import { firstKeyword, statements, tokenize } from './sql-text.js';
 
 // `eventlite query` on PostgreSQL. Locks, from the outside in:
 //
@@ -24,7 +24,7 @@ import { firstKeyword, statements, tokenize } from './read-sql-text.js';
 //    session, or SET ROLE back to the connecting role), LISTEN/NOTIFY, DO, CALL, COPY (TO a file
 //    or a PROGRAM on the server), PREPARE/EXECUTE, LOCK, DISCARD, LOAD, VACUUM, CHECKPOINT and
 //    transaction control. It also refuses calls of functions that act outside the transaction
-//    (see read-query-guard.ts) and U&"…" identifiers, whose escapes could hide such a name.
+//    (see query-guard.ts) and U&"…" identifiers, whose escapes could hide such a name.
 // 2. The transaction: BEGIN READ ONLY refuses every write, also in a CTE, through SELECT INTO,
 //    SELECT … FOR UPDATE or nextval(); it has a statement_timeout and is always rolled back.
 // 3. The role: by default a query runs as the connecting role, and then it can still READ

@@ -1,5 +1,5 @@
-import type { ProjectionSchema } from '../../core/ports.js';
-import { readOwnedObjects, writeOwnedObjects, writeProjectionRow } from './bookkeeping.js';
+import type { ProjectionSchema } from '../../../core/ports.js';
+import { readOwnedObjects, writeOwnedObjects, writeProjectionRow } from './registry.js';
 import { markMaterializedViews } from './matviews.js';
 import {
   dropProjectionObjects,
@@ -7,8 +7,8 @@ import {
   runScript,
   schemaObjects,
   tableKinds,
-} from './objects.js';
-import type { Db } from './statements.js';
+} from './catalog.js';
+import type { Db } from '../statements.js';
 
 const SCRATCH = 'eventlite_rebuild';
 

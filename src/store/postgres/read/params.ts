@@ -1,4 +1,4 @@
-import { tokenize } from './read-sql-text.js';
+import { tokenize } from './sql-text.js';
 
 /** SQL for PostgreSQL with `$1…$n` placeholders, and the values in that order. */
 export interface BoundSql {

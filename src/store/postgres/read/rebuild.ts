@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { StoreBusyError, StoreError } from '../../core/errors.js';
-import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../core/ports.js';
-import { LOCK_TIMEOUT_MS } from './connection.js';
-import type { RecordedEvent } from '../../core/events.js';
-import { refreshMaterializedViews, runStatements } from './read-apply.js';
-import { createdObjects, dropObjects, moveSchemaContents, runScript } from './read-catalog.js';
+import { StoreBusyError, StoreError } from '../../../core/errors.js';
+import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../../core/ports.js';
+import { LOCK_TIMEOUT_MS } from '../connection.js';
+import type { RecordedEvent } from '../../../core/events.js';
+import { refreshMaterializedViews, runStatements } from './apply.js';
+import { createdObjects, dropObjects, moveSchemaContents, runScript } from './catalog.js';
 import {
   checkout,
   inTransaction,
@@ -13,25 +13,19 @@ import {
   lockReadSchema,
   quote,
   type ReadConnection,
-} from './read-connection.js';
-import { asStoreError, withReadStoreErrors } from './read-errors.js';
-import { createMaterializedViews } from './read-matviews.js';
-import { DEFAULT_QUERY_TIMEOUT_MS } from './read-query.js';
-import {
-  dropAbandonedScratch,
-  lockName,
-  scratchSchemaName,
-  TRY_LOCK,
-  UNLOCK,
-} from './read-scratch.js';
+} from './connection.js';
+import { asStoreError, withReadStoreErrors } from './errors.js';
+import { createMaterializedViews } from './matviews.js';
+import { DEFAULT_QUERY_TIMEOUT_MS } from './query.js';
+import { dropAbandonedScratch, lockName, scratchSchemaName, TRY_LOCK, UNLOCK } from './scratch.js';
 import {
   markRebuilding,
   readOwnedObjects,
   writeOwnedObjects,
   writeProjectionRow,
-} from './read-registry.js';
+} from './registry.js';
 
-// A rebuild: see read-scratch.ts for where it builds and how a dead one is found out.
+// A rebuild: see scratch.ts for where it builds and how a dead one is found out.
 
 export async function startRebuild(
   connection: ReadConnection,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { StoreBusyError, StoreError } from '../../core/errors.js';
+import { StoreBusyError, StoreError } from '../../../core/errors.js';
 import type {
   BatchGuard,
   ProjectionBatch,
@@ -12,21 +12,21 @@ import type {
   ReadStore,
   ReadTable,
   ScratchBuild,
-} from '../../core/ports.js';
-import { QUERY_PAGE_SIZE } from '../../core/ports.js';
-import { applyBatch } from './read-apply.js';
-import { createdObjects, dropObjects, runScript } from './read-catalog.js';
+} from '../../../core/ports.js';
+import { QUERY_PAGE_SIZE } from '../../../core/ports.js';
+import { applyBatch } from './apply.js';
+import { createdObjects, dropObjects, runScript } from './catalog.js';
 import {
   inTransaction,
   lockReadSchema,
   openReadConnection,
   withClient,
   type ReadConnection,
-} from './read-connection.js';
-import { withReadStoreErrors } from './read-errors.js';
-import { createMaterializedViews } from './read-matviews.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, runQuery, runQueryPages } from './read-query.js';
-import { startRebuild, type PostgresScratchBuild } from './read-rebuild.js';
+} from './connection.js';
+import { withReadStoreErrors } from './errors.js';
+import { createMaterializedViews } from './matviews.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, runQuery, runQueryPages } from './query.js';
+import { startRebuild, type PostgresScratchBuild } from './rebuild.js';
 import {
   adoptDefinitionHash,
   deleteProjectionRows,
@@ -35,9 +35,9 @@ import {
   readProjectionRows,
   writeOwnedObjects,
   writeProjectionRow,
-} from './read-registry.js';
-import { ensureReadSchema, readSchemaExists } from './read-schema.js';
-import { listReadTables } from './read-tables.js';
+} from './registry.js';
+import { ensureReadSchema, readSchemaExists } from './schema.js';
+import { listReadTables } from './tables.js';
 
 export const DEFAULT_READ_SCHEMA = 'eventlite_read';
 
@@ -46,7 +46,7 @@ export interface PostgresReadStoreOptions {
   mode: 'write' | 'read';
   /** Default `eventlite_read`. */
   schema?: string;
-  /** Queries run after SET LOCAL ROLE to this role (see read-query.ts). */
+  /** Queries run after SET LOCAL ROLE to this role (see query.ts). */
   queryRole?: string;
   /** A query's statement_timeout; default 30 s. */
   statementTimeoutMs?: number;

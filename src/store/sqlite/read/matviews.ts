@@ -2,9 +2,9 @@ import {
   MaterializedViewError,
   materializedViewQuery,
   type MaterializedView,
-} from '../../core/projection.js';
-import type { OwnedObject } from './bookkeeping.js';
-import { type Db, prepared, quoteIdentifier } from './statements.js';
+} from '../../../core/projection.js';
+import type { OwnedObject } from './registry.js';
+import { type Db, prepared, quoteIdentifier } from '../statements.js';
 
 // SQLite has no materialized views. A projection's materialized view is a table made from its
 // query (`CREATE TABLE … AS SELECT`), which takes the query's column names, and refilled from it

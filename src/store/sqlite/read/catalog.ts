@@ -1,9 +1,9 @@
-import { sqlFor, type DialectSql } from '../../core/dialect.js';
-import { SetupFailure, type ProjectionSchema } from '../../core/ports.js';
-import type { OwnedObject } from './bookkeeping.js';
-import { translateSqliteError } from './errors.js';
+import { sqlFor, type DialectSql } from '../../../core/dialect.js';
+import { SetupFailure, type ProjectionSchema } from '../../../core/ports.js';
+import type { OwnedObject } from './registry.js';
+import { translateSqliteError } from '../errors.js';
 import { createMaterializedViews, markMaterializedViews } from './matviews.js';
-import { quoteIdentifier, type Db } from './statements.js';
+import { quoteIdentifier, type Db } from '../statements.js';
 
 export { quoteIdentifier };
 

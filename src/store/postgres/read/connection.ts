@@ -1,13 +1,13 @@
 import pg from 'pg';
-import { StoreError } from '../../core/errors.js';
+import { StoreError } from '../../../core/errors.js';
 import {
   CONNECT_TIMEOUT_MS,
   describePostgresUrl,
   LOCK_TIMEOUT_MS,
   type PgTarget,
-} from './connection.js';
-import { asStoreError } from './read-errors.js';
-import { readStoreTypes } from './read-types.js';
+} from '../connection.js';
+import { asStoreError } from './errors.js';
+import { readStoreTypes } from './type-parsers.js';
 
 /** The read store's connections and the names its SQL is built from. */
 export interface ReadConnection {

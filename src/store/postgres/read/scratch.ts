@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quote } from './read-connection.js';
+import { quote } from './connection.js';
 
 // A rebuild builds its tables in a scratch schema, `eventlite_rebuild_<name>_<pid>`, and swaps
 // them in with one short transaction. Its client holds a session-level advisory lock named

@@ -1,5 +1,5 @@
-import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../core/ports.js';
-import { type Db, pluck, prepared } from './statements.js';
+import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../../core/ports.js';
+import { type Db, pluck, prepared } from '../statements.js';
 
 // The read database's bookkeeping rows (`eventlite_projections`, `eventlite_projection_objects`):
 // every statement that touches them is here.

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { EventliteError, StoreError } from '../../core/errors.js';
-import type { PgTarget } from './connection.js';
-import { translatePgError } from './pg-errors.js';
+import { EventliteError, StoreError } from '../../../core/errors.js';
+import type { PgTarget } from '../connection.js';
+import { translatePgError } from '../errors.js';
 
-// The read store's view of the adapter's one error translator (pg-errors.ts): it sorts a
+// The read store's view of the adapter's one error translator (../errors.ts): it sorts a
 // failure into the machine's problem (the server went away, the disk is full, a lock wait ran
 // out: an EventliteError that no projection author can fix) or not (a handler's SQL error, a
 // query's syntax error, which the caller reports in its own terms).

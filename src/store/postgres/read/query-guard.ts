@@ -1,7 +1,7 @@
-import { InputError } from '../../core/errors.js';
-import type { QueryParams } from '../../core/ports.js';
-import { missingParamMessage } from '../../core/query-param.js';
-import { bindParameters, type BoundSql } from './read-params.js';
+import { InputError } from '../../../core/errors.js';
+import type { QueryParams } from '../../../core/ports.js';
+import { missingParamMessage } from '../../../core/query-param.js';
+import { bindParameters, type BoundSql } from './params.js';
 import {
   calledFunctions,
   firstKeyword,
@@ -9,9 +9,9 @@ import {
   statements,
   tokenize,
   type Token,
-} from './read-sql-text.js';
+} from './sql-text.js';
 
-// The first lock on `eventlite query` (read-query.ts has the whole picture): the text itself.
+// The first lock on `eventlite query` (query.ts has the whole picture): the text itself.
 
 const ALLOWED_STATEMENTS = new Set(['select', 'with', 'values', 'table', 'explain', 'show']);
 

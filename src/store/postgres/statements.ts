@@ -2,6 +2,9 @@ import type { EventRowToWrite } from '../../core/batch.js';
 import type pg from 'pg';
 import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.js';
 
+// The SQL and row shapes of eventlite.events that more than one operation uses: what a read
+// selects and how its rows become events, and how the writers (append, import) insert.
+
 /** The columns every event read selects, in the order `eventFromArray` expects. */
 export const EVENT_COLUMNS = 'position, stream, version, type, id, data, metadata, recorded_at';
 
@@ -67,23 +70,6 @@ export function eventFromInsertRow(row: EventInsertRow): StoredEvent {
     dataJson: row.data,
     metadataJson: row.metadata,
     recordedAt: row.recordedAt,
-  });
-}
-
-/** Locks the head row, queueing behind any other writer, and returns the last position given out. */
-export async function lockHead(client: pg.ClientBase): Promise<number> {
-  const { rows } = await client.query<{ position: string }>({
-    name: 'eventlite.lockHead',
-    text: 'SELECT position FROM eventlite.head FOR UPDATE',
-  });
-  return Number(rows[0]!.position);
-}
-
-export async function setHead(client: pg.ClientBase, position: number): Promise<void> {
-  await client.query({
-    name: 'eventlite.setHead',
-    text: 'UPDATE eventlite.head SET position = $1',
-    values: [position],
   });
 }
 

@@ -1,15 +1,15 @@
-import { sqlFor } from '../../core/dialect.js';
-import { EventliteError } from '../../core/errors.js';
-import type { RecordedEvent } from '../../core/events.js';
+import { sqlFor } from '../../../core/dialect.js';
+import { EventliteError } from '../../../core/errors.js';
+import type { RecordedEvent } from '../../../core/events.js';
 import {
   MaterializedViewError,
   type MaterializedView,
   type SqlStatement,
-} from '../../core/projection.js';
-import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../core/ports.js';
-import { translateSqliteError } from './errors.js';
+} from '../../../core/projection.js';
+import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../../core/ports.js';
+import { translateSqliteError } from '../errors.js';
 import { refillMaterializedViews } from './matviews.js';
-import { type Db, prepared } from './statements.js';
+import { type Db, prepared } from '../statements.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
 

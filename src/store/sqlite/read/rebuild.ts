@@ -1,13 +1,13 @@
-import type { RecordedEvent } from '../../core/events.js';
-import { HandlerFailure, type ProjectionSchema, type ScratchBuild } from '../../core/ports.js';
-import { applyEvents, refreshMaterializedViews } from './apply-batch.js';
-import { markRebuilding } from './bookkeeping.js';
-import { withStoreErrors } from './errors.js';
+import type { RecordedEvent } from '../../../core/events.js';
+import { HandlerFailure, type ProjectionSchema, type ScratchBuild } from '../../../core/ports.js';
+import { applyEvents, refreshMaterializedViews } from './apply.js';
+import { markRebuilding } from './registry.js';
+import { withStoreErrors } from '../errors.js';
 import { createMaterializedViews } from './matviews.js';
-import { runScript } from './objects.js';
-import { openScratchDatabase } from './open.js';
-import { removeAbandonedScratch, removeScratch, scratchPath } from './scratch-file.js';
-import type { Db } from './statements.js';
+import { runScript } from './catalog.js';
+import { openScratchDatabase } from '../open.js';
+import { removeAbandonedScratch, removeScratch, scratchPath } from './scratch.js';
+import type { Db } from '../statements.js';
 import { swapInRebuiltTables } from './swap.js';
 
 /**

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../core/ports.js';
-import { lockName, scratchSchemaName } from './read-scratch.js';
+import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../../core/ports.js';
+import { lockName, scratchSchemaName } from './scratch.js';
 
 // The projection bookkeeping in the read schema: the same rows and the same updates as the
-// SQLite read database's (src/projections/registry.ts). `s` is the quoted read schema.
+// SQLite read database's (src/store/sqlite/read/registry.ts). `s` is the quoted read schema.
 
 const ROW_COLUMNS = `name, version, definition_hash AS "definitionHash", schema_hash AS "schemaHash",
   checkpoint, status, error, failed_position AS "failedPosition", failed_stream AS "failedStream",
@@ -13,7 +13,7 @@ const ROW_COLUMNS = `name, version, definition_hash AS "definitionHash", schema_
 /**
  * Rows as stored, except that a rebuild mark counts only while its rebuild is alive. The
  * process may run on another host, where a pid cannot be checked from here; a live rebuild
- * holds a session lock named after its scratch schema (read-scratch.ts), which the server
+ * holds a session lock named after its scratch schema (scratch.ts), which the server
  * frees when the connection ends, however the process ended.
  */
 export async function readProjectionRows(

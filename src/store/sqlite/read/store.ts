@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { StoreBusyError } from '../../core/errors.js';
+import { StoreBusyError } from '../../../core/errors.js';
 import type {
   BatchGuard,
   ProjectionBatch,
@@ -9,9 +9,9 @@ import type {
   QueryParams,
   ReadStore,
   ScratchBuild,
-} from '../../core/ports.js';
-import { QUERY_PAGE_SIZE } from '../../core/ports.js';
-import { applyBatch } from './apply-batch.js';
+} from '../../../core/ports.js';
+import { QUERY_PAGE_SIZE } from '../../../core/ports.js';
+import { applyBatch } from './apply.js';
 import {
   adoptDefinitionHash,
   deleteProjectionRows,
@@ -24,20 +24,20 @@ import {
   writeBuiltFrom,
   writeOwnedObjects,
   writeProjectionRow,
-} from './bookkeeping.js';
-import { withStoreErrors } from './errors.js';
-import { createProjectionObjects, dropProjectionObjects } from './objects.js';
-import { filePath, openReadOnlyDatabase } from './open.js';
+} from './registry.js';
+import { withStoreErrors } from '../errors.js';
+import { createProjectionObjects, dropProjectionObjects } from './catalog.js';
+import { filePath, openReadOnlyDatabase } from '../open.js';
 import { runQuery, runQueryPages } from './query.js';
 import {
   hasProjectionTables,
   openReadDatabase,
   readDbIsStore,
   type ReadDbLocation,
-} from './read-schema.js';
+} from './schema.js';
 import { startRebuild } from './rebuild.js';
-import { isAlive } from './scratch-file.js';
-import type { Db } from './statements.js';
+import { isAlive } from './scratch.js';
+import type { Db } from '../statements.js';
 import { readTables } from './tables.js';
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { StoreError } from '../../core/errors.js';
-import { withStoreErrors } from './errors.js';
-import { filePath, openDatabase } from './open.js';
-import { STORE_SCHEMA, type SchemaSpec } from './schema.js';
-import type { Db } from './statements.js';
+import { StoreError } from '../../../core/errors.js';
+import { withStoreErrors } from '../errors.js';
+import { filePath, openDatabase } from '../open.js';
+import { STORE_SCHEMA, type SchemaSpec } from '../schema.js';
+import type { Db } from '../statements.js';
 
 /** "EVLR": marks a separate SQLite file as an eventlite read database. */
 export const READ_DB_APPLICATION_ID = 0x45564c52;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { materializedViewQuery, type MaterializedView } from '../../core/projection.js';
-import { quote } from './read-connection.js';
+import { materializedViewQuery, type MaterializedView } from '../../../core/projection.js';
+import { quote } from './connection.js';
 
 // A projection's materialized views are PostgreSQL's own: made with CREATE MATERIALIZED VIEW
 // after the setup, and refreshed by REFRESH MATERIALIZED VIEW inside the transaction of every

@@ -1,9 +1,9 @@
-import type { ReadTable } from '../../core/ports.js';
-import { readObjectOwners } from './bookkeeping.js';
+import type { ReadTable } from '../../../core/ports.js';
+import { readObjectOwners } from './registry.js';
 import { MATERIALIZED_VIEW } from './matviews.js';
-import { quoteIdentifier } from './objects.js';
-import { hasProjectionTables } from './read-schema.js';
-import type { Db } from './statements.js';
+import { quoteIdentifier } from './catalog.js';
+import { hasProjectionTables } from './schema.js';
+import type { Db } from '../statements.js';
 
 /**
  * The tables and views of the read database with their row counts and owning projection.

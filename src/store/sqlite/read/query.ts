@@ -1,8 +1,8 @@
-import { EventliteError, InputError } from '../../core/errors.js';
-import type { QueryPages, QueryParams, QueryResult } from '../../core/ports.js';
-import { missingParamMessage, POSITIONAL_PARAMS_HINT } from '../../core/query-param.js';
-import { translateSqliteError } from './errors.js';
-import type { Db } from './statements.js';
+import { EventliteError, InputError } from '../../../core/errors.js';
+import type { QueryPages, QueryParams, QueryResult } from '../../../core/ports.js';
+import { missingParamMessage, POSITIONAL_PARAMS_HINT } from '../../../core/query-param.js';
+import { translateSqliteError } from '../errors.js';
+import type { Db } from '../statements.js';
 
 /**
  * Runs one read-only statement against the read database. Three locks, each enough alone for

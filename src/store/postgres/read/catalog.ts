@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { SetupFailure } from '../../core/ports.js';
-import { sqlFor, type DialectSql } from '../../core/dialect.js';
-import { quote } from './read-connection.js';
-import type { OwnedObject } from './read-registry.js';
+import { SetupFailure } from '../../../core/ports.js';
+import { sqlFor, type DialectSql } from '../../../core/dialect.js';
+import { quote } from './connection.js';
+import type { OwnedObject } from './registry.js';
 
 // What a projection's setup and views created, found in PostgreSQL's catalog: users write plain
 // CREATE statements and eventlite still knows which objects belong to which projection.

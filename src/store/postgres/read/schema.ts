@@ -1,17 +1,17 @@
 import type pg from 'pg';
-import { StoreError } from '../../core/errors.js';
+import { StoreError } from '../../../core/errors.js';
 import {
   checkout,
   inTransaction,
   lockReadSchema,
   withClient,
   type ReadConnection,
-} from './read-connection.js';
-import { withReadStoreErrors } from './read-errors.js';
+} from './connection.js';
+import { withReadStoreErrors } from './errors.js';
 
 /**
  * The shape of the bookkeeping tables, versioned as the SQLite read database versions them
- * (src/projections/read-schema.ts: the same number, the same tables and columns, in PostgreSQL
+ * (src/store/sqlite/read/schema.ts: the same number, the same tables and columns, in PostgreSQL
  * types). A test checks that the two numbers agree.
  */
 export const READ_SCHEMA_VERSION = 1;
