@@ -32,82 +32,59 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  {
-    // The core is pure: no I/O, no clock, no random ids.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto'],
-              message: 'src/core is pure: no I/O imports.',
-            },
-            {
-              group: [
-                'better-sqlite3',
-                'pg',
-                'commander',
-                'chalk',
-                'ora',
-                'cli-table3',
-                'jiti',
-                'yaml',
-              ],
-              message: 'src/core is pure: no libraries with I/O.',
-            },
-            {
-              group: ['**/store/**', '**/cli/**', '**/projections/**', '**/domain/**', '**/app/**'],
-              message: 'src/core imports nothing outward.',
-            },
-          ],
-        },
-      ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'src/core takes time from the edge.',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'src/core takes time from the edge.',
-        },
-        {
-          selector: "CallExpression[callee.name='randomUUID']",
-          message: 'src/core takes ids from the edge.',
-        },
-      ],
-    },
-  },
   // Flat config: for one rule, the last matching block wins, so each block below states the
-  // whole of no-restricted-imports for its files. Imports point inward:
-  // cli → app → projections/domain → core; the adapters in src/store implement core's ports,
-  // and only they import a database driver.
+  // whole of no-restricted-imports and no-restricted-syntax for its files. Imports point
+  // inward: cli → app → projections/domain → core; the adapters in src/store implement core's
+  // ports, and only they import a database driver; neither backend knows the other. Static
+  // imports, import() and require() alike.
+  ...restrict('src/core/**/*.ts', {
+    patterns: [
+      {
+        group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto'],
+        message: 'src/core is pure: no I/O imports.',
+      },
+      {
+        group: ['better-sqlite3', 'pg', 'commander', 'chalk', 'ora', 'cli-table3', 'jiti', 'yaml'],
+        message: 'src/core is pure: no libraries with I/O.',
+      },
+      {
+        group: ['**/store/**', '**/cli/**', '**/projections/**', '**/domain/**', '**/app/**'],
+        message: 'src/core imports nothing outward.',
+      },
+    ],
+    syntax: [
+      {
+        selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+        message: 'src/core takes time from the edge.',
+      },
+      {
+        selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+        message: 'src/core takes time from the edge.',
+      },
+      {
+        selector: "CallExpression[callee.name='randomUUID']",
+        message: 'src/core takes ids from the edge.',
+      },
+    ],
+  }),
   ...layer('src/app/**/*.ts', ['**/cli/**'], { ignores: ['src/app/open.ts'], store: true }),
   ...layer('src/app/open.ts', ['**/cli/**']),
   ...layer('src/cli/**/*.ts', ['**/store/**', '**/projections/**', '**/domain/**']),
   ...layer('src/projections/**/*.ts', ['**/cli/**', '**/app/**', '**/store/**', '**/domain/**']),
-  ...layer('src/domain/**/*.ts', ['**/cli/**', '**/app/**', '**/store/**', '**/projections/**']),
+  // The loader hands user modules the authoring API it is given; the package's entries import
+  // the use cases, which open the adapters.
+  ...layer('src/domain/**/*.ts', [
+    '**/cli/**',
+    '**/app/**',
+    '**/store/**',
+    '**/projections/**',
+    '../index.js',
+    '../testing.js',
+  ]),
   ...layer('src/index.ts', ['**/cli/**', '**/store/**']),
   ...layer('src/testing.ts', ['**/cli/**', '**/store/**']),
-  {
-    files: ['src/store/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/cli/**', '**/app/**', '**/projections/**', '**/domain/**'],
-              message: 'The adapters implement the ports of src/core and import nothing above it.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...adapter('sqlite', 'postgres', 'pg'),
+  ...adapter('postgres', 'sqlite', 'better-sqlite3'),
 );
 
 /**
@@ -117,27 +94,91 @@ export default tseslint.config(
  */
 function layer(files, forbidden, options = {}) {
   const folders = options.store ? [...forbidden, '**/store/**'] : forbidden;
+  return restrict(files, {
+    ignores: options.ignores,
+    paths: [
+      { name: 'better-sqlite3', message: 'Only the adapters in src/store talk to SQLite.' },
+      { name: 'pg', message: 'Only the adapters in src/store talk to PostgreSQL.' },
+    ],
+    patterns: [
+      {
+        group: folders,
+        message: `${files} may not import ${folders.join(', ')}: imports point inward (cli → app → projections/domain → core).`,
+      },
+    ],
+  });
+}
+
+/** An adapter implements the ports of src/core: nothing above it, and not the other backend. */
+function adapter(name, other, otherDriver) {
+  return restrict(`src/store/${name}/**/*.ts`, {
+    paths: [{ name: otherDriver, message: `The ${name} adapter does not talk to ${other}.` }],
+    patterns: [
+      {
+        group: ['**/cli/**', '**/app/**', '**/projections/**', '**/domain/**'],
+        message: 'The adapters implement the ports of src/core and import nothing above it.',
+      },
+      { group: [`**/${other}/**`], message: "The backends don't know each other." },
+    ],
+  });
+}
+
+/**
+ * A config block refusing `paths` and `patterns` as imports, and as import() and require()
+ * (which no-restricted-imports does not see) by rules of no-restricted-syntax beside `syntax`.
+ * An import() in src names a literal, so that these rules can read it.
+ */
+function restrict(files, { ignores, paths = [], patterns = [], syntax = [] }) {
+  const loads = [
+    ...paths.map(({ name, message }) => ({ regex: `^${escape(name)}$`, message })),
+    ...patterns.flatMap(({ group, message }) =>
+      group.map((glob) => ({ regex: globRegex(glob), message })),
+    ),
+  ];
   return [
     {
       files: [files],
-      ...(options.ignores && { ignores: options.ignores }),
+      ...(ignores && { ignores }),
       rules: {
-        'no-restricted-imports': [
+        'no-restricted-imports': ['error', { paths, patterns }],
+        'no-restricted-syntax': [
           'error',
+          ...syntax,
           {
-            paths: [
-              { name: 'better-sqlite3', message: 'Only the adapters in src/store talk to SQLite.' },
-              { name: 'pg', message: 'Only the adapters in src/store talk to PostgreSQL.' },
-            ],
-            patterns: [
-              {
-                group: folders,
-                message: `${files} may not import ${folders.join(', ')}: imports point inward (cli → app → projections/domain → core).`,
-              },
-            ],
+            selector: "ImportExpression[source.type!='Literal']",
+            message: 'import() takes a string literal, so that the layer rules can check it.',
           },
+          ...loads.flatMap(({ regex, message }) => [
+            { selector: `ImportExpression[source.value=/${regex}/]`, message },
+            {
+              selector: `CallExpression:matches([callee.name='require'], [callee.callee.name='createRequire'])[arguments.0.value=/${regex}/]`,
+              message,
+            },
+          ]),
         ],
       },
     },
   ];
+}
+
+/**
+ * A pattern of no-restricted-imports (`**` any folders, `*` any name) as a regular expression
+ * over the whole import text, for a selector: esquery ends a regular expression at the first
+ * `/`, so a slash is written \x2F.
+ */
+function globRegex(glob) {
+  const SLASH = '\\x2F';
+  const start = glob.startsWith('**/') ? `(^|${SLASH})` : '^';
+  const end = glob.endsWith('/**') ? SLASH : '$';
+  const middle = glob
+    .replace(/^\*\*\//, '')
+    .replace(/\/\*\*$/, '')
+    .split('/')
+    .map((part) => escape(part).replaceAll('\\*', '[^\\x2F]*'))
+    .join(SLASH);
+  return `${start}${middle}${end}`;
+}
+
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

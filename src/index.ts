@@ -1,9 +1,7 @@
 // The library entry: what a domain module imports (`import { defineDomain } from 'eventlite'`)
 // and what a program embedding eventlite calls. The authoring API, the error family, the use
 // cases and the types they speak; never the CLI, never an adapter's internals.
-export * from './core/decider.js';
-export * from './core/domain.js';
-export * from './core/errors.js';
+export * from './core/authoring.js';
 export type { JsonObject, NewEvent, RecordedEvent } from './core/events.js';
 export type { ExpectedVersion } from './core/expected-version.js';
 export type { Dialect, DialectSql, PerDialectSql } from './core/dialect.js';

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import type { Domain } from '../core/domain.js';
 import type { EventStore } from '../core/ports.js';
+import type { TypeCheckResult } from '../domain/typecheck.js';
 
 export interface UnknownHandler {
   projection: string;
@@ -31,4 +33,14 @@ async function isStored(store: EventStore, type: string): Promise<boolean> {
     if (page.length > 0) return true;
   }
   return false;
+}
+
+/**
+ * Type-checks the domain module at `path` (TypeScript only) with the compiler the user's
+ * project has, else the one beside eventlite; skipped, and saying why, when there is none. The
+ * checker is loaded only here: no other command pays for it.
+ */
+export async function typeCheckDomain(path: string, cwd: string): Promise<TypeCheckResult> {
+  const { typeCheckModule } = await import('../domain/typecheck.js');
+  return typeCheckModule(resolve(cwd, path), cwd);
 }

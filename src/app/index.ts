@@ -44,7 +44,7 @@ export { EXAMPLES } from './examples.js';
 export { correlationIdOf } from './correlation.js';
 export { sleep } from './sleep.js';
 export type { Line } from './lines.js';
-export { loadDomain } from '../domain/load.js';
+export { loadDomain, type LoadDomainOptions } from './load-domain.js';
 export type {
   Progress,
   ProjectionState,

@@ -58,8 +58,8 @@ export function formatOf(run: Run, flags: FormatFlags, allowed: readonly Format[
  */
 export function domainLoader(run: Run) {
   return async () => {
-    const { defaultCacheDir, loadDomain } = await import('../app/domain.js');
-    return loadDomain(run.ctx.domainPath, run.io.cwd, { cacheDir: defaultCacheDir(run.io.env) });
+    const { loadDomain } = await import('../app/load-domain.js');
+    return loadDomain(run.ctx.domainPath, run.io.cwd, { env: run.io.env });
   };
 }
 

@@ -6,12 +6,7 @@ import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
 import { moduleSourceHash } from './module-hash.js';
-import {
-  cachedTransform,
-  compiledModule,
-  defaultCacheDir,
-  type Transform,
-} from './transform-cache.js';
+import { cachedTransform, compiledModule, type Transform } from './transform-cache.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -19,16 +14,24 @@ const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 export const NO_DOMAIN_MESSAGE =
   'no domain module: give --domain or create eventlite.config.ts (see eventlite init --example bank)';
 
+export interface LoadOptions {
+  /** What the module's `import … from 'eventlite'` gets: the authoring API. */
+  eventlite: object;
+  /** Where compiled code is kept (see transform-cache.ts). */
+  cacheDir: string;
+}
+
 /**
  * Loads and validates a user's domain module. TypeScript and JavaScript alike go through jiti:
  * it compiles TS on the fly with the right line numbers in stack traces, and it lets
- * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below).
+ * `import ... from 'eventlite'` resolve in a folder with no node_modules (see below) to the
+ * very module the caller passes, so `instanceof DomainRejection` holds across the boundary.
  * The returned domain carries the hash of the module's source files (see module-hash.ts).
  */
-export async function loadDomain(
+export async function loadDomainModule(
   path: string | undefined,
-  cwd = process.cwd(),
-  options: { cacheDir?: string } = {},
+  cwd: string,
+  options: LoadOptions,
 ): Promise<LoadedDomain> {
   if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
   const absolute = resolve(cwd, path);
@@ -42,7 +45,7 @@ export async function loadDomain(
   // Hashed before the import: a file edited in between then makes the next run rebuild, where
   // hashing after it could record new source for rows that the old code wrote.
   const sourceHash = moduleSourceHash(absolute);
-  const loaded = await importModule(absolute, label, options.cacheDir ?? defaultCacheDir());
+  const loaded = await importModule(absolute, label, options.eventlite, options.cacheDir);
   const domain = validateDomain(defaultExport(loaded), label);
   attachSourceHash(domain, sourceHash);
   return domain;
@@ -77,8 +80,12 @@ function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform } {
   return { createJiti, transform };
 }
 
-async function importModule(absolute: string, label: string, cacheDir: string): Promise<unknown> {
-  const library = await import('../index.js');
+async function importModule(
+  absolute: string,
+  label: string,
+  library: object,
+  cacheDir: string,
+): Promise<unknown> {
   const versions = cacheVersions();
   try {
     const compiled = await runCompiled(absolute, cacheDir, versions, library);
@@ -93,8 +100,7 @@ async function importModule(absolute: string, label: string, cacheDir: string): 
     // in place of jiti's own cache, which is written in place and keyed by path.
     fsCache: false,
     transform: cachedTransform(transform, cacheDir, versions),
-    // The user's `import { defineDomain, reject } from 'eventlite'` gets this very module
-    // instance, so `instanceof DomainRejection` holds across the boundary.
+    // The user's `import { defineDomain, reject } from 'eventlite'` gets the caller's module.
     virtualModules: { eventlite: library },
     interopDefault: false,
     sourceMaps: true,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DecidedEvent } from '../../src/core/decider.js';
 import type { Domain } from '../../src/core/domain.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../../src/domain/decide.js';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import { deciderForCommand } from '../../src/domain/lookup.js';
 import { recordGiven } from '../../src/app/specs/run-specs.js';
 import { ROOT } from '../helpers/cli.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineDecider, defineDomain, reject } from '../../src/core/domain.js';
 import { DomainError, DomainRejection } from '../../src/core/errors.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../../src/domain/decide.js';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import { commandTypes, deciderForCommand, deciderForStream } from '../../src/domain/lookup.js';
 import { recordGiven } from '../../src/app/specs/run-specs.js';
 import { tempDir } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectionRow } from '../../src/core/ports.js';
 import type { Projection } from '../../src/core/projection.js';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import { sourceHashOf } from '../../src/core/source-hash.js';
 import { moduleFiles, moduleSourceHash } from '../../src/domain/module-hash.js';
 import { definitionHashes, hashDefinition, staleReason } from '../../src/projections/definition.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import { cachedTransform, type TransformOptions } from '../../src/domain/transform-cache.js';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
 

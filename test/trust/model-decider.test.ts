@@ -6,7 +6,7 @@ import type { Domain } from '../../src/core/domain.js';
 import { ConcurrencyError, DomainRejection, InputError } from '../../src/core/errors.js';
 import { executeCommand, type ExecStep } from '../../src/app/exec.js';
 import { streamState } from '../../src/app/state.js';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/index.js';
 import { appendToStream } from '../../src/store/sqlite/append.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';

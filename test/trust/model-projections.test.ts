@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import type { JsonObject, RecordedEvent } from '../../src/core/events.js';
 import type { Projection } from '../../src/core/projection.js';
-import { loadDomain } from '../../src/domain/load.js';
+import { loadDomain } from '../../src/app/load-domain.js';
 import type { EventStore, ReadStore } from '../../src/core/ports.js';
 import { runProjections, type RunOptions } from '../../src/projections/runner.js';
 import {

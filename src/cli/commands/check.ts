@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { unknownHandlerTypes } from '../../app/check.js';
+import { typeCheckDomain, unknownHandlerTypes } from '../../app/check.js';
 import { InputError } from '../../core/errors.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 
@@ -25,8 +24,7 @@ export function registerCheck(program: Command, io: CliIo): void {
         `${label}: loads, ${plural(deciders, 'decider')} and ${plural(projections, 'projection')}`,
       );
       if (flags.types !== false) {
-        const { typeCheckModule } = await import('../../domain/typecheck.js');
-        const result = await typeCheckModule(resolve(io.cwd, label), io.cwd);
+        const result = await typeCheckDomain(label, io.cwd);
         if (result.status === 'skipped')
           await run.out.line(`${label}: not type-checked: ${result.reason}`);
         else if (result.status === 'ok')

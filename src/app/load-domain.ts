@@ -1,0 +1,24 @@
+import * as authoring from '../core/authoring.js';
+import { loadDomainModule } from '../domain/load.js';
+import type { LoadedDomain } from '../domain/validate.js';
+import { defaultCacheDir } from '../domain/transform-cache.js';
+
+export interface LoadDomainOptions {
+  /** Where compiled TypeScript is kept; default the user's cache folder, as `env` names it. */
+  cacheDir?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Loads and validates the user's domain module. Its `import … from 'eventlite'` gets the
+ * authoring API (src/core/authoring.ts), not the package entry: loading a module loads no use
+ * case and no adapter.
+ */
+export function loadDomain(
+  path: string | undefined,
+  cwd = process.cwd(),
+  options: LoadDomainOptions = {},
+): Promise<LoadedDomain> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir(options.env);
+  return loadDomainModule(path, cwd, { eventlite: authoring, cacheDir });
+}
