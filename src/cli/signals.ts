@@ -5,9 +5,32 @@ type StopSignal = 'SIGINT' | 'SIGTERM';
 /** The signal that stopped the command, for its exit code; reset for each command line. */
 let received: StopSignal | undefined;
 
+// Two ways a command meets Ctrl-C (SIGINT) and SIGTERM, both ending with the shell's 128 +
+// the signal's number (130, 143):
+//
+// - A command that runs the user's code (a decider, a projection handler, a spec, a validator,
+//   the domain module itself: exec, replay, state, check, test, diagram, projections run and
+//   rebuild, with or without --follow) handles no signal. A JavaScript handler runs only when
+//   the event loop gets a turn, and user code that loops (`for (;;) {}`) never gives it one:
+//   the command would ignore every signal but SIGKILL. Left at their default, the signals end
+//   the process at once, wherever it is. That is safe because everything such a command
+//   changes, it changes in transactions: SQLite undoes (or, in WAL mode, ignores) a transaction
+//   that never committed when the file is next opened, and PostgreSQL rolls back the
+//   transaction of a connection whose socket closed with the process; what was committed
+//   stays. SIGKILL relies on the same (test/trust/crash.test.ts). The files it leaves are
+//   whole too: the compiled-module cache is written by rename, and a rebuild's scratch file or
+//   schema is removed by the next rebuild. `replay` prints a line's events once the line has
+//   committed, with blocking writes (see FdStream), so what it printed was stored; a summary
+//   or a trace still gathered in memory goes with the process. A shell sees 130 or 143; a
+//   parent process sees the death by the signal (Node's `signal`, Python's negative
+//   returncode).
+// - A command that runs no user code once its domain module is loaded, and waits or follows
+//   (`log --follow`, `projections wait`), takes the signal here, stops between two reads,
+//   flushes, and exits with the code itself.
+
 /**
- * An AbortSignal that fires on Ctrl-C or SIGTERM, for commands that run until interrupted
- * (`log --follow`) or that should stop between batches rather than die mid-write.
+ * An AbortSignal that fires on Ctrl-C or SIGTERM, for commands that run no user code and run
+ * until interrupted (`log --follow`, `projections wait`); see above for the others.
  */
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
@@ -38,25 +61,4 @@ export function resetInterrupt(): void {
  */
 export function interruptedExitCode(): number {
   return received === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
-}
-
-/**
- * The items of `source` until `signal` aborts: an input that waits (stdin left open) must not
- * hold a stopped command. The caller closes the source itself.
- */
-export async function* untilAborted<T>(
-  source: AsyncIterable<T>,
-  signal: AbortSignal,
-): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const stopped = new Promise<IteratorResult<T>>((resolve) => {
-    const stop = () => resolve({ done: true, value: undefined });
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-  for (;;) {
-    const next = await Promise.race([iterator.next(), stopped]);
-    if (next.done) return;
-    yield next.value;
-  }
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,6 +58,15 @@ export function collect(child: ChildProcess): Promise<CliResult> {
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * What a shell's `$?` says of a finished process: its exit code, or 128 + the number of the
+ * signal that ended it (Node's child_process reports the two apart).
+ */
+export function shellStatus(result: Pick<CliResult, 'code' | 'signal'>): number {
+  if (result.code !== null) return result.code;
+  return 128 + constants.signals[result.signal!];
 }
 
 /** A fresh temporary folder; remove it with the returned cleanup. */

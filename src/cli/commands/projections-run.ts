@@ -6,12 +6,11 @@ import {
   type RunResult,
 } from '../../app/projections-run.js';
 import { selectProjections } from '../../app/select-projections.js';
-import { InputError, InterruptedError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printRows } from '../print.js';
-import { interruptSignal } from '../signals.js';
 import { startProgress } from './projections-progress.js';
 import { traceWriter } from './projections-trace.js';
 
@@ -119,7 +118,6 @@ async function runCommand(
   const domain = await domainLoader(run)();
   // Checked before anything is opened: an unknown name changes nothing.
   selectProjections(domain, names);
-  const interrupt = interruptSignal();
   const progress = await startProgress(run);
   const options: RunProjectionsOptions = {
     names,
@@ -132,33 +130,28 @@ async function runCommand(
     onTrace,
   };
   const results: RunResult[] = [];
+  // No signal handler (see signals.ts): Ctrl-C or SIGTERM ends the run at once, even in a
+  // handler that never returns; the batch it was in rolls back, the batches before stay.
   try {
-    await withApp(
-      run,
-      { store: 'existing', read: 'write', signal: interrupt.signal },
-      async (app) => {
-        const ctx = { ...app, domain };
-        if (flags.follow) {
-          await followProjections(ctx, options);
-          return;
-        }
-        try {
-          await runProjections(ctx, options);
-        } finally {
-          // What was done is reported even when a projection failed: the others ran.
-          progress.stop();
-          // With --trace, stdout holds the trace; the summary lines still go to stderr.
-          await reportResults(run, results, onTrace ? undefined : format);
-          await run.out.flush();
-        }
-      },
-    );
+    await withApp(run, { store: 'existing', read: 'write' }, async (app) => {
+      const ctx = { ...app, domain };
+      if (flags.follow) {
+        await followProjections(ctx, options);
+        return;
+      }
+      try {
+        await runProjections(ctx, options);
+      } finally {
+        // What was done is reported even when a projection failed: the others ran.
+        progress.stop();
+        // With --trace, stdout holds the trace; the summary lines still go to stderr.
+        await reportResults(run, results, onTrace ? undefined : format);
+        await run.out.flush();
+      }
+    });
   } finally {
     progress.stop();
-    interrupt.dispose();
   }
-  // Stopped by Ctrl-C or SIGTERM: every committed batch stays, nothing is half-applied.
-  if (interrupt.signal.aborted) throw new InterruptedError('');
 }
 
 /** A line on stderr per projection that did not fail (a failure is the error line), and the rows. */

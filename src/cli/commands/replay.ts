@@ -3,14 +3,13 @@ import { correlationIdOf } from '../../app/correlation.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../app/exec.js';
 import { CAUGHT_UP } from '../../app/log.js';
 import { replayLines, type ReplayStep } from '../../app/replay.js';
-import { EventliteError, InputError, InterruptedError, withMessage } from '../../core/errors.js';
+import { EventliteError, InputError, withMessage } from '../../core/errors.js';
 import { parseNonNegativeInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
-import { interruptSignal, untilAborted } from '../signals.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 
 interface ReplayFlags extends FormatFlags {
@@ -63,7 +62,6 @@ export function registerReplay(program: Command, io: CliIo): void {
     let stepper: Stepper | undefined;
     const showProgress = run.stderrIsTTY && !run.ctx.quiet && !flags.step;
     const tally: Tally = { applied: 0, rejected: 0, failed: 0, events: 0 };
-    const interrupt = interruptSignal();
     let lastFailure: EventliteError | undefined;
 
     // Events print as each line lands (CAUGHT_UP makes printEvents flush), so a paced demo
@@ -89,11 +87,12 @@ export function registerReplay(program: Command, io: CliIo): void {
       }
     }
 
+    // No signal handler (see signals.ts): Ctrl-C or SIGTERM ends the replay at once, even in
+    // a decider that never returns; the line it was on rolls back, the lines before stay.
     try {
-      const needs = { store: 'create', read: enter && 'write', signal: interrupt.signal } as const;
-      await withApp(run, needs, async (app) => {
+      await withApp(run, { store: 'create', read: enter && 'write' }, async (app) => {
         stepper = enter && new Stepper(app, run, enter);
-        const steps = replayLines(app, untilAborted(lines, interrupt.signal), {
+        const steps = replayLines(app, lines, {
           source,
           correlationId,
           keepGoing: flags.keepGoing === true,
@@ -104,14 +103,10 @@ export function registerReplay(program: Command, io: CliIo): void {
         await printEvents(run.out, format, eventsOf(steps));
       });
     } finally {
-      interrupt.dispose();
       enter?.close();
-      // Stopped while waiting for more of stdin: let go of it, or the process waits on.
-      if (interrupt.signal.aborted && file === '-') io.stdin.destroy();
       if (showProgress) io.stderr.write('\r\x1b[K');
     }
     run.note(`replayed ${source}: ${summary(tally)}`);
-    if (interrupt.signal.aborted) throw new InterruptedError();
     if (!flags.keepGoing && lastFailure) throw lastFailure;
     if (tally.firstError) {
       const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
