@@ -8,7 +8,7 @@ import { parseNonNegativeInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
+import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 
@@ -63,12 +63,15 @@ export function registerReplay(program: Command, io: CliIo): void {
     const showProgress = run.stderrIsTTY && !run.ctx.quiet && !flags.step;
     const tally: Tally = { applied: 0, rejected: 0, failed: 0, events: 0 };
     let lastFailure: EventliteError | undefined;
+    const clearProgress = () => {
+      if (showProgress) io.stderr.write('\r\x1b[K');
+    };
 
     // Events print as each line lands (CAUGHT_UP makes printEvents flush), so a paced demo
     // shows them live; failures and progress go to stderr.
     async function* eventsOf(steps: AsyncIterable<ReplayStep>) {
       for await (const step of steps) {
-        if (showProgress) io.stderr.write('\r\x1b[K');
+        clearProgress();
         if (step.kind === 'applied') {
           tally.applied += 1;
           tally.events += step.events.length;
@@ -100,19 +103,34 @@ export function registerReplay(program: Command, io: CliIo): void {
           maxAttempts: DEFAULT_MAX_ATTEMPTS,
           beforeLine: stepper?.before,
         });
-        await printEvents(run.out, format, eventsOf(steps));
+        try {
+          await printEvents(run.out, format, eventsOf(steps));
+        } finally {
+          clearProgress();
+        }
+        // Thrown in here, while the store is open: a replay that fails with no event stored
+        // takes back the store it created, as a failing exec or import does.
+        reportOutcome(run, source, tally, flags.keepGoing ? undefined : lastFailure);
       });
     } finally {
       enter?.close();
-      if (showProgress) io.stderr.write('\r\x1b[K');
-    }
-    run.note(`replayed ${source}: ${summary(tally)}`);
-    if (!flags.keepGoing && lastFailure) throw lastFailure;
-    if (tally.firstError) {
-      const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
-      throw withMessage(tally.firstError, `${failures}; the first: ${tally.firstError.message}`);
     }
   });
+}
+
+/** The summary line; then the failure that decides the exit status, if any. */
+function reportOutcome(
+  run: Run,
+  source: string,
+  tally: Tally,
+  stoppedBy: EventliteError | undefined,
+): void {
+  run.note(`replayed ${source}: ${summary(tally)}`);
+  if (stoppedBy) throw stoppedBy;
+  if (tally.firstError) {
+    const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
+    throw withMessage(tally.firstError, `${failures}; the first: ${tally.firstError.message}`);
+  }
 }
 
 function summary(tally: Tally): string {
