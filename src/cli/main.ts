@@ -148,16 +148,18 @@ export async function main(): Promise<void> {
           env: process.env,
           cwd: process.cwd(),
         })
-      : refuseArgument(badArgument, stderr);
+      : refuseArgument(badArgument, args, stderr);
   // A command ends when its work is done, even if the domain module left a timer running:
   // flush both streams, then exit rather than wait for the event loop to empty.
   await Promise.all([flushed(stdout), flushed(stderr)]);
   process.exit(code);
 }
 
-function refuseArgument(position: number, stderr: OutStream): number {
+/** Refused before the program is built, yet reported as every other failure is (JSON too). */
+function refuseArgument(position: number, args: readonly string[], stderr: OutStream): number {
+  const message = `argument ${position} is not valid UTF-8; it would be stored with U+FFFD in place of its bytes`;
   stderr.write(
-    `error: argument ${position} is not valid UTF-8; it would be stored with U+FFFD in place of its bytes\n`,
+    wantsJsonErrors(args) ? failureJson(EXIT.usage, undefined, message) : `error: ${message}\n`,
   );
   return EXIT.usage;
 }

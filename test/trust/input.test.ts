@@ -352,6 +352,13 @@ export default { deciders: { t: { category: 't', commands: ['Tick'], streamId: (
     );
     const stream = await shell(`"$NODE" "$BIN" append "$(printf 'caf\\351')" T '{}'`);
     expect(stream.code).toBe(2);
+    // A script that asked for JSON reads this failure as it reads every other one.
+    const json = await shell(`"$NODE" "$BIN" append "$(printf 'caf\\351')" T '{}' --format json`);
+    expect([json.code, json.stdout, json.stderr]).toEqual([
+      2,
+      '',
+      '{"error":{"exitCode":2,"kind":"usage","message":"argument 2 is not valid UTF-8; it would be stored with U+FFFD in place of its bytes"}}\n',
+    ]);
     const real = await run(['append', 's', 'T', '{"name":"\uFFFD"}', '--format', 'ndjson']);
     expect(real.code, real.stderr).toBe(0);
     const log = await run(['log', '--format', 'ndjson']);
