@@ -135,7 +135,7 @@ class ScenarioClock {
         `${where}: "at" ${at.toISOString()} is earlier than the store's last event (${this.latest}); times must not go back`,
       );
     }
-    this.given = steppingClock(at);
+    this.given = steppingClock(at, `"at" on ${where}`);
   }
 
   saw(events: readonly RecordedEvent[]): void {

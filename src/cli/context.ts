@@ -59,7 +59,10 @@ export function resolveContext(
     quiet: flags.quiet === true,
     debug: flags.debug === true,
     color: flags.color !== false && !('NO_COLOR' in env && env.NO_COLOR !== ''),
-    clock: clockText === undefined ? undefined : steppingClock(parseInstant(clockName, clockText)),
+    clock:
+      clockText === undefined
+        ? undefined
+        : steppingClock(parseInstant(clockName, clockText), `${clockName} ${clockText}`),
   };
 }
 

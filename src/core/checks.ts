@@ -28,3 +28,20 @@ export function payloadsCheck(badPosition: number | string | undefined): Check {
         : `event ${badPosition} holds data that is not a JSON object`,
   };
 }
+
+/**
+ * The first event whose recordedAt is not a time in the contract's format (four-digit year,
+ * 0001 to 9999, UTC), if any: export would write it and import refuse it.
+ */
+export function recordedAtCheck(
+  bad: { position: number | string; recordedAt: string } | undefined,
+): Check {
+  return {
+    name: 'recorded times in range',
+    ok: bad === undefined,
+    detail:
+      bad === undefined
+        ? 'every recordedAt is a UTC time from the year 0001 to 9999'
+        : `event ${bad.position} has recordedAt ${JSON.stringify(bad.recordedAt)}, not a UTC time from the year 0001 to 9999`,
+  };
+}

@@ -3,6 +3,7 @@ import { checkBatch, eventRowsToWrite, idsOf, isStoredBatch } from '../../core/b
 import type { NewEvent } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
 import type { AppendOptions, AppendResult } from '../../core/ports.js';
+import { toRecordedAt } from '../../core/time-range.js';
 import { newEventId } from '../ids.js';
 import type { PgTarget } from './connection.js';
 import {
@@ -39,7 +40,7 @@ export async function appendToPgStream(
     if (stored) return { stream, events: [], version: actual, alreadyStored: true };
 
     checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
-    const recordedAt = (options.now?.() ?? new Date()).toISOString();
+    const recordedAt = toRecordedAt(options.now?.() ?? new Date());
     const rows: EventInsertRow[] = eventRowsToWrite(stream, prepared, {
       version: actual,
       recordedAt,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { payloadsCheck, streamVersionsCheck } from '../../core/checks.js';
+import { payloadsCheck, recordedAtCheck, streamVersionsCheck } from '../../core/checks.js';
 import type { Check } from '../../core/ports.js';
 import { APPEND_ONLY_TRIGGERS, PG_STORE_SCHEMA_VERSION, readSchemaVersion } from './schema.js';
 
@@ -18,6 +18,7 @@ export async function verifyPgStore(client: pg.ClientBase): Promise<Check[]> {
       await checkPositions(client),
       await checkStreamVersions(client),
       await checkJson(client),
+      await checkRecordedAt(client),
     ];
   } finally {
     await client.query('COMMIT');
@@ -89,4 +90,15 @@ async function checkJson(client: pg.ClientBase): Promise<Check> {
   });
   const bad = rows[0]?.[0];
   return payloadsCheck(bad);
+}
+
+async function checkRecordedAt(client: pg.ClientBase): Promise<Check> {
+  // The shape every writer gives a recordedAt: a four-digit year, an optional fraction, `Z`.
+  const { rows } = await client.query<{ position: string; recordedAt: string }>(
+    `SELECT position, recorded_at AS "recordedAt" FROM eventlite.events
+     WHERE recorded_at !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?Z$'
+        OR recorded_at LIKE '0000-%'
+     LIMIT 1`,
+  );
+  return recordedAtCheck(rows[0]);
 }

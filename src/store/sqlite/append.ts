@@ -3,6 +3,7 @@ import type { NewEvent } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
 import type { AppendOptions, AppendResult } from '../../core/ports.js';
 import { StoredEvent } from '../../core/recorded-event.js';
+import { toRecordedAt } from '../../core/time-range.js';
 import { newEventId } from '../ids.js';
 import { type Db, pluck, prepared, STORE_SQL } from './statements.js';
 
@@ -36,7 +37,7 @@ function insertBatch(
   if (retry) return { stream, events: [], version: actual, alreadyStored: true };
 
   checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
-  const recordedAt = (options.now?.() ?? new Date()).toISOString();
+  const recordedAt = toRecordedAt(options.now?.() ?? new Date());
   const rows = eventRowsToWrite(stream, events, { version: actual, recordedAt, newId: newEventId });
   const written = rows.map((row) => {
     const position = Number(insert.run(row).lastInsertRowid);

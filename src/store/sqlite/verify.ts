@@ -1,4 +1,4 @@
-import { payloadsCheck, streamVersionsCheck } from '../../core/checks.js';
+import { payloadsCheck, recordedAtCheck, streamVersionsCheck } from '../../core/checks.js';
 import type { Check } from '../../core/ports.js';
 import { STORE_APPLICATION_ID, STORE_SCHEMA_VERSION } from './schema.js';
 import type { Db } from './statements.js';
@@ -11,6 +11,7 @@ export function verifyStore(db: Db): Check[] {
     checkPositions(db),
     checkStreamVersions(db),
     checkJson(db),
+    checkRecordedAt(db),
   ];
 }
 
@@ -85,4 +86,23 @@ function checkJson(db: Db): Check {
     .pluck()
     .get() as number | undefined;
   return payloadsCheck(bad);
+}
+
+// The shape every writer gives a recordedAt: `YYYY-MM-DDTHH:MM:SS`, an optional fraction, `Z`.
+// The fraction is any digits after a dot; GLOB has no repetition, so it is checked apart.
+const RECORDED_AT_SHAPE =
+  '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*Z';
+
+function checkRecordedAt(db: Db): Check {
+  const bad = db
+    .prepare(
+      `SELECT position, recorded_at AS recordedAt FROM (
+         SELECT position, recorded_at, substr(recorded_at, 20, length(recorded_at) - 20) AS fraction
+         FROM events
+       ) WHERE recorded_at NOT GLOB :shape OR recorded_at GLOB '0000-*'
+            OR (fraction <> '' AND (fraction NOT GLOB '.[0-9]*' OR substr(fraction, 2) GLOB '*[^0-9]*'))
+       LIMIT 1`,
+    )
+    .get({ shape: RECORDED_AT_SHAPE }) as { position: number; recordedAt: string } | undefined;
+  return recordedAtCheck(bad);
 }
