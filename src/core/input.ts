@@ -41,11 +41,19 @@ export function checkJsonLimits(
   options: JsonLimits = {},
 ): void {
   if (mayHoldInexactNumber(text)) checkNumberLiterals(text, what);
-  // Going deeper than the limit takes more opening brackets than a short text holds.
   const limit = options.envelope ? MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH;
-  if (text.length > MAX_JSON_DEPTH && nestingExceeds(value, limit)) {
+  if (isNestedTooDeep(value, text, limit)) {
     throw new InputError(`${what}: JSON is nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
+}
+
+/**
+ * Whether `value`, parsed from `text`, is nested deeper than `limit` (MAX_JSON_DEPTH unless
+ * told): JSON.stringify and every printer would overflow the stack on it. Going deeper takes
+ * more opening brackets than a short text holds, so a short one is not walked.
+ */
+export function isNestedTooDeep(value: unknown, text: string, limit = MAX_JSON_DEPTH): boolean {
+  return text.length > limit && nestingExceeds(value, limit);
 }
 
 // A number literal can change only with 16 or more digits (a double holds any 15), or with an

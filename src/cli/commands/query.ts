@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runQueryPages } from '../../app/query.js';
+import { isNestedTooDeep } from '../../core/input.js';
 import type { QueryParams } from '../../core/ports.js';
 import { parseQueryParam } from '../../core/query-param.js';
 import { withFormatOptions } from '../format-options.js';
@@ -51,9 +52,13 @@ function outputValue(value: unknown, jsonCols: boolean): unknown {
   // A BLOB would otherwise print as {"type":"Buffer","data":[…]}.
   if (Buffer.isBuffer(value)) return value.toString('hex');
   if (!jsonCols || typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  let parsed: unknown;
   try {
-    return JSON.parse(value) as unknown;
+    parsed = JSON.parse(value) as unknown;
   } catch {
     return value;
   }
+  // Deeper than eventlite nests JSON anywhere: printed as a value it would overflow the stack.
+  // It stays the text it is, as text that is not JSON does, and the other rows still print.
+  return isNestedTooDeep(parsed, value) ? value : parsed;
 }

@@ -93,18 +93,21 @@ function prepareReadOnly(db: Db, sql: string, path: string) {
   // SQLite stops reading at a NUL: whatever follows would be dropped without a word.
   if (sql.includes('\0')) throw new InputError('query refused: it contains a NUL character');
   const statement = queryFailure(path, () => db.prepare(sql));
-  if (!statement.reader || !statement.readonly) {
-    throw new InputError(
-      'query refused: only a read-only statement that returns rows (SELECT, WITH … SELECT, read-only PRAGMA) may run here',
-    );
-  }
+  if (!statement.reader || !statement.readonly) throw new InputError(REFUSED);
   return statement;
 }
+
+const REFUSED =
+  'query refused: only a read-only statement that returns rows (SELECT, WITH … SELECT, read-only PRAGMA) may run here';
 
 function queryFailure<T>(path: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
+    // A statement SQLite called read-only that still tried to write, which the read-only
+    // connection stopped: `SELECT * FROM pragma_optimize` runs ANALYZE. Refused, as a write
+    // is, not a failure of the file (the extended READONLY codes are the file's own trouble).
+    if ((error as { code?: unknown }).code === 'SQLITE_READONLY') throw new InputError(REFUSED);
     const translated = translateSqliteError(error, path);
     if (translated instanceof EventliteError) throw translated;
     const message = error instanceof Error ? error.message : String(error);
