@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { runCli } from '../helpers/in-process.js';
@@ -125,5 +126,75 @@ describe('eventlite test', () => {
       2,
       "error: option '--reporter <name>' argument 'xunit' is invalid. Allowed choices are junit, tap.\n",
     ]);
+  });
+
+  describe('text from a spec cannot break the report', () => {
+    // A decider whose message holds what neither format may carry raw: XML 1.0's forbidden
+    // U+FFFF, line breaks of every kind, and TAP's own syntax.
+    const HOSTILE_MESSAGE = 'held\uffff by "x" \\ y\nok 7 - forged\u2028Bail out! from the message';
+    const HOSTILE_DOMAIN = LIBRARY.replace(
+      "reject('this book is already lent', 'AlreadyLent')",
+      `reject('AlreadyLent', ${JSON.stringify(HOSTILE_MESSAGE)})`,
+    );
+    // YAML double-quoted names: U+FFFE, a tab, and newlines that would start TAP lines.
+    const HOSTILE_SPECS = `- name: "lent\\uFFFE twice\\nok 3 - forged pass\\nBail out! # forged\\twith a tab"
+  given: [{ type: BookLent, data: { bookId: b1 } }]
+  when: { command: LendBook, data: { bookId: b1 } }
+  then: { rejected: NotAvailable }
+`;
+    const NAME = 'lent\ufffe twice\nok 3 - forged pass\nBail out! # forged\twith a tab';
+    const MESSAGE = `expected a message with "NotAvailable", but the command rejected: AlreadyLent: ${HOSTILE_MESSAGE}`;
+    beforeEach(() => {
+      writeFileSync(join(folder.dir, 'eventlite.config.mjs'), HOSTILE_DOMAIN);
+      writeFileSync(join(folder.dir, 'specs/book.spec.yaml'), HOSTILE_SPECS);
+    });
+
+    it('TAP: the name stays on its line, the message reads back from its YAML block', async () => {
+      const result = await cli(['test', '--reporter', 'tap']);
+      expect(result.code).toBe(1);
+      const lines = result.stdout.split('\n');
+      expect(lines.slice(0, 3)).toEqual([
+        'TAP version 13',
+        '1..1',
+        'not ok 1 - specs/book.spec.yaml:1 lent\ufffe twice\\nok 3 - forged pass\\nBail out! \\# forged\\twith a tab',
+      ]);
+      // Unescaped, the description gives the name back.
+      const description = lines[2]!.slice('not ok 1 - specs/book.spec.yaml:1 '.length);
+      const unescaped = description.replace(
+        /\\(.)/g,
+        (_, char: string) => ({ n: '\n', t: '\t' })[char] ?? char,
+      );
+      expect(unescaped).toBe(NAME);
+      // Nothing else is a test point, a plan or a bail-out, by any reader's line breaks.
+      const points = result.stdout.split(/\r\n|[\n\r\u0085\u2028\u2029]/);
+      expect(points.filter((line) => /^(ok|not ok|Bail out!|1\.\.)/.test(line))).toEqual([
+        '1..1',
+        lines[2],
+      ]);
+      expect(lines.slice(3)).toEqual([
+        '  ---',
+        expect.stringMatching(/^ {2}message: "[^\n]*"$/),
+        '  at: "specs/book.spec.yaml:1"',
+        '  ...',
+        '',
+      ]);
+      expect(parseYaml(lines.slice(4, 6).join('\n'))).toEqual({
+        message: MESSAGE,
+        at: 'specs/book.spec.yaml:1',
+      });
+    });
+
+    it('JUnit: characters XML 1.0 forbids are written as \\uXXXX, the rest as it was', async () => {
+      const result = await cli(['test', '--reporter', 'junit']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toMatch(/[\ufffe\uffff]/);
+      const shownMessage = MESSAGE.replace('\uffff', '\\uffff').replaceAll('"', '&quot;');
+      expect(result.stdout.split('\n').slice(3, 7)).toEqual([
+        '    <testcase classname="specs/book.spec.yaml" name="lent\\ufffe twice&#10;ok 3 - forged pass&#10;Bail out! # forged&#9;with a tab" file="specs/book.spec.yaml" line="1">',
+        `      <failure message="${shownMessage.split('\n')[0]}">${shownMessage.split('\n')[0]}`,
+        `${shownMessage.split('\n')[1]}</failure>`,
+        '    </testcase>',
+      ]);
+    });
   });
 });
