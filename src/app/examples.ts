@@ -1,15 +1,8 @@
-import {
-  copyFileSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
+import { entryKind, makeFoldersTo, refuseLinksOnTheWay, writeOwnFile } from './scaffold-paths.js';
 
 export const EXAMPLES = ['bank', 'orders'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
@@ -20,8 +13,9 @@ const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 /**
  * Copies an example's domain module, scenario and specs into `target`. Refuses, before writing
- * anything, when one of the files is there already, unless `force`. Returns the paths written,
- * relative to `target`.
+ * anything, when one of the files is there already, unless `force`, and when a symbolic link
+ * stands where it would write (see scaffold-paths.ts). Returns the paths written, relative to
+ * `target`.
  */
 export function scaffoldExample(
   name: string,
@@ -36,15 +30,19 @@ export function scaffoldExample(
     .filter((entry) => entry.isFile())
     .map((entry) => relative(source, join(entry.parentPath, entry.name)))
     .sort();
-  const existing = files.filter((file) => existsSync(join(target, file)));
+  const setup = typeCheckSetupPaths(target);
+  // Links first, whatever --force says: it replaces files, never what a link points at.
+  refuseLinksOnTheWay(target, [...files, ...setup]);
+  const existing = files.filter((file) => entryKind(join(target, file)) !== 'none');
   if (existing.length > 0 && !options.force) {
     throw new InputError(`refusing to overwrite ${existing.join(', ')} (use --force)`);
   }
   for (const file of files) {
-    mkdirSync(dirname(join(target, file)), { recursive: true });
-    copyFileSync(join(source, file), join(target, file));
+    makeFoldersTo(target, file);
+    const replace = existing.includes(file);
+    writeOwnFile(join(target, file), readFileSync(join(source, file)), replace);
   }
-  return [...files, ...typeCheckSetup(target)];
+  return [...files, ...writeTypeCheckSetup(target, setup)];
 }
 
 // What makes `tsc --noEmit` pass in the scaffolded folder as it stands. The module imports
@@ -69,31 +67,26 @@ const TSCONFIG = {
 const PACKAGE_ROOT = join(FIXTURES, '..');
 
 /**
- * Writes a tsconfig.json and links node_modules/eventlite to this package, as `npm link` would,
- * unless the folder has its own already (a project that installed eventlite keeps its install).
- * Returns what it wrote.
+ * What makes the folder type-check: a tsconfig.json and node_modules/eventlite linked to this
+ * package, as `npm link` would, each unless the folder has its own already (a project that
+ * installed eventlite keeps its install; a tsconfig.json that is a link counts as its own).
  */
-function typeCheckSetup(target: string): string[] {
-  const written: string[] = [];
-  if (!existsSync(join(target, 'tsconfig.json'))) {
-    writeFileSync(join(target, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
-    written.push('tsconfig.json');
-  }
-  const link = join(target, 'node_modules', 'eventlite');
-  if (!pathExists(link)) {
-    mkdirSync(dirname(link), { recursive: true });
-    // A junction on Windows needs no privileges; elsewhere the type is ignored.
-    symlinkSync(PACKAGE_ROOT, link, 'junction');
-    written.push('node_modules/eventlite');
-  }
-  return written;
+function typeCheckSetupPaths(target: string): string[] {
+  return [TSCONFIG_FILE, EVENTLITE_LINK].filter((path) => entryKind(join(target, path)) === 'none');
 }
 
-function pathExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
+const TSCONFIG_FILE = 'tsconfig.json';
+const EVENTLITE_LINK = join('node_modules', 'eventlite');
+
+/** Writes what typeCheckSetupPaths found missing; returns what it wrote. */
+function writeTypeCheckSetup(target: string, missing: readonly string[]): string[] {
+  if (missing.includes(TSCONFIG_FILE)) {
+    writeOwnFile(join(target, TSCONFIG_FILE), `${JSON.stringify(TSCONFIG, null, 2)}\n`, false);
   }
+  if (missing.includes(EVENTLITE_LINK)) {
+    makeFoldersTo(target, EVENTLITE_LINK);
+    // A junction on Windows needs no privileges; elsewhere the type is ignored.
+    symlinkSync(PACKAGE_ROOT, join(target, EVENTLITE_LINK), 'junction');
+  }
+  return missing.map((path) => path.split(sep).join('/'));
 }
