@@ -7,6 +7,8 @@ export interface LoadDomainOptions {
   /** Where compiled TypeScript is kept; default the user's cache folder, as `env` names it. */
   cacheDir?: string;
   env?: Record<string, string | undefined>;
+  /** Told what the user should know but that does not stop the load (an unsafe cache). */
+  onWarning?: (text: string) => void;
 }
 
 /**
@@ -20,5 +22,9 @@ export function loadDomain(
   options: LoadDomainOptions = {},
 ): Promise<LoadedDomain> {
   const cacheDir = options.cacheDir ?? defaultCacheDir(options.env);
-  return loadDomainModule(path, cwd, { eventlite: authoring, cacheDir });
+  return loadDomainModule(path, cwd, {
+    eventlite: authoring,
+    cacheDir,
+    onWarning: options.onWarning,
+  });
 }

@@ -59,7 +59,10 @@ export function formatOf(run: Run, flags: FormatFlags, allowed: readonly Format[
 export function domainLoader(run: Run) {
   return async () => {
     const { loadDomain } = await import('../app/load-domain.js');
-    return loadDomain(run.ctx.domainPath, run.io.cwd, { env: run.io.env });
+    return loadDomain(run.ctx.domainPath, run.io.cwd, {
+      env: run.io.env,
+      onWarning: (text) => run.io.stderr.write(`warning: ${text}\n`),
+    });
   };
 }
 

@@ -6,7 +6,12 @@ import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
 import { moduleSourceHash } from './module-hash.js';
-import { cachedTransform, compiledModule, type Transform } from './transform-cache.js';
+import {
+  cacheFolderProblem,
+  cachedTransform,
+  compiledModule,
+  type Transform,
+} from './transform-cache.js';
 import { validateDomain, type LoadedDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -19,6 +24,8 @@ export interface LoadOptions {
   eventlite: object;
   /** Where compiled code is kept (see transform-cache.ts). */
   cacheDir: string;
+  /** Told what the user should know but that does not stop the load (an unsafe cache). */
+  onWarning?: (text: string) => void;
 }
 
 /**
@@ -45,7 +52,19 @@ export async function loadDomainModule(
   // Hashed before the import: a file edited in between then makes the next run rebuild, where
   // hashing after it could record new source for rows that the old code wrote.
   const sourceHash = moduleSourceHash(absolute);
-  const loaded = await importModule(absolute, label, options.eventlite, options.cacheDir);
+  const { cacheDir } = options;
+  const problem = cacheFolderProblem(cacheDir);
+  if (problem !== undefined) {
+    options.onWarning?.(
+      `not using the compile cache ${cacheDir}: ${problem}; the domain module is compiled afresh on each run until that is fixed (or EVENTLITE_CACHE_DIR names a folder of your own)`,
+    );
+  }
+  const loaded = await importModule(
+    absolute,
+    label,
+    options.eventlite,
+    problem === undefined ? cacheDir : undefined,
+  );
   const domain = validateDomain(defaultExport(loaded), label);
   attachSourceHash(domain, sourceHash);
   return domain;
@@ -80,16 +99,17 @@ function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform } {
   return { createJiti, transform };
 }
 
+/** The module's exports; `cacheDir` undefined: no cache is read or written. */
 async function importModule(
   absolute: string,
   label: string,
   library: object,
-  cacheDir: string,
+  cacheDir: string | undefined,
 ): Promise<unknown> {
   const versions = cacheVersions();
   try {
-    const compiled = await runCompiled(absolute, cacheDir, versions, library);
-    if (compiled !== undefined) return compiled.exports;
+    const compiled = cacheDir && (await runCompiled(absolute, cacheDir, versions, library));
+    if (compiled) return compiled.exports;
   } catch (error) {
     const exported = Object.keys(library).filter((name) => name !== 'default');
     throw new InputError(loadErrorMessage(error, absolute, label, exported));
@@ -99,7 +119,7 @@ async function importModule(
     // Compiled code is cached by content in the user's cache folder (see transform-cache.ts),
     // in place of jiti's own cache, which is written in place and keyed by path.
     fsCache: false,
-    transform: cachedTransform(transform, cacheDir, versions),
+    transform: cacheDir ? cachedTransform(transform, cacheDir, versions) : transform,
     // The user's `import { defineDomain, reject } from 'eventlite'` gets the caller's module.
     virtualModules: { eventlite: library },
     interopDefault: false,

@@ -1,7 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isTrustedEntry, untrustedCacheReason } from './cache-trust.js';
 
 // Compiling a TypeScript domain module (jiti's Babel transform) costs about 400 ms a run; the
 // compiled code of unchanged source is the same every time, so it is kept in a cache:
@@ -12,6 +23,7 @@ import { dirname, join } from 'node:path';
 //   each rename a whole file over the other's identical one, and a reader never sees half;
 // - checked on reading: an entry ends with the hash of the code before it, and one that does
 //   not (truncated, overwritten, garbage) is ignored and compiled afresh.
+// - trusted only where no one else can write (see cache-trust.ts): its code runs as the user.
 // Any failure of the cache itself (a read-only folder, a full disk) only costs the compile.
 
 /** What jiti hands its `transform` option (more options beside: all enter the key), and what that returns. */
@@ -43,9 +55,20 @@ export function defaultCacheDir(env: Record<string, string | undefined> = proces
   return join(homedir(), '.cache', 'eventlite');
 }
 
+/**
+ * Why the cache in `folder` must not be used (someone else could write code there), or
+ * undefined when it may be; the folder is made, private, when it is missing.
+ */
+export function cacheFolderProblem(folder: string): string | undefined {
+  return untrustedCacheReason(folder, [COMPILED, MODULES]);
+}
+
+const COMPILED = 'compiled';
+const MODULES = 'modules';
+
 /** `transform`, with its results kept in `folder` (see above); `versions` enter every key. */
 export function cachedTransform(transform: Transform, folder: string, versions: string): Transform {
-  const dir = join(folder, 'compiled');
+  const dir = join(folder, COMPILED);
   return (options) => {
     const { source, ...rest } = options;
     const key = sha256(`${versions}\0${JSON.stringify(rest)}\0${source}`);
@@ -80,13 +103,21 @@ export function compiledModule(
 }
 
 function moduleFile(folder: string, versions: string, filename: string, source: string): string {
-  return join(folder, 'modules', `${sha256(`${versions}\0${filename}\0${source}`)}.js`);
+  return join(folder, MODULES, `${sha256(`${versions}\0${filename}\0${source}`)}.js`);
 }
 
 function readEntry(file: string): string | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Not through a link, and only a file of this user's that no one else may write: checked
+    // on the open descriptor, so the file read is the file judged.
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    try {
+      if (!isTrustedEntry(fstatSync(fd))) return undefined;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -99,8 +130,8 @@ function readEntry(file: string): string | undefined {
 function writeEntry(dir: string, file: string, code: string): void {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(temporary, `${code}${TRAILER}${sha256(code)}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temporary, `${code}${TRAILER}${sha256(code)}`, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, file);
   } catch {
     try {
