@@ -155,7 +155,8 @@ export interface EventStore {
   /** A value that changes whenever some connection commits: a cheap poll for new events. */
   changeMarker(): Promise<number | string>;
   beginImport(): Promise<ImportSession>;
-  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
+  /** Streams in name order, a page at a time. */
+  listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]>;
   counts(): Promise<StoreCounts>;
   verify(): Promise<Check[]>;
   footprint(): Promise<StoreFootprint>;

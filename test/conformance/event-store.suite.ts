@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, DuplicateEventIdError, InputError } from '../../src/core/errors.js';
 import type { JsonObject, NewEvent, RecordedEvent } from '../../src/core/events.js';
-import type { EventStore, ImportedEvent } from '../../src/core/ports.js';
+import type { EventStore, ImportedEvent, StreamSummary } from '../../src/core/ports.js';
 import { eventJsonLine } from '../../src/core/recorded-event.js';
 
 // One suite for every EventStore adapter: it speaks only the port, so SQLite and PostgreSQL
@@ -491,13 +491,24 @@ export function describeEventStore(label: string, open: () => Promise<OpenedStor
 
     describe('listStreams, counts, verify, footprint', () => {
       const names = ['b', 'a', 'A', 'é', 'a-2', 'ab', 'a_', 'Z', '~', 'a%'];
+      /** Every page of listStreams, gathered; and how many pages there were. */
+      const listed = async (options?: { prefix?: string; limit?: number }) => {
+        const streams: StreamSummary[] = [];
+        let pages = 0;
+        for await (const page of store.listStreams(options)) {
+          expect(page.length).toBeGreaterThan(0);
+          streams.push(...page);
+          pages += 1;
+        }
+        return { streams, pages };
+      };
 
       it('lists streams in byte order with versions and first and last recordedAt', async () => {
         for (const [index, name] of names.entries()) {
           await store.append(name, newEvents(index + 1), at(new Date(T0.getTime() + index)));
         }
         await store.append('b', newEvents(1), at(new Date('2027-01-01T00:00:00.000Z')));
-        const streams = await store.listStreams();
+        const { streams } = await listed();
         expect(streams.map((s) => s.stream)).toEqual([
           'A',
           'Z',
@@ -522,13 +533,48 @@ export function describeEventStore(label: string, open: () => Promise<OpenedStor
       it('prefix is literal, limit counts streams', async () => {
         for (const name of names) await store.append(name, newEvents(1));
         const prefixed = async (prefix: string, limit?: number) =>
-          (await store.listStreams({ prefix, limit })).map((s) => s.stream);
+          (await listed({ prefix, limit })).streams.map((s) => s.stream);
         expect(await prefixed('a')).toEqual(['a', 'a%', 'a-2', 'a_', 'ab']);
         expect(await prefixed('a_')).toEqual(['a_']);
         expect(await prefixed('a%')).toEqual(['a%']);
         expect(await prefixed('a', 2)).toEqual(['a', 'a%']);
         expect(await prefixed('', 3)).toEqual(['A', 'Z', 'a']);
         expect(await prefixed('x')).toEqual([]);
+      });
+
+      it('pages: thousands of streams come a page at a time, in order, prefix and limit across pages', async () => {
+        // One import: 2,600 streams of one event each, named so that a prefix spans pages.
+        const session = await store.beginImport();
+        const name = (n: number) => `${n % 2 ? 'odd' : 'even'}-${String(n).padStart(5, '0')}`;
+        await session.add(
+          Array.from({ length: 2600 }, (_, i) => ({
+            stream: name(i),
+            type: 'T',
+            id: ID(i + 1),
+            data: {},
+            metadata: {},
+            recordedAt: '2026-01-01T00:00:00.000Z',
+          })),
+        );
+        await session.commit();
+        const all = await listed();
+        const sorted = Array.from({ length: 2600 }, (_, i) => name(i)).sort();
+        expect(all.streams.map((s) => s.stream)).toEqual(sorted);
+        expect(all.pages).toBeGreaterThan(1);
+        const odd = await listed({ prefix: 'odd-' });
+        expect(odd.streams.map((s) => s.stream)).toEqual(
+          sorted.filter((s) => s.startsWith('odd-')),
+        );
+        const limited = await listed({ prefix: 'even-', limit: 1201 });
+        expect(limited.streams.map((s) => s.stream)).toEqual(
+          sorted.filter((s) => s.startsWith('even-')).slice(0, 1201),
+        );
+        expect(limited.streams.at(-1)).toEqual({
+          stream: 'even-02400',
+          version: 1,
+          firstRecordedAt: '2026-01-01T00:00:00.000Z',
+          lastRecordedAt: '2026-01-01T00:00:00.000Z',
+        });
       });
 
       it('counts head, streams and events', async () => {

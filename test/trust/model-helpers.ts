@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { JsonObject, RecordedEvent } from '../../src/core/events.js';
 import type { ExpectedVersion } from '../../src/core/expected-version.js';
-import type { EventStore } from '../../src/core/ports.js';
+import type { EventStore, StreamSummary } from '../../src/core/ports.js';
 import { StoredEvent, type EventRow } from '../../src/core/recorded-event.js';
 
 // Shared by the model-based trust tests: the fast-check settings, and an in-memory model of
@@ -71,6 +71,13 @@ export async function readAll(pages: AsyncIterable<RecordedEvent[]>): Promise<Mo
   const events: ModelEvent[] = [];
   for await (const page of pages) events.push(...page.map(storedForm));
   return events;
+}
+
+/** Every page of listStreams, gathered. */
+export async function allStreams(pages: AsyncIterable<StreamSummary[]>): Promise<StreamSummary[]> {
+  const streams: StreamSummary[] = [];
+  for await (const page of pages) streams.push(...page);
+  return streams;
 }
 
 /** One event of a batch as a writer sends it. */
@@ -402,7 +409,7 @@ export async function checkStore(model: StoreModel, store: EventStore): Promise<
   checkModelShape(model.events);
   expect(await readAll(store.readLog())).toEqual(model.events);
   expect(await store.head()).toBe(model.head);
-  expect(await store.listStreams()).toEqual(model.streams());
+  expect(await allStreams(store.listStreams())).toEqual(model.streams());
   expect(await store.counts()).toEqual({
     head: model.head,
     streams: model.streams().length,

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../../core/input.js';
-import { listStreams } from '../../app/streams.js';
+import { streamPages } from '../../app/streams.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
+import { printRowPages } from '../print.js';
 
 interface StreamsFlags extends FormatFlags {
   prefix?: string;
@@ -26,9 +26,17 @@ export function registerStreams(program: Command, io: CliIo): void {
     const format = formatOf(run, flags, DATA_FORMATS);
     const limit =
       flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit);
-    const rows = await withApp(run, { store: 'existing' }, (app) =>
-      listStreams(app, { prefix: flags.prefix, limit }),
+    // Printed as the pages come, inside: they are read from the open store. A closed pipe
+    // (`streams | head -1`) stops the reading at the next page.
+    await withApp(run, { store: 'existing' }, (app) =>
+      printRowPages(
+        run.out,
+        format,
+        COLUMNS,
+        streamPages(app, { prefix: flags.prefix, limit }) as AsyncIterable<
+          Record<string, unknown>[]
+        >,
+      ),
     );
-    await printRows(run.out, format, rows as unknown as Record<string, unknown>[], COLUMNS);
   });
 }

@@ -84,8 +84,8 @@ export class PostgresEventStore implements EventStore {
     return beginPgImport(this.pool, this.target);
   }
 
-  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]> {
-    return this.#run(() => listPgStreams(this.pool, options));
+  listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]> {
+    return listPgStreams(this.pool, this.target, options);
   }
 
   counts(): Promise<StoreCounts> {

@@ -5,30 +5,51 @@ import type {
   StoreFootprint,
   StreamSummary,
 } from '../../core/ports.js';
+import type { PgTarget } from './connection.js';
+import { withPgErrors } from './errors.js';
 
-/**
- * Streams in byte order of their names (the column is COLLATE "C"). Walks the (stream, version)
- * index and stops at the limit; there is no table of streams to keep.
- */
-export async function listPgStreams(
+// A page of streams in byte order of their names (the column is COLLATE "C") from a bound
+// on: the first page from the prefix itself, each later one after the last name printed
+// (keyset pagination, as reads of events page), so listing a million streams holds one page
+// at a time and no transaction between pages. Walks the (stream, version) index and stops at
+// the page's limit; there is no table of streams to keep.
+const PAGE = (from: '>=' | '>') =>
+  `SELECT s.stream, s.version,
+     first.recorded_at AS "firstRecordedAt", last.recorded_at AS "lastRecordedAt"
+   FROM (
+     SELECT stream, max(version) AS version FROM eventlite.events
+     WHERE stream ${from} $1 AND starts_with(stream, $2)
+     GROUP BY stream ORDER BY stream LIMIT $3
+   ) AS s
+   JOIN eventlite.events AS first ON first.stream = s.stream AND first.version = 1
+   JOIN eventlite.events AS last ON last.stream = s.stream AND last.version = s.version
+   ORDER BY s.stream`;
+const FIRST_PAGE = PAGE('>=');
+const NEXT_PAGE = PAGE('>');
+const PAGE_SIZE = 1000;
+
+/** Streams in name order, a page at a time. */
+export async function* listPgStreams(
   pool: pg.Pool,
+  target: PgTarget,
   options: ListStreamsOptions = {},
-): Promise<StreamSummary[]> {
-  const { rows } = await pool.query<StreamSummary>({
-    text: `SELECT s.stream, s.version,
-             first.recorded_at AS "firstRecordedAt", last.recorded_at AS "lastRecordedAt"
-           FROM (
-             SELECT stream, max(version) AS version FROM eventlite.events
-             WHERE stream >= $1 AND starts_with(stream, $1)
-             GROUP BY stream ORDER BY stream LIMIT $2
-           ) AS s
-           JOIN eventlite.events AS first ON first.stream = s.stream AND first.version = 1
-           JOIN eventlite.events AS last ON last.stream = s.stream AND last.version = s.version
-           ORDER BY s.stream`,
-    // LIMIT NULL is no limit.
-    values: [options.prefix ?? '', options.limit ?? null],
-  });
-  return rows;
+): AsyncGenerator<StreamSummary[]> {
+  const prefix = options.prefix ?? '';
+  let after: string | undefined;
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const { rows } = await withPgErrors(target, () =>
+      pool.query<StreamSummary>({
+        text: after === undefined ? FIRST_PAGE : NEXT_PAGE,
+        values: [after ?? prefix, prefix, limit],
+      }),
+    );
+    if (rows.length > 0) yield rows;
+    remaining -= rows.length;
+    if (rows.length < limit) return;
+    after = rows[rows.length - 1]!.stream;
+  }
 }
 
 export async function countPgStore(pool: pg.Pool): Promise<StoreCounts> {

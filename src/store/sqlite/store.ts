@@ -10,6 +10,7 @@ import type {
   ReadSnapshotOptions,
   ReadStreamOptions,
   Snapshot,
+  StreamSummary,
 } from '../../core/ports.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
@@ -20,7 +21,7 @@ import { logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
-import { countStore, listStreams } from './streams.js';
+import { countStore, streamSummaryPages } from './streams.js';
 import { verifyStore } from './verify.js';
 
 /** Opens (creating or migrating as needed) the SQLite event store at `path`. */
@@ -100,8 +101,8 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  listStreams(options?: ListStreamsOptions) {
-    return this.guard(() => listStreams(this.db, options));
+  async *listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]> {
+    yield* streamSummaryPages(this.db, this.location, options);
   }
 
   counts() {
