@@ -44,3 +44,12 @@ export async function typeCheckDomain(path: string, cwd: string): Promise<TypeCh
   const { typeCheckModule } = await import('../domain/typecheck.js');
   return typeCheckModule(resolve(cwd, path), cwd);
 }
+
+/**
+ * TypeScript's syntax errors in the domain module at `path` and the files it imports, in tsc's
+ * format, for a module that does not load; undefined when there are none or no TypeScript.
+ */
+export async function syntaxErrorReport(path: string, cwd: string): Promise<string | undefined> {
+  const { syntaxReport } = await import('../domain/typecheck.js');
+  return syntaxReport(resolve(cwd, path), cwd);
+}

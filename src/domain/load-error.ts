@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { typeScriptSyntaxError } from './syntax-error.js';
 
 /**
  * What a domain module that cannot be loaded is told: where (`file:line:column`), why, and the
  * offending line with a caret under the column, for TypeScript and JavaScript alike.
  *
  * jiti reports a syntax error as `ParseError: …` with ` file:line:column` on the next line (the
- * column counted from 0, as Babel counts); an error thrown while the module runs has the place
- * in its stack, where the line is the source's (source maps) but the column the compiled code's.
+ * column counted from 0, as Babel counts), naming the module or the file of its own that it
+ * imports, whichever failed; in TypeScript, TypeScript's own place and message are taken when
+ * the compiler is there (see syntax-error.ts). An error thrown while the module runs has the
+ * place in its stack, where the line is the source's (source maps) but the column the compiled
+ * code's.
  */
 export function loadErrorMessage(
   error: unknown,
@@ -19,8 +24,15 @@ export function loadErrorMessage(
   const parsed = /^\s*(.+):(\d+):(\d+)\s*$/.exec(rest.join('\n'));
   let reason = first.replace(/^ParseError: /, '').trim();
   let place: { line: number; column?: number } | undefined;
+  // The file to blame: the module, or for a syntax error the file of its own it imports.
+  let file = absolute;
+  let shown = label;
   if (/^ParseError: /.test(first) && parsed) {
+    file = resolve(dirname(absolute), parsed[1]!);
+    if (file !== absolute) shown = join(dirname(label), relative(dirname(absolute), file));
     place = { line: Number(parsed[2]), column: Number(parsed[3]) + 1 };
+    const exact = typeScriptSyntaxError(file);
+    if (exact) [place, reason] = [{ line: exact.line, column: exact.column }, exact.message];
   } else {
     const line = lineInStack(error, absolute);
     if (line !== undefined) place = { line };
@@ -28,14 +40,14 @@ export function loadErrorMessage(
       reason = `${error.name}: ${reason}`;
   }
   const missing = missingExport(reason, libraryExports);
-  const source = readSource(absolute);
+  const source = readSource(file);
   const lineText = place && source?.[place.line - 1];
   if (missing) {
     reason = `eventlite has no export "${missing}"${suggestion(missing, libraryExports)}`;
     const at = lineText?.indexOf(missing) ?? -1;
     if (place && at >= 0) place.column = at + 1;
   }
-  const where = place ? `${label}:${place.line}${place.column ? `:${place.column}` : ''}` : label;
+  const where = place ? `${shown}:${place.line}${place.column ? `:${place.column}` : ''}` : shown;
   const heading = `${where}: cannot load the domain module: ${reason}`;
   // An empty line (the end of the file, say) has nothing to point at.
   if (!place || !lineText?.trim()) return heading;

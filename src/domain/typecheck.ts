@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from 'typescript';
+import { requireTypeScript, type TypeScript } from './typescript.js';
 
 export type TypeCheckResult =
   | { status: 'ok'; version: string }
@@ -23,7 +24,7 @@ export async function typeCheckModule(absolute: string, cwd: string): Promise<Ty
   if (!['.ts', '.mts', '.cts'].includes(extname(absolute))) {
     return { status: 'skipped', reason: 'a JavaScript module has no types to check' };
   }
-  const ts = await loadTypeScript(cwd);
+  const ts = requireTypeScript(cwd);
   if (!ts) {
     return {
       status: 'skipped',
@@ -36,28 +37,32 @@ export async function typeCheckModule(absolute: string, cwd: string): Promise<Ty
   const diagnostics = ts.getPreEmitDiagnostics(program);
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length === 0) return { status: 'ok', version: ts.version };
-  const report = ts.formatDiagnostics(errors, {
+  const report = formatReport(ts, errors, cwd);
+  return { status: 'errors', version: ts.version, errorCount: errors.length, report };
+}
+
+/**
+ * TypeScript's syntax errors in a TypeScript module and the files it imports, in tsc's
+ * format (`file(line,col): error TS1005: …`, what CI annotations read); undefined when there
+ * are none, or no TypeScript. For a module that does not load: the loader names the first.
+ */
+export function syntaxReport(absolute: string, cwd: string): string | undefined {
+  if (!['.ts', '.mts', '.cts'].includes(extname(absolute))) return undefined;
+  const ts = requireTypeScript(cwd);
+  if (!ts) return undefined;
+  const program = ts.createProgram([absolute], compilerOptions(ts, absolute));
+  const errors = program
+    .getSyntacticDiagnostics()
+    .filter((d) => d.category === ts.DiagnosticCategory.Error);
+  return errors.length === 0 ? undefined : formatReport(ts, errors, cwd);
+}
+
+function formatReport(ts: TypeScript, errors: readonly Diagnostic[], cwd: string): string {
+  return ts.formatDiagnostics(errors, {
     getCanonicalFileName: (name) => name,
     getCurrentDirectory: () => cwd,
     getNewLine: () => '\n',
   });
-  return { status: 'errors', version: ts.version, errorCount: errors.length, report };
-}
-
-type TypeScript = typeof import('typescript');
-
-async function loadTypeScript(cwd: string): Promise<TypeScript | undefined> {
-  for (const from of [join(cwd, 'package.json'), fileURLToPath(import.meta.url)]) {
-    try {
-      // Required, not imported: TypeScript is CommonJS, and a dynamic import() from the bundled
-      // CLI's code-cached chunks fails on Node 20 (see scripts/bundle-cli.mjs).
-      const loaded = createRequire(from)('typescript') as { default?: TypeScript };
-      return loaded.default ?? (loaded as unknown as TypeScript);
-    } catch {
-      // Not there: try the next place.
-    }
-  }
-  return undefined;
 }
 
 function compilerOptions(ts: TypeScript, absolute: string) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { typeCheckDomain, unknownHandlerTypes } from '../../app/check.js';
+import { syntaxErrorReport, typeCheckDomain, unknownHandlerTypes } from '../../app/check.js';
 import { InputError } from '../../core/errors.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 
@@ -16,7 +16,15 @@ export function registerCheck(program: Command, io: CliIo): void {
     .option('--no-types', 'do not type-check')
     .action(async (flags: CheckFlags, command: Command) => {
       const run = startRun(command, io);
-      const domain = await domainLoader(run)();
+      const domain = await domainLoader(run)().catch(async (error: unknown) => {
+        // A module that does not parse: TypeScript's syntax errors in it and the files it
+        // imports, in tsc's format, before the loader's line (which shows the first).
+        if (flags.types !== false && run.ctx.domainPath !== undefined) {
+          const report = await syntaxErrorReport(run.ctx.domainPath, io.cwd);
+          if (report !== undefined) io.stderr.write(report);
+        }
+        throw error;
+      });
       const label = run.ctx.domainPath!;
       const deciders = Object.keys(domain.deciders).length;
       const projections = domain.projections?.length ?? 0;
