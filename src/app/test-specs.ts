@@ -4,6 +4,7 @@ import { runProjectionCase } from './specs/projection-case.js';
 import { runSpecCases } from './specs/run-specs.js';
 import type { CaseResult, SpecCase } from './specs/spec-case.js';
 import { readSpecFile } from './specs/spec-file.js';
+import { unknownGivenTypes } from './specs/unknown-given.js';
 
 /**
  * Reads every spec file first (a malformed one is bad input before any case runs), then
@@ -14,13 +15,20 @@ import { readSpecFile } from './specs/spec-file.js';
  */
 export async function runSpecs(
   paths: readonly string[],
-  options: { cwd: string; loadDomain: () => Promise<Domain>; readDb?: string },
+  options: {
+    cwd: string;
+    loadDomain: () => Promise<Domain>;
+    readDb?: string;
+    /** Told of each given event whose type nothing in the domain knows (unknownGivenTypes). */
+    onWarning?: (warning: string) => void;
+  },
 ): Promise<CaseResult[]> {
   const cases: SpecCase[] = [];
   for (const file of findSpecFiles(paths, options.cwd)) {
     cases.push(...(await readSpecFile(file.path, file.label)));
   }
   const domain = await options.loadDomain();
+  for (const warning of unknownGivenTypes(domain, cases)) options.onWarning?.(warning);
   const { readDb } = options;
   return runSpecCases(domain, cases, {
     projectionRunner: (loaded, specCase) => runProjectionCase(loaded, specCase, { readDb }),

@@ -6,6 +6,7 @@ import type {
   HandlerMapDecider,
 } from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
+import { looksLikeReason } from './reason.js';
 import type { Projection, ProjectionDefinition } from './projection.js';
 
 /** What a domain module exports by default. */
@@ -59,15 +60,6 @@ export function defineProjection<E extends DecidedEvent = DecidedEvent<string, a
 export function reject(reason: string, message?: string): never {
   if (!looksLikeReason(reason)) throw new DomainRejection(reason, message);
   throw new DomainRejection(message === undefined ? reason : `${reason}: ${message}`, reason);
-}
-
-/**
- * A reason is an identifier: a letter or `_`, then letters, digits, `_`, `.` or `-`, ending
- * on a letter, digit or `_` (`InsufficientFunds`, `order.cancelled`, `out-of-stock`). A
- * message is text for people and nearly always has a space in it.
- */
-function looksLikeReason(text: unknown): boolean {
-  return typeof text === 'string' && /^[A-Za-z_](?:[\w.-]*\w)?$/.test(text);
 }
 
 /**

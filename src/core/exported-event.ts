@@ -39,15 +39,34 @@ function digitsAt(text: string, start: number, count: number): number {
   return value;
 }
 
+/**
+ * A recordedAt that an import or a spec's given event brings, checked (isRecordedAt) and written
+ * as the store's own writers stamp times: milliseconds and Z, as toISOString gives. A fraction
+ * of fewer than three digits is padded (`17:30:00Z` becomes `17:30:00.000Z`), so that times
+ * compare as text, in SQL, the way they compare as instants (`…:00Z` would sort after
+ * `…:00.500Z`) and a spec's projection sees what production would store. A longer fraction
+ * is kept as given: no part of a time is lost.
+ */
+export function parseRecordedAt(value: unknown, where: string): string {
+  if (!isRecordedAt(value)) {
+    throw new InputError(
+      `${where}: "recordedAt" must be a real ISO 8601 UTC time like 2026-11-26T10:00:00.000Z, got ${describeJson(value ?? null)}`,
+    );
+  }
+  // The common case, and the only one an export of eventlite's own writes holds.
+  if (value.length === CANONICAL_LENGTH) return value;
+  const fraction = value.slice(20, -1);
+  if (fraction.length >= 3) return value;
+  return `${value.slice(0, 19)}.${fraction.padEnd(3, '0')}Z`;
+}
+
+/** `2026-11-26T10:00:00.000Z` */
+const CANONICAL_LENGTH = 24;
+
 /** One line of an export, checked; `where` is `file:line` for messages. */
 export function parseExportedEvent(text: string, where: string): ImportedEvent {
   const object = parseJsonObject(text, where, { envelope: true });
-  const recordedAt = object.recordedAt;
-  if (!isRecordedAt(recordedAt)) {
-    throw new InputError(
-      `${where}: "recordedAt" must be a real ISO 8601 UTC time like 2026-11-26T10:00:00.000Z, got ${describeJson(recordedAt ?? null)}`,
-    );
-  }
+  const recordedAt = parseRecordedAt(object.recordedAt, where);
   return {
     stream: validateNameAt(where, 'stream', object.stream),
     type: validateNameAt(where, 'event type', object.type),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { typeScriptSyntaxError } from './syntax-error.js';
+import { didYouMean } from '../core/did-you-mean.js';
 
 /**
  * What a domain module that cannot be loaded is told: where (`file:line:column`), why, and the
@@ -43,7 +44,7 @@ export function loadErrorMessage(
   const source = readSource(file);
   const lineText = place && source?.[place.line - 1];
   if (missing) {
-    reason = `eventlite has no export "${missing}"${suggestion(missing, libraryExports)}`;
+    reason = `eventlite has no export "${missing}"${didYouMean(missing, libraryExports)}`;
     const at = lineText?.indexOf(missing) ?? -1;
     if (place && at >= 0) place.column = at + 1;
   }
@@ -69,29 +70,6 @@ function lineInStack(error: unknown, absolute: string): number | undefined {
 function missingExport(reason: string, libraryExports: readonly string[]): string | undefined {
   const match = /_eventlite\.(\w+)\)? is not a (function|constructor)/.exec(reason);
   return match && !libraryExports.includes(match[1]!) ? match[1] : undefined;
-}
-
-function suggestion(name: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best ? ` (did you mean "${best}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function readSource(absolute: string): string[] | undefined {

@@ -119,8 +119,7 @@ describe('specs match either order against reason or message', () => {
   it('names what came instead when the text does not match', () => {
     expect(outcome('Open', 'Jammed')).toEqual({
       passed: false,
-      message:
-        'expected a message with "Jammed", but the command rejected: Locked: the door d1 is locked',
+      message: 'expected reason Jammed, but the command rejected: Locked: the door d1 is locked',
     });
   });
 });

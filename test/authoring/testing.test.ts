@@ -57,7 +57,7 @@ describe('given/when/then for deciders', () => {
     expect(
       failure(() => given(bank, [opened]).when(withdraw(80)).thenRejected('AccountNotOpen')),
     ).toBe(
-      'given 1 event, when Withdraw: expected a message with "AccountNotOpen", but the command rejected: InsufficientFunds: account a1 holds 0, cannot withdraw 80',
+      'given 1 event, when Withdraw: expected reason AccountNotOpen, but the command rejected: InsufficientFunds: account a1 holds 0, cannot withdraw 80',
     );
     expect(failure(() => given(bank).when(withdraw(1)).thenEvents([]))).toBe(
       'given no events, when Withdraw: expected no events, but the command rejected: AccountNotOpen: account a1 was never opened',

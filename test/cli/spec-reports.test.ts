@@ -39,7 +39,7 @@ const SPECS = `- name: a free book is lent
 `;
 
 const FAILURE =
-  'expected a message with "NotAvailable", but the command rejected: AlreadyLent: this book is already lent';
+  'expected reason NotAvailable, but the command rejected: AlreadyLent: this book is already lent';
 
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => {

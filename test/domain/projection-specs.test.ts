@@ -178,7 +178,7 @@ describe('projection spec files', () => {
     ],
     [
       '- { query: SELECT 1, given: [{ type: X, recordedAt: yesterday }], then: { rows: [] } }',
-      'given event 1: recordedAt must be an ISO 8601 time (2026-01-05T10:00:00.000Z), got string "yesterday"',
+      'given event 1: "recordedAt" must be a real ISO 8601 UTC time like 2026-11-26T10:00:00.000Z, got string "yesterday"',
     ],
     ['- { query: SELECT 1, then: { events: [] } }', '"then" needs rows: [...]'],
   ])('refuses %s', async (text, message) => {

@@ -83,7 +83,7 @@ describe('spec cases', () => {
 `);
     expect(results.map((result) => result.passed)).toEqual([true, true, false, false]);
     expect(results[2]!.message).toBe(
-      'expected a message with "AccountNotOpen", but the command rejected: InsufficientFunds: account a1 holds 100, cannot withdraw 500',
+      'expected reason AccountNotOpen, but the command rejected: InsufficientFunds: account a1 holds 100, cannot withdraw 500',
     );
     expect(results[3]!.name).toBe('case 4');
   });
@@ -155,7 +155,7 @@ describe('spec files', () => {
     ['- name: x\n  then: { events: [] }\n', 'a case needs "when" (a command) or "query"'],
     [
       '- name: x\n  given: [{ data: {} }]\n  when: { command: Deposit }\n  then: { events: [] }\n',
-      'given event 1 needs a type',
+      'given event 1: "type" is missing',
     ],
   ])('refuses a malformed file %j', async (text, message) => {
     const path = join(folder.dir, 'bad.yaml');

@@ -1,4 +1,5 @@
 import type { Domain } from '../../core/domain.js';
+import { looksLikeReason } from '../../core/reason.js';
 import { EventliteError } from '../../core/errors.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../../domain/decide.js';
@@ -64,7 +65,11 @@ function failureOutcome(then: CommandCase['then'], error: EventliteError): CaseO
   const kind =
     error.code === 'DOMAIN_REJECTION' ? 'rejected' : error.code === 'INPUT' ? 'invalid' : undefined;
   const described = `${kind ?? 'failed'}: ${messageWithReason(error)}`;
-  if (kind === 'rejected' && 'rejected' in then) return matchText(then.rejected, error, described);
+  if (kind === 'rejected' && 'rejected' in then) {
+    // `rejected: LotFull` names a reason (reject('LotFull', …)); a text with spaces, a message.
+    const wanted = looksLikeReason(then.rejected) ? `reason ${then.rejected}` : undefined;
+    return matchText(then.rejected, error, described, wanted);
+  }
   if (kind === 'invalid' && 'invalid' in then) return matchText(then.invalid, error, described);
   return {
     passed: false,
@@ -72,13 +77,15 @@ function failureOutcome(then: CommandCase['then'], error: EventliteError): CaseO
   };
 }
 
-function matchText(text: string | true, error: EventliteError, described: string): CaseOutcome {
+function matchText(
+  text: string | true,
+  error: EventliteError,
+  described: string,
+  wanted = `a message with "${String(text)}"`,
+): CaseOutcome {
   const reason = (error as { reason?: unknown }).reason;
   if (text === true || reason === text || error.message.includes(text)) return { passed: true };
-  return {
-    passed: false,
-    message: `expected a message with "${text}", but the command ${described}`,
-  };
+  return { passed: false, message: `expected ${wanted}, but the command ${described}` };
 }
 
 /** The actual reason, shown even when a rejection's message does not carry it. */

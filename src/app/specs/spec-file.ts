@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InputError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/events.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { parseRecordedAt } from '../../core/exported-event.js';
 import { describeJson, requireObject } from '../../core/input.js';
+import { validateNameAt } from '../../core/new-event.js';
 import { jsonObjectProblem } from '../../core/json-value.js';
 import { toCommand } from '../../core/command-input.js';
 import type {
@@ -49,12 +52,20 @@ interface Place {
   index: number;
 }
 
+// The keys each part of a case may have: any other is a typo, said with the nearest of these
+// rather than left to make the case pass or fail for a reason it does not show.
+const CASE_KEYS = ['name', 'given', 'when', 'query', 'params', 'then'];
+const COMMAND_THEN_KEYS = ['events', 'rejected', 'invalid'];
+const PROJECTION_THEN_KEYS = ['rows'];
+
 function toSpecCase(value: unknown, place: Place): SpecCase {
   const object = requireObject(value, `${place.where}: a case`);
   const name = typeof object.name === 'string' ? object.name : `case ${place.index + 1}`;
   const where = `${place.where} (${name})`;
+  refuseUnknownKeys(object, CASE_KEYS, `${where}: a case`);
   const base = { file: place.file, line: place.line, name, given: toGiven(object.given, where) };
   const then = requireObject(object.then ?? null, `${where}: "then"`);
+  refuseMisplacedKeys(then, object.query === undefined ? 'command' : 'projection', where);
   if (object.when !== undefined && object.query !== undefined) {
     throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
   }
@@ -75,22 +86,25 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
   );
 }
 
+/**
+ * Given events are what the store already holds, so they are checked as `import` checks a
+ * line (names, objects, a real recordedAt) and their times written as the store writes them
+ * (parseRecordedAt): a projection sees in a spec what it would see in production.
+ */
 function toGiven(value: unknown, where: string): GivenEvent[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InputError(`${where}: "given" must be a list of events`);
   return value.map((item, index) => {
     const at = `${where}: given event ${index + 1}`;
     const event = requireObject(item, at);
-    if (typeof event.type !== 'string' || event.type === '')
-      throw new InputError(`${at} needs a type`);
-    if (event.stream !== undefined && typeof event.stream !== 'string') {
-      throw new InputError(`${at}: stream must be a string, got ${describeJson(event.stream)}`);
-    }
-    const given: GivenEvent = { type: event.type, data: optionalObject(event.data, `${at}: data`) };
-    if (event.stream !== undefined) given.stream = event.stream as string;
+    const given: GivenEvent = {
+      type: validateNameAt(at, 'event type', event.type),
+      data: optionalObject(event.data, `${at}: data`),
+    };
+    if (event.stream !== undefined) given.stream = validateNameAt(at, 'stream', event.stream);
     if (event.metadata !== undefined)
       given.metadata = requireObject(event.metadata, `${at}: metadata`);
-    if (event.recordedAt !== undefined) given.recordedAt = toTime(event.recordedAt, at);
+    if (event.recordedAt !== undefined) given.recordedAt = parseRecordedAt(event.recordedAt, at);
     // YAML can say .nan or .inf, which no JSON event could hold.
     const problem =
       jsonObjectProblem(given.data, 'data') ??
@@ -98,17 +112,6 @@ function toGiven(value: unknown, where: string): GivenEvent[] {
     if (problem !== undefined) throw new InputError(`${at}: ${problem}`);
     return given;
   });
-}
-
-// Projections often key rows by time (a month, a day), so a spec's times must be real ones.
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T|$)/;
-
-function toTime(value: unknown, at: string): string {
-  if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)))
-    return value;
-  throw new InputError(
-    `${at}: recordedAt must be an ISO 8601 time (2026-01-05T10:00:00.000Z), got ${describeJson(value)}`,
-  );
 }
 
 // Bound like `eventlite query --param`: SQLite has no booleans, and null is better said in SQL.
@@ -126,7 +129,7 @@ function toQueryParams(value: unknown, where: string): SpecQueryParams {
 }
 
 function toExpectation(then: JsonObject, where: string): CommandExpectation {
-  const kinds = ['events', 'rejected', 'invalid'].filter((key) => then[key] !== undefined);
+  const kinds = COMMAND_THEN_KEYS.filter((key) => then[key] !== undefined);
   if (kinds.length !== 1) {
     throw new InputError(`${where}: "then" needs exactly one of events, rejected or invalid`);
   }
@@ -153,6 +156,30 @@ function toMatchText(value: unknown, where: string): string | true {
   if (value === true || (typeof value === 'string' && value !== '')) return value;
   throw new InputError(
     `${where} must be true or a text to find in the message, got ${describeJson(value)}`,
+  );
+}
+
+/** A key of the other kind of case's `then` is not a typo: say where it belongs. */
+function refuseMisplacedKeys(then: JsonObject, kind: SpecCase['kind'], where: string): void {
+  const [keys, otherKeys] =
+    kind === 'command'
+      ? [COMMAND_THEN_KEYS, PROJECTION_THEN_KEYS]
+      : [PROJECTION_THEN_KEYS, COMMAND_THEN_KEYS];
+  const misplaced = Object.keys(then).find((key) => otherKeys.includes(key));
+  if (misplaced !== undefined) {
+    const needs =
+      kind === 'command' ? 'needs exactly one of events, rejected or invalid' : 'needs rows: [...]';
+    const belongs = kind === 'command' ? '"query" (a projection\'s rows)' : '"when" (a command)';
+    throw new InputError(`${where}: "then" ${needs}; "${misplaced}" goes with ${belongs}`);
+  }
+  refuseUnknownKeys(then, keys, `${where}: "then"`);
+}
+
+function refuseUnknownKeys(object: JsonObject, known: readonly string[], what: string): void {
+  const unknown = Object.keys(object).find((key) => !known.includes(key));
+  if (unknown === undefined) return;
+  throw new InputError(
+    `${what} has an unknown key "${unknown}"${didYouMean(unknown, known)}; it may have ${known.join(', ')}`,
   );
 }
 

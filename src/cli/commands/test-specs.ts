@@ -38,6 +38,7 @@ export function registerTest(program: Command, io: CliIo): void {
       loadDomain: domainLoader(run),
       // Projection cases run on the read models' backend, in scratch read models of their own.
       readDb: run.ctx.locations.readDb,
+      onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
     });
     if (flags.reporter) {
       await run.out.write(renderSpecReport(flags.reporter, results));
