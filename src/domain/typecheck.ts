@@ -7,7 +7,10 @@ import { requireTypeScript, type TypeScript } from './typescript.js';
 export type TypeCheckResult =
   | { status: 'ok'; version: string }
   | { status: 'errors'; version: string; errorCount: number; report: string }
-  | { status: 'skipped'; reason: string };
+  /** Nothing to check: a JavaScript module. */
+  | { status: 'skipped'; reason: string }
+  /** A TypeScript module, but no TypeScript compiler to check it with. */
+  | { status: 'unavailable'; reason: string };
 
 // The package's own folder (src/domain or dist/domain, two up): its type declarations stand in
 // for 'eventlite' when the user's folder cannot resolve it.
@@ -27,7 +30,7 @@ export async function typeCheckModule(absolute: string, cwd: string): Promise<Ty
   const ts = requireTypeScript(cwd);
   if (!ts) {
     return {
-      status: 'skipped',
+      status: 'unavailable',
       reason:
         'typescript is not installed in this project nor beside eventlite (npm install --save-dev typescript)',
     };

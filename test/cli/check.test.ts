@@ -96,6 +96,26 @@ describe.each(backends())('check on $name', (backend) => {
   });
 });
 
+describe('check under CI', () => {
+  it('with TypeScript at hand, type-checks as anywhere; --require-types with --no-types is refused', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      cpSync(template.dir, dir, { recursive: true, verbatimSymlinks: true });
+      const ci = await runCli(['check', '--require-types'], { cwd: dir, env: { CI: 'true' } });
+      expect([ci.code, ci.stderr]).toEqual([0, '']);
+      expect(ci.stdout).toContain(`eventlite.config.ts: type-checks (TypeScript ${TS_VERSION})\n`);
+      const both = await runCli(['check', '--require-types', '--no-types'], { cwd: dir });
+      expect([both.code, both.stdout, both.stderr]).toEqual([
+        2,
+        '',
+        'error: --require-types and --no-types contradict each other; give one\n',
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('check without a store', () => {
   it('a JavaScript module is not type-checked, and says so', async () => {
     const { dir, cleanup } = tempDir();

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { syntaxErrorReport, typeCheckDomain, unknownHandlerTypes } from '../../app/check.js';
-import { InputError } from '../../core/errors.js';
+import { InputError, NotFoundError } from '../../core/errors.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 
 interface CheckFlags {
   types?: boolean;
+  requireTypes?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo): void {
@@ -14,8 +15,15 @@ export function registerCheck(program: Command, io: CliIo): void {
       'check the domain module for CI: it loads and has the right shape, it type-checks (TypeScript), and its projections handle only event types the store holds',
     )
     .option('--no-types', 'do not type-check')
+    .option(
+      '--require-types',
+      'fail (exit 5) when a TypeScript module cannot be type-checked for want of TypeScript; the default when CI is set',
+    )
     .action(async (flags: CheckFlags, command: Command) => {
       const run = startRun(command, io);
+      if (flags.requireTypes && flags.types === false) {
+        throw new InputError('--require-types and --no-types contradict each other; give one');
+      }
       const domain = await domainLoader(run)().catch(async (error: unknown) => {
         // A module that does not parse: TypeScript's syntax errors in it and the files it
         // imports, in tsc's format, before the loader's line (which shows the first).
@@ -33,16 +41,23 @@ export function registerCheck(program: Command, io: CliIo): void {
       );
       if (flags.types !== false) {
         const result = await typeCheckDomain(label, io.cwd);
-        if (result.status === 'skipped')
-          await run.out.line(`${label}: not type-checked: ${result.reason}`);
-        else if (result.status === 'ok')
+        if (result.status === 'ok') {
           await run.out.line(`${label}: type-checks (TypeScript ${result.version})`);
-        else {
+        } else if (result.status === 'errors') {
           await run.out.flush();
           io.stderr.write(result.report);
           throw new InputError(
             `${label}: ${plural(result.errorCount, 'type error')} (TypeScript ${result.version})`,
           );
+        } else if (result.status === 'unavailable' && (flags.requireTypes || isCi(io.env))) {
+          // Not found (5), not bad input (2): the job lacks a tool, the module may be fine.
+          await run.out.flush();
+          const why = flags.requireTypes ? '--require-types' : `CI=${io.env.CI}`;
+          throw new NotFoundError(
+            `${label}: not type-checked: ${result.reason}; ${why} makes that a failure (--no-types checks without types)`,
+          );
+        } else {
+          await run.out.line(`${label}: not type-checked: ${result.reason}`);
         }
       }
       const unknown = await withApp(run, { store: 'peek' }, (app) =>
@@ -64,4 +79,13 @@ export function registerCheck(program: Command, io: CliIo): void {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * A CI job, as CI services announce one (CI=true on GitHub Actions, GitLab, CircleCI and the
+ * rest): there a check that quietly checked less than it says would turn the job green.
+ */
+function isCi(env: Record<string, string | undefined>): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
