@@ -5,7 +5,7 @@ import type { NewEvent, RecordedEvent } from '../core/events.js';
 import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-version.js';
 import { checkJsonLimits, requireObject } from '../core/input.js';
 import { toNewEvent, validateNameAt } from '../core/new-event.js';
-import { parseInstant, steppingClock } from './clock.js';
+import { CLOCK_STEP_MS, parseInstant, steppingClock } from './clock.js';
 import { clockOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { executeCommand } from './exec.js';
@@ -24,7 +24,11 @@ export interface ReplayOptions {
   delayMs?: number;
   maxAttempts?: number;
   /** `--step`: awaited before each line runs; resolving false stops the replay there. */
-  beforeLine?: (line: { where: string; text: string }) => Promise<boolean>;
+  beforeLine?: (line: { where: string; number: number; text: string }) => Promise<boolean>;
+  /** Replay from this line of the file (counted as an editor counts: comments and blanks too). */
+  fromLine?: number;
+  /** Replay up to and including this line of the file. */
+  untilLine?: number;
 }
 
 export type ReplayStep =
@@ -51,8 +55,19 @@ export async function* replayLines(
   // Each command on a stream starts from the state the one before it left.
   const states = new StateCache();
   let first = true;
+  let skippedAt: Date | undefined;
+  let resumed = (options.fromLine ?? 1) <= 1;
   for await (const line of lines) {
+    if (options.untilLine !== undefined && line.number > options.untilLine) return;
     if (isComment(line.text)) continue;
+    if (!resumed && line.number < options.fromLine!) {
+      skippedAt = atOf(line.text) ?? skippedAt;
+      continue;
+    }
+    if (!resumed) {
+      clock.resume(skippedAt, ctx.clock !== undefined);
+      resumed = true;
+    }
     if (!first && options.delayMs) await sleep(options.delayMs, ctx.signal);
     // A line whose work is all synchronous (SQLite) and a file read ahead in big chunks never
     // give the event loop a turn, so a Ctrl-C would only be seen once the chunk ran out, after
@@ -61,7 +76,7 @@ export async function* replayLines(
     first = false;
     if (ctx.signal?.aborted) return;
     const where = `${options.source}:${line.number}`;
-    if (options.beforeLine && !(await options.beforeLine({ where, text: line.text }))) return;
+    if (options.beforeLine && !(await options.beforeLine({ where, ...line }))) return;
     let label = 'line';
     try {
       const value = parseLine(line.text, where);
@@ -95,6 +110,16 @@ export async function* replayLines(
       yield { kind: 'failed', where, label, rejected, error: withMessage(error, text) };
       if (!options.keepGoing) return;
     }
+  }
+}
+
+/** The `"at"` of a line skipped by `fromLine`, if it says one; a line it cannot read has none. */
+function atOf(text: string): Date | undefined {
+  try {
+    const at = (JSON.parse(text) as { at?: unknown } | null)?.at;
+    return at === undefined ? undefined : parseInstant('"at"', at);
+  } catch {
+    return undefined;
   }
 }
 
@@ -136,6 +161,21 @@ class ScenarioClock {
       );
     }
     this.given = steppingClock(at, `"at" on ${where}`);
+  }
+
+  /**
+   * Replaying from a later line (`fromLine`): a story told in given times (an `"at"` on a
+   * skipped line, or `--clock`) goes on in them, a step after the store's last event (which
+   * the earlier part recorded) or at the skipped `"at"` if that is later, so that the rest
+   * gets the times an uninterrupted replay would give it. On the system clock, nothing to do.
+   */
+  resume(skippedAt: Date | undefined, clockGiven: boolean): void {
+    const start = skippedAt ?? (clockGiven ? this.base() : undefined);
+    if (start === undefined) return;
+    const afterLatest =
+      this.latest === undefined ? -Infinity : Date.parse(this.latest) + CLOCK_STEP_MS;
+    const origin = skippedAt ? 'an "at" before --from-line' : '--clock';
+    this.given = steppingClock(new Date(Math.max(start.getTime(), afterLatest)), origin);
   }
 
   saw(events: readonly RecordedEvent[]): void {

@@ -17,6 +17,8 @@ const STORY = [
   '{"command":"Withdraw","data":{"accountId":"acc-1","amount":500}}',
 ].join('\n');
 
+const ID = '0b6c0000-0000-4000-8000-0000000000aa';
+
 describe.each(backends())('on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;
   let store: StoreUnderTest;
@@ -68,24 +70,26 @@ describe.each(backends())('on $name', (backend) => {
   });
 
   it('q stops before the line it was asked about; what ran stays', async () => {
-    const result = await cli(['replay', 'story.ndjson', '--step'], '\nq\n');
+    const result = await cli(['replay', 'story.ndjson', '--step', '--correlation-id', ID], '\nq\n');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').filter((line) => line.startsWith('──'))).toEqual([
       '── story.ndjson:2  {"command":"OpenAccount","data":{"accountId":"acc-1","owner":"Ada"}}',
       '── story.ndjson:3  {"command":"Deposit","data":{"accountId":"acc-1","amount":100}}',
     ]);
     expect(result.stderr).toBe(
-      'stopped before story.ndjson:3\nreplayed story.ndjson: 1 applied, 0 rejected, 1 event appended\n',
+      'stopped before story.ndjson:3\nreplayed story.ndjson: 1 applied, 0 rejected, 1 event appended\n' +
+        `to go on: eventlite --clock 2026-03-01T09:00:00Z replay story.ndjson --step --from-line 3 --correlation-id ${ID}\n`,
     );
     const log = await cli(['log', '--format', 'ndjson']);
     expect(log.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('stdin that ends early stops the replay there, saying so', async () => {
-    const result = await cli(['replay', 'story.ndjson', '--step'], '\n');
+    const result = await cli(['replay', 'story.ndjson', '--step', '--correlation-id', ID], '\n');
     expect([result.code, result.stderr]).toEqual([
       0,
-      'stdin ended: stopped before story.ndjson:3\nreplayed story.ndjson: 1 applied, 0 rejected, 1 event appended\n',
+      'stdin ended: stopped before story.ndjson:3\nreplayed story.ndjson: 1 applied, 0 rejected, 1 event appended\n' +
+        `to go on: eventlite --clock 2026-03-01T09:00:00Z replay story.ndjson --step --from-line 3 --correlation-id ${ID}\n`,
     ]);
   });
 

@@ -66,6 +66,8 @@ const labelled = (label: string, text: string) => `${label.padEnd(LABEL)}${text}
 
 /** Shows a line before it runs and what it did after; the hooks `replay` calls around it. */
 export class Stepper {
+  /** The line `q` (or the end of stdin) stopped before, if one did. */
+  stoppedBefore: number | undefined;
   private stream: string | undefined;
   private rowsBefore: ReadModelRows = new Map();
 
@@ -75,7 +77,11 @@ export class Stepper {
     private readonly enter: EnterReader,
   ) {}
 
-  readonly before = async (line: { where: string; text: string }): Promise<boolean> => {
+  readonly before = async (line: {
+    where: string;
+    number: number;
+    text: string;
+  }): Promise<boolean> => {
     const { out } = this.run;
     await out.line(out.style.bold(`── ${line.where}  ${line.text}`));
     this.stream = await streamOfLine(this.app, line.text);
@@ -84,7 +90,9 @@ export class Stepper {
     await catchUpReadModels(this.app);
     this.rowsBefore = await readModelRows(this.app);
     await out.flush();
-    return this.enter.wait(line.where);
+    const goOn = await this.enter.wait(line.where);
+    if (!goOn) this.stoppedBefore = line.number;
+    return goOn;
   };
 
   readonly after = async (step: ReplayStep): Promise<void> => {

@@ -4,12 +4,13 @@ import { DEFAULT_MAX_ATTEMPTS } from '../../app/exec.js';
 import { CAUGHT_UP } from '../../app/log.js';
 import { replayLines, type ReplayStep } from '../../app/replay.js';
 import { EventliteError, InputError, withMessage } from '../../core/errors.js';
-import { parseNonNegativeInteger } from '../../core/input.js';
+import { parseNonNegativeInteger, parsePositiveInteger } from '../../core/input.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
+import { continuation } from './replay-continue.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 
 interface ReplayFlags extends FormatFlags {
@@ -17,6 +18,8 @@ interface ReplayFlags extends FormatFlags {
   keepGoing?: boolean;
   correlationId?: string;
   step?: boolean;
+  fromLine?: string;
+  untilLine?: string;
 }
 
 interface Tally {
@@ -44,8 +47,13 @@ export function registerReplay(program: Command, io: CliIo): void {
       .option('--correlation-id <id>', "stored in every event's metadata (default: a new UUID)")
       .option(
         '--step',
-        'one line at a time, waiting for Enter (q stops): the line, the state before and after, the events, the read-model rows that changed',
-      ),
+        'one line at a time, waiting for Enter (q stops and prints the command that goes on): the line, the state before and after, the events, the read-model rows that changed',
+      )
+      .option(
+        '--from-line <n>',
+        'start at this line of the file (lines counted as an editor counts them, comments and blanks too); earlier lines\' "at" times carry over',
+      )
+      .option('--until-line <n>', 'stop after this line of the file'),
     DATA_FORMATS,
   ).action(async (file: string, flags: ReplayFlags, command: Command) => {
     const run = startRun(command, io);
@@ -53,6 +61,7 @@ export function registerReplay(program: Command, io: CliIo): void {
     const delayMs = flags.delay === undefined ? 0 : parseNonNegativeInteger('--delay', flags.delay);
     const correlationId = correlationIdOf(flags.correlationId);
     const source = describeSource(file);
+    const { fromLine, untilLine } = lineRange(flags);
     if (flags.step && file === '-') {
       throw new InputError('--step reads Enter from stdin, so the scenario must be a file, not -');
     }
@@ -102,6 +111,8 @@ export function registerReplay(program: Command, io: CliIo): void {
           delayMs,
           maxAttempts: DEFAULT_MAX_ATTEMPTS,
           beforeLine: stepper?.before,
+          fromLine,
+          untilLine,
         });
         try {
           await printEvents(run.out, format, eventsOf(steps));
@@ -110,7 +121,12 @@ export function registerReplay(program: Command, io: CliIo): void {
         }
         // Thrown in here, while the store is open: a replay that fails with no event stored
         // takes back the store it created, as a failing exec or import does.
-        reportOutcome(run, source, tally, flags.keepGoing ? undefined : lastFailure);
+        const stoppedBefore = stepper?.stoppedBefore;
+        const goOn =
+          stoppedBefore === undefined
+            ? undefined
+            : continuation(command, { file, fromLine: stoppedBefore, correlationId });
+        reportOutcome(run, source, tally, flags.keepGoing ? undefined : lastFailure, goOn);
       });
     } finally {
       enter?.close();
@@ -118,19 +134,37 @@ export function registerReplay(program: Command, io: CliIo): void {
   });
 }
 
-/** The summary line; then the failure that decides the exit status, if any. */
+/**
+ * The summary line, and after a `q` the command that goes on; then the failure that decides
+ * the exit status, if any.
+ */
 function reportOutcome(
   run: Run,
   source: string,
   tally: Tally,
   stoppedBy: EventliteError | undefined,
+  goOn: string | undefined,
 ): void {
   run.note(`replayed ${source}: ${summary(tally)}`);
+  if (goOn !== undefined) run.note(`to go on: ${goOn}`);
   if (stoppedBy) throw stoppedBy;
   if (tally.firstError) {
     const failures = tally.failed === 1 ? '1 line failed' : `${tally.failed} lines failed`;
     throw withMessage(tally.firstError, `${failures}; the first: ${tally.firstError.message}`);
   }
+}
+
+function lineRange(flags: ReplayFlags): { fromLine?: number; untilLine?: number } {
+  const fromLine =
+    flags.fromLine === undefined ? undefined : parsePositiveInteger('--from-line', flags.fromLine);
+  const untilLine =
+    flags.untilLine === undefined
+      ? undefined
+      : parsePositiveInteger('--until-line', flags.untilLine);
+  if (fromLine !== undefined && untilLine !== undefined && untilLine < fromLine) {
+    throw new InputError(`--until-line ${untilLine} is before --from-line ${fromLine}`);
+  }
+  return { fromLine, untilLine };
 }
 
 function summary(tally: Tally): string {
