@@ -1,16 +1,17 @@
-import { readdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { entryKind, makeFoldersTo, refuseLinksOnTheWay, writeOwnFile } from './scaffold-paths.js';
 import { DEFAULT_SPEC_FOLDER, findSpecFiles } from './specs/find-specs.js';
+import { typeCheckSetupPaths, writeTypeCheckSetup } from './typecheck-setup.js';
 
 export const EXAMPLES = ['bank', 'orders'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 // The examples ship in the package's fixtures folder: from dist/app/ (or src/app/ under
 // the tests) that is two folders up.
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 export interface Scaffolded {
   /** Paths written, relative to the folder. */
@@ -22,13 +23,8 @@ export interface Scaffolded {
 }
 
 /**
- * Copies an example's domain module, scenario and specs into `target`. Refuses, before writing
- * anything, when one of its files is there already, or when another example's files are (they
- * would be left beside it: the other example's specs then fail `eventlite test`), unless
- * `force`, and when a symbolic link stands where it would write or remove (see
- * scaffold-paths.ts). With `force` it overwrites its own files and removes the other example's,
- * but only those still as shipped: a changed one may be someone's work, so it refuses and names
- * it.
+ * Copies an example's domain module, scenario and specs into `target`, with what makes it
+ * type-check there (writeScaffold says what it refuses and what --force does).
  */
 export function scaffoldExample(
   name: string,
@@ -38,13 +34,39 @@ export function scaffoldExample(
   if (!(EXAMPLES as readonly string[]).includes(name)) {
     throw new InputError(`--example must be one of ${EXAMPLES.join(', ')}, got "${name}"`);
   }
-  const source = join(FIXTURES, name);
-  const files = exampleFiles(name);
+  const files = exampleFiles(name).map((path) => ({
+    path,
+    content: readFileSync(join(FIXTURES, name, path)),
+  }));
+  return writeScaffold(target, files, { ...options, example: name });
+}
+
+/** A file a scaffold writes: its path relative to the folder, and what it holds. */
+export interface ScaffoldFile {
+  path: string;
+  content: string | Buffer;
+}
+
+/**
+ * Writes `files` into `target`, then a tsconfig.json and the node_modules/eventlite link
+ * (typeCheckSetupPaths). Refuses, before writing anything, when one of the files is there
+ * already, or when an example's files are (but those of `example`, which these replace): left
+ * beside the new ones, the other example's specs would fail `eventlite test`; and, whatever
+ * `force` says, when a symbolic link stands where it would write or remove (scaffold-paths.ts).
+ * With `force` it overwrites and removes the examples' files, but only those still as shipped:
+ * a changed one may be someone's work, so it refuses and names it.
+ */
+export function writeScaffold(
+  target: string,
+  files: readonly ScaffoldFile[],
+  options: { force: boolean; example?: string },
+): Scaffolded {
+  const paths = files.map((file) => file.path);
   const setup = typeCheckSetupPaths(target);
-  const others = otherExamplesFiles(name, target, files);
+  const others = examplesFilesIn(target, paths, options.example);
   // Links first, whatever --force says: it replaces files, never what a link points at.
-  refuseLinksOnTheWay(target, [...files, ...setup, ...others.map((other) => other.file)]);
-  const existing = files.filter((file) => entryKind(join(target, file)) !== 'none');
+  refuseLinksOnTheWay(target, [...paths, ...setup, ...others.map((other) => other.file)]);
+  const existing = paths.filter((path) => entryKind(join(target, path)) !== 'none');
   if (!options.force && (existing.length > 0 || others.length > 0)) {
     const overwrite = existing.length > 0 ? `overwrite ${existing.join(', ')}` : '';
     const left = others.length > 0 ? `leave ${ofExamples(others)} beside it` : '';
@@ -59,24 +81,27 @@ export function scaffoldExample(
     );
   }
   for (const file of files) {
-    makeFoldersTo(target, file);
-    const replace = existing.includes(file);
-    writeOwnFile(join(target, file), readFileSync(join(source, file)), replace);
+    makeFoldersTo(target, file.path);
+    writeOwnFile(join(target, file.path), file.content, existing.includes(file.path));
   }
   for (const other of others) unlinkSync(join(target, other.file));
   return {
-    written: [...files, ...writeTypeCheckSetup(target, setup)],
+    written: [...paths, ...writeTypeCheckSetup(target, setup)],
     removed: byExample(others).map(([example, names]) => ({ example, files: names })),
-    otherSpecs: specsBeside(target, files),
+    otherSpecs: specsBeside(target, paths),
   };
 }
 
 /** An example's files, relative to its folder, in order. */
 function exampleFiles(name: string): string[] {
-  const source = join(FIXTURES, name);
-  return readdirSync(source, { withFileTypes: true, recursive: true })
+  return filesIn(join(FIXTURES, name));
+}
+
+/** The files under `folder`, as paths relative to it, in order. */
+export function filesIn(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(source, join(entry.parentPath, entry.name)))
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
     .sort();
 }
 
@@ -87,14 +112,18 @@ interface OtherFile {
   asShipped: boolean;
 }
 
-/** The files of the other examples that `target` holds and `files` would not replace. */
-function otherExamplesFiles(name: string, target: string, files: readonly string[]): OtherFile[] {
+/** The examples' files (but `except`'s) that `target` holds and `paths` would not replace. */
+function examplesFilesIn(
+  target: string,
+  paths: readonly string[],
+  except: string | undefined,
+): OtherFile[] {
   const others: OtherFile[] = [];
   for (const example of EXAMPLES) {
-    if (example === name) continue;
+    if (example === except) continue;
     for (const file of exampleFiles(example)) {
       const path = join(target, file);
-      if (files.includes(file) || entryKind(path) === 'none') continue;
+      if (paths.includes(file) || entryKind(path) === 'none') continue;
       const asShipped =
         entryKind(path) === 'file' &&
         readFileSync(path).equals(readFileSync(join(FIXTURES, example, file)));
@@ -125,50 +154,4 @@ function specsBeside(target: string, files: readonly string[]): string[] {
   return findSpecFiles([DEFAULT_SPEC_FOLDER], target)
     .map((spec) => spec.label)
     .filter((label) => !files.includes(label));
-}
-
-// What makes `tsc --noEmit` pass in the scaffolded folder as it stands. The module imports
-// 'eventlite', which the loader provides at run time; the compiler needs to find it too.
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'ESNext',
-    // Resolves 'eventlite' through its package.json exports, to its type declarations.
-    moduleResolution: 'Bundler',
-    lib: ['ES2023'],
-    types: [],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-  },
-  include: ['**/*.ts', '**/*.mts'],
-  exclude: ['node_modules'],
-};
-
-/** This package's folder: what `node_modules/eventlite` points at. */
-const PACKAGE_ROOT = join(FIXTURES, '..');
-
-/**
- * What makes the folder type-check: a tsconfig.json and node_modules/eventlite linked to this
- * package, as `npm link` would, each unless the folder has its own already (a project that
- * installed eventlite keeps its install; a tsconfig.json that is a link counts as its own).
- */
-function typeCheckSetupPaths(target: string): string[] {
-  return [TSCONFIG_FILE, EVENTLITE_LINK].filter((path) => entryKind(join(target, path)) === 'none');
-}
-
-const TSCONFIG_FILE = 'tsconfig.json';
-const EVENTLITE_LINK = join('node_modules', 'eventlite');
-
-/** Writes what typeCheckSetupPaths found missing; returns what it wrote. */
-function writeTypeCheckSetup(target: string, missing: readonly string[]): string[] {
-  if (missing.includes(TSCONFIG_FILE)) {
-    writeOwnFile(join(target, TSCONFIG_FILE), `${JSON.stringify(TSCONFIG, null, 2)}\n`, false);
-  }
-  if (missing.includes(EVENTLITE_LINK)) {
-    makeFoldersTo(target, EVENTLITE_LINK);
-    // A junction on Windows needs no privileges; elsewhere the type is ignored.
-    symlinkSync(PACKAGE_ROOT, join(target, EVENTLITE_LINK), 'junction');
-  }
-  return missing.map((path) => path.split(sep).join('/'));
 }

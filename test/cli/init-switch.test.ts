@@ -94,7 +94,7 @@ describe.each(backends())('on $name', (backend) => {
     expect(init.code).toBe(0);
     expect(init.stderr).toContain(
       "removed the orders example's events.ts, orders-projection.ts, specs/customer.spec.yaml, specs/order.spec.yaml, specs/read-models.spec.yaml\n" +
-        "warning: specs/mine.yaml is not the bank example's; eventlite test runs it too\n",
+        'warning: specs/mine.yaml was not written by init; eventlite test runs it too\n',
     );
     expect(files()).toEqual(
       [
