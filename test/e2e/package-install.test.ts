@@ -39,6 +39,26 @@ function npmEnv(home: string, settings: Record<string, string> = {}): NodeJS.Pro
   };
 }
 
+/**
+ * What the README says to run, as words: the line after `npm install && npm run demo` that
+ * puts eventlite on the PATH, and the one command a user runs first where npm's global folder
+ * is not theirs. Run as written, so that the README cannot drift from what works.
+ */
+function readmeSays(): { link: string[]; userPrefix: (home: string) => string[] } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const link = /^(npm link[^#\n]*?)\s*#[^\n]*eventlite --version/m.exec(readme)?.[1];
+  const prefix = /`(npm config set prefix ~\/[^`]+)`/.exec(readme)?.[1];
+  expect(link, 'the README says how to put eventlite on the PATH').toBeDefined();
+  expect(
+    prefix,
+    'the README says what a user without a global folder of their own runs',
+  ).toBeDefined();
+  return {
+    link: link!.split(/\s+/).slice(1),
+    userPrefix: (home) => prefix!.replace('~', home).split(/\s+/).slice(1),
+  };
+}
+
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => (folder = tempDir()));
 afterEach(() => folder.cleanup());
@@ -85,14 +105,10 @@ describe('npm link, as the README says', () => {
   it('puts eventlite on the PATH from the clone, without a second build or a warning', () => {
     const pkg = copyPackage(join(folder.dir, 'clone'));
     const prefix = join(folder.dir, 'prefix');
-    const link = runProgram(
-      'npm',
-      ['link', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'],
-      {
-        cwd: pkg,
-        env: npmEnv(folder.dir, { npm_config_prefix: prefix }),
-      },
-    );
+    const link = runProgram('npm', [...readmeSays().link, '--offline', '--no-audit', '--no-fund'], {
+      cwd: pkg,
+      env: npmEnv(folder.dir, { npm_config_prefix: prefix }),
+    });
     expect(link.code, link.stderr).toBe(0);
     expect(link.stderr).toBe('');
     const version = runProgram('eventlite', ['--version'], {
@@ -113,13 +129,10 @@ describe('npm link, as the README says', () => {
       const asUser = (command: string, args: string[], cwd: string, extra = {}) =>
         runProgram(command, args, { cwd, env: { ...env, ...extra }, uid: NOBODY });
 
-      const prefix = asUser('npm', ['config', 'set', 'prefix', join(home, '.local')], home);
+      const readme = readmeSays();
+      const prefix = asUser('npm', readme.userPrefix(home), home);
       expect(prefix.code, prefix.stderr).toBe(0);
-      const link = asUser(
-        'npm',
-        ['link', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'],
-        pkg,
-      );
+      const link = asUser('npm', [...readme.link, '--offline', '--no-audit', '--no-fund'], pkg);
       expect(link.code, link.stderr).toBe(0);
 
       const path = { PATH: `${join(home, '.local/bin')}:${process.env.PATH}` };

@@ -12,7 +12,7 @@ import { ROOT } from './cli.js';
  * dependencies but those named in `without`. Run `npm run build` (the test setup does) first.
  */
 export function copyPackage(dir: string, without: readonly string[] = []): string {
-  for (const name of ['package.json', 'bin', 'dist', 'fixtures', 'README.md', 'LICENSE']) {
+  for (const name of ['package.json', 'bin', 'dist', 'fixtures']) {
     cpSync(join(ROOT, name), join(dir, name), { recursive: true });
   }
   mkdirSync(join(dir, 'node_modules'));
