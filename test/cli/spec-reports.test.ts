@@ -143,7 +143,7 @@ describe('eventlite test', () => {
   then: { rejected: NotAvailable }
 `;
     const NAME = 'lent\ufffe twice\nok 3 - forged pass\nBail out! # forged\twith a tab';
-    const MESSAGE = `expected a message with "NotAvailable", but the command rejected: AlreadyLent: ${HOSTILE_MESSAGE}`;
+    const MESSAGE = `expected reason NotAvailable, but the command rejected: AlreadyLent: ${HOSTILE_MESSAGE}`;
     beforeEach(() => {
       writeFileSync(join(folder.dir, 'eventlite.config.mjs'), HOSTILE_DOMAIN);
       writeFileSync(join(folder.dir, 'specs/book.spec.yaml'), HOSTILE_SPECS);
