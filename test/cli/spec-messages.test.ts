@@ -124,8 +124,8 @@ describe('test: spec messages', () => {
     // The cases still run, and here pass: the typo makes the first test less than it says.
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
-      'warning: typo.spec.yaml:1 (a typo in a given type): given event 2 is a MoneyDeposted, which no projection handles and no case expects a decider to emit (did you mean "MoneyDeposited"?)\n' +
-        'warning: typo.spec.yaml:7 (a type nothing is near): given event 1 is a Zzz, which no projection handles and no case expects a decider to emit (a typo?)\n' +
+      'warning: typo.spec.yaml:1 (a typo in a given type): given event 2 has type MoneyDeposted, which no projection handles and no case expects a decider to emit (did you mean "MoneyDeposited"?)\n' +
+        'warning: typo.spec.yaml:7 (a type nothing is near): given event 1 has type Zzz, which no projection handles and no case expects a decider to emit (a typo?)\n' +
         '2 of 2 specs passed\n',
     );
   });

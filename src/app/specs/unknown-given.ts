@@ -26,8 +26,8 @@ export function unknownGivenTypes(domain: Domain, cases: readonly SpecCase[]): s
       if (known.has(event.type) || seen.has(event.type)) continue;
       seen.add(event.type);
       warnings.push(
-        `${specCase.file}:${specCase.line} (${specCase.name}): given event ${index + 1} is a ` +
-          `${event.type}, which no projection handles and no case expects a decider to emit` +
+        `${specCase.file}:${specCase.line} (${specCase.name}): given event ${index + 1} has ` +
+          `type ${event.type}, which no projection handles and no case expects a decider to emit` +
           `${didYouMean(event.type, [...known]) || ' (a typo?)'}`,
       );
     }
