@@ -288,7 +288,7 @@ export default defineDomain({
       const result = await cli(['--domain', 'typo.ts', 'exec', 'Open', '{}']);
       expect([result.code, result.stderr]).toEqual([
         2,
-        'error: typo.ts:3:1: cannot load the domain module: Unexpected token\n',
+        "error: typo.ts:3:1: cannot load the domain module: '}' expected.\n",
       ]);
     });
 
