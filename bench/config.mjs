@@ -7,6 +7,7 @@ const FULL_APPENDS = 10_000;
 const FULL_APPEND_FILE_EVENTS = 40_000;
 const FULL_BACKEND_APPENDS = 2_000;
 const FULL_COMMANDS = 20_000;
+const FULL_TABLE_ROWS = 100_000;
 
 /** What `--backend postgres` (or BENCH_BACKEND=postgres) adds: 8 writers for the concurrent appends. */
 export const APPEND_PROCESSES = 8;
@@ -62,6 +63,12 @@ export function readConfig(env = process.env, argv = process.argv.slice(2)) {
       Math.max(2_000, Math.round(FULL_COMMANDS * scale)),
     ),
     commandRounds: positiveInteger(env, 'BENCH_COMMAND_ROUNDS', 1),
+    /** Rows of the read table `query --format table` and `--format ndjson` print. */
+    tableRows: positiveInteger(
+      env,
+      'BENCH_TABLE_ROWS',
+      Math.max(10_000, Math.round(FULL_TABLE_ROWS * scale)),
+    ),
     /** Timed repetitions of the in-process and import measures; the median is reported. */
     repeats: positiveInteger(env, 'BENCH_REPEATS', 5),
     /** Alternating rounds of the 1M projection runs (ours catch-up, rebuild, raw); median. */

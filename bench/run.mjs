@@ -12,6 +12,7 @@ import * as importMeasure from './measure-import.mjs';
 import * as logMeasure from './measure-log.mjs';
 import * as projections from './measure-projections.mjs';
 import * as startup from './measure-startup.mjs';
+import * as table from './measure-table.mjs';
 import { printReport } from './report.mjs';
 import { MEASURES as POSTGRES_MEASURES, runPostgres } from './run-postgres.mjs';
 
@@ -22,6 +23,7 @@ const SQLITE_MEASURES = [
   commands,
   logMeasure,
   startup,
+  table,
   projections,
 ];
 

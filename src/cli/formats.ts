@@ -1,9 +1,17 @@
 import { InputError } from '../core/errors.js';
 
-export type Format = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv';
+export type Format = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'markdown';
 
 export const DATA_FORMATS: readonly Format[] = ['table', 'json', 'ndjson'];
-export const TABULAR_FORMATS: readonly Format[] = ['table', 'json', 'ndjson', 'csv', 'tsv'];
+/** Formats of rows with fixed columns (query, tables): the data formats, delimited text and Markdown. */
+export const TABULAR_FORMATS: readonly Format[] = [
+  'table',
+  'json',
+  'ndjson',
+  'csv',
+  'tsv',
+  'markdown',
+];
 
 export interface FormatFlags {
   format?: string;

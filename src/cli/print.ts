@@ -5,40 +5,42 @@ import type { Format } from './formats.js';
 import type { Output } from './output.js';
 import { delimitedLine, renderDelimited, renderEventLine } from './render.js';
 
-/** Prints rows that fit in memory (streams, status, query results) in any format. */
+/** Prints rows that fit in memory (streams, status, tables) in any format. */
 export async function printRows(
   out: Output,
   format: Format,
   rows: readonly Record<string, unknown>[],
   columns: readonly string[] = rows[0] ? Object.keys(rows[0]) : [],
 ): Promise<void> {
-  switch (format) {
-    case 'json':
-      await out.write(jsonArray(rows.map((row) => JSON.stringify(row))));
-      break;
-    case 'ndjson':
-      for (const row of rows) await out.line(JSON.stringify(row));
-      break;
-    case 'csv':
-      await out.write(renderDelimited(rows, columns, ','));
-      break;
-    case 'tsv':
-      await out.write(renderDelimited(rows, columns, '\t'));
-      break;
-    case 'table': {
-      if (rows.length === 0) break;
-      const { renderTable } = await import('./table.js');
-      await out.line(renderTable(rows, columns, out.style));
-      break;
-    }
-  }
-  await out.flush();
+  await printRowPages(out, format, columns, onePage(rows));
+}
+
+async function* onePage(
+  rows: readonly Record<string, unknown>[],
+): AsyncGenerator<readonly Record<string, unknown>[]> {
+  if (rows.length > 0) yield rows;
+}
+
+/** A renderer of rows for people, fed a page at a time (table.ts, markdown.ts). */
+interface PagedRenderer {
+  page(rows: readonly Record<string, unknown>[]): string;
+  end(): string;
+}
+
+async function pagedRenderer(
+  out: Output,
+  format: 'table' | 'markdown',
+  columns: readonly string[],
+): Promise<PagedRenderer> {
+  // Loaded only when a table is printed: the width tables are not needed on the NDJSON path.
+  if (format === 'table') return new (await import('./table.js')).StreamedTable(columns, out.style);
+  return new (await import('./markdown.js')).MarkdownTable(columns);
 }
 
 /**
- * Prints a query's rows as they come, a page at a time: ndjson, csv, tsv and json in flat
- * memory (json stays one valid array); stops early when the reader closes the pipe. The table
- * form gathers every row first, since it measures the columns' widths. Returns the rows printed.
+ * Prints rows as they come, a page at a time, in every format in flat memory: json stays one
+ * valid array, and a table or Markdown is laid out from its first page (see table.ts); stops
+ * early when the reader closes the pipe. Returns the rows printed.
  */
 export async function printRowPages(
   out: Output,
@@ -48,11 +50,16 @@ export async function printRowPages(
   map: (row: Record<string, unknown>) => Record<string, unknown> = (row) => row,
 ): Promise<number> {
   let count = 0;
-  if (format === 'table') {
-    const rows: Record<string, unknown>[] = [];
-    for await (const page of pages) for (const row of page) rows.push(map(row));
-    await printRows(out, format, rows, columns);
-    return rows.length;
+  if (format === 'table' || format === 'markdown') {
+    const renderer = await pagedRenderer(out, format, columns);
+    for await (const page of pages) {
+      if (out.closed) break;
+      await out.write(renderer.page(page.map(map)));
+      count += page.length;
+    }
+    await out.write(renderer.end());
+    await out.flush();
+    return count;
   }
   const separator = format === 'tsv' ? '\t' : ',';
   if (format === 'csv' || format === 'tsv') {
@@ -134,8 +141,4 @@ export async function printEvents(
   if (format === 'json') await out.write(count === 0 ? ']\n' : '\n]\n');
   await out.flush();
   return count;
-}
-
-function jsonArray(items: readonly string[]): string {
-  return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
 }

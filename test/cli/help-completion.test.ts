@@ -166,7 +166,7 @@ t eventlite --clock ""
     expect(run.stdout.split('\n').slice(0, 5)).toEqual([
       'projections',
       'run rebuild',
-      'table json ndjson csv tsv',
+      'table json ndjson csv tsv markdown',
       'bash zsh fish --help --version --db --read-db --domain --query-role --clock --no-color --quiet --debug',
       '',
     ]);

@@ -5,7 +5,9 @@ import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { BIN, cliEnv, collect, tempDir } from '../helpers/cli.js';
 
 // `eventlite query` streams its rows: a result far larger than the heap prints whole in
-// ndjson, csv, tsv and json, and a reader that goes away (`| head -1`) ends it at once.
+// ndjson, csv, tsv, json, a table and Markdown, and a reader that goes away (`| head -1`)
+// ends it at once. A table used to gather every row first, and lay them out at a cost that
+// grew faster than the rows (10k rows: 11 s and 179 MB).
 
 const ROWS = 300_000;
 /** A heap that the whole result (rows, their copies and the text) does not fit in. */
@@ -64,6 +66,44 @@ for (const backend of backends()) {
       expect(rows.map((row) => row.i).every((i, index) => i === index + 1)).toBe(true);
     });
 
+    it(`prints ${ROWS} rows as a table under a 64 MB heap, aligned within each widening`, async () => {
+      const result = await cli(['query', generated(ROWS), '--format', 'table'], SMALL_HEAP);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      // Laid out from the first page: i up to 1000, labels up to 204 characters.
+      const label = '─'.repeat(LABEL.length + 6);
+      expect(lines.slice(0, 4)).toEqual([
+        `┌──────┬${label}┬────────┐`,
+        `│ i    │ ${'label'.padEnd(LABEL.length + 4)} │ triple │`,
+        `├──────┼${label}┼────────┤`,
+        `│ 1    │ ${LABEL}1    │ 3      │`,
+      ]);
+      // Every row, in order; each line as long as the rule above it (columns only widen).
+      const rows = lines.filter((line) => line.startsWith('│')).slice(1);
+      expect(rows).toHaveLength(ROWS);
+      expect(rows.every((line, index) => line.startsWith(`│ ${index + 1} `))).toBe(true);
+      let rule = lines[0]!;
+      for (const line of lines.slice(1)) {
+        if (!line.startsWith('│')) rule = line;
+        else if (line.length !== rule.length) throw new Error(`misaligned: ${line}`);
+      }
+      expect(lines.at(-1)).toMatch(/^└─+┴─+┴─+┘$/);
+      expect(lines.at(-2)).toBe(`│ ${ROWS} │ ${LABEL}${ROWS} │ ${ROWS * 3} │`);
+    });
+
+    it(`prints ${ROWS} rows as Markdown under a 64 MB heap`, async () => {
+      const result = await cli(['query', generated(ROWS), '--format', 'markdown'], SMALL_HEAP);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(ROWS + 2);
+      expect(lines[2]).toBe(`| 1    | ${LABEL}1    | 3      |`);
+      expect(lines[ROWS + 1]).toBe(`| ${ROWS} | ${LABEL}${ROWS} | ${ROWS * 3} |`);
+    });
+
     it('ends when the reader goes away: query … | head -1', async () => {
       // Far more rows than could be gathered: only streaming ends this before the test's timeout.
       const child = spawn(
@@ -86,6 +126,31 @@ for (const backend of backends()) {
       );
       const result = await collect(child);
       expect(result.stdout).toBe(`{"i":1,"label":"${LABEL}1","triple":3}\n`);
+      expect(result.stderr).toBe('eventlite exit 0\n');
+      expect(result.code).toBe(0);
+    });
+
+    it('a table ends when the reader goes away too: query --format table | head -4', async () => {
+      const child = spawn(
+        'bash',
+        [
+          '-c',
+          `"$NODE" "$BIN" --domain domain.mjs query "$SQL" --format table | head -4; echo "eventlite exit $\{PIPESTATUS[0]}" >&2`,
+        ],
+        {
+          cwd: dir,
+          env: cliEnv({
+            ...store.env,
+            ...SMALL_HEAP,
+            NODE: process.execPath,
+            BIN,
+            SQL: generated(50_000_000),
+          }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const result = await collect(child);
+      expect(result.stdout.split('\n').slice(3)).toEqual([`│ 1    │ ${LABEL}1    │ 3      │`, '']);
       expect(result.stderr).toBe('eventlite exit 0\n');
       expect(result.code).toBe(0);
     });

@@ -7,6 +7,7 @@ import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
 import { printRows } from '../print.js';
+import { StyledCell } from '../styled.js';
 
 const COLUMNS = ['name', 'version', 'status', 'checkpoint', 'head', 'lag', 'lastRunAt', 'detail'];
 
@@ -27,18 +28,18 @@ export function registerProjectionsList(program: Command, io: CliIo): Command {
       const states = await withApp(run, { store: 'existing', read: 'read' }, (app) =>
         listProjections({ ...app, domain }, names),
       );
-      const rows =
-        format === 'table'
-          ? states.map((state) => ({ ...state, status: colourStatus(state.status, run.out.style) }))
-          : states;
+      const rows = states.map((state) => ({
+        ...state,
+        status: format === 'table' ? colourStatus(state.status, run.out.style) : state.status,
+      }));
       await printRows(run.out, format, rows, COLUMNS);
     },
   );
   return projections;
 }
 
-function colourStatus(status: ProjectionStatus, style: Style): string {
-  if (status === 'ok') return style.green(status);
-  if (status === 'behind' || status === 'rebuilding') return style.yellow(status);
-  return style.red(status);
+function colourStatus(status: ProjectionStatus, style: Style): StyledCell {
+  if (status === 'ok') return new StyledCell(status, style.green);
+  if (status === 'behind' || status === 'rebuilding') return new StyledCell(status, style.yellow);
+  return new StyledCell(status, style.red);
 }

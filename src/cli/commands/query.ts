@@ -43,6 +43,8 @@ export function registerQuery(program: Command, io: CliIo): void {
 }
 
 function outputRow(row: Record<string, unknown>, jsonCols: boolean): Record<string, unknown> {
+  // Most rows print as they are: copied only when a value changes.
+  if (!jsonCols && !Object.values(row).some((value) => Buffer.isBuffer(value))) return row;
   const out: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) out[column] = outputValue(value, jsonCols);
   return out;

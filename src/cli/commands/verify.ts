@@ -5,6 +5,7 @@ import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withApp } from '../io.js';
 import { printRows } from '../print.js';
+import { StyledCell } from '../styled.js';
 
 export function registerVerify(program: Command, io: CliIo): void {
   withFormatOptions(
@@ -22,7 +23,12 @@ export function registerVerify(program: Command, io: CliIo): void {
     const { style } = run.out;
     const rows = checks.map((check) => ({
       check: check.name,
-      ok: format === 'table' ? (check.ok ? style.green('ok') : style.red('FAIL')) : check.ok,
+      ok:
+        format === 'table'
+          ? check.ok
+            ? new StyledCell('ok', style.green)
+            : new StyledCell('FAIL', style.red)
+          : check.ok,
       detail: check.detail,
     }));
     await printRows(run.out, format, rows, ['check', 'ok', 'detail']);
