@@ -6,6 +6,7 @@ import { resolveContext, type Context } from './context.js';
 import type { OutStream } from './fd-stream.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
 import { Output } from './output.js';
+import { printableLines } from './printable.js';
 
 /**
  * Everything the program touches of the process, passed in so that it can be driven in
@@ -37,7 +38,7 @@ export function startRun(command: Command, io: CliIo): Run {
     ctx,
     out: new Output(io.stdout, ctx.color),
     note: (text) => {
-      if (!ctx.quiet) io.stderr.write(`${text}\n`);
+      if (!ctx.quiet) io.stderr.write(`${printableLines(text)}\n`);
     },
     stderrIsTTY: io.stderr.isTTY === true,
     // Read when asked: process.stdin is made on first use, and making it (a TTY, socket or

@@ -7,6 +7,7 @@ import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import { processStream, type OutStream } from './fd-stream.js';
 import type { CliIo } from './io.js';
 import { savedHelp } from './saved-help.js';
+import { printableJson, printableLines } from './printable.js';
 import { prepareStyles } from './style.js';
 import { interruptedExitCode, resetInterrupt } from './signals.js';
 import { VERSION } from './version.js';
@@ -41,15 +42,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   } catch (error) {
     const failure = await describeFailure(error, debug, io, program);
+    // A message may echo data (a value, a name, a domain's words): its control characters
+    // are shown escaped, never sent to the terminal as they are.
     if (failure.message === undefined) {
-      io.stderr.write(failure.human);
+      io.stderr.write(printableLines(failure.human));
       return failure.code;
     }
     // With --format json|ndjson a script reads the failure as one JSON object on stderr.
     if (json) {
-      io.stderr.write(failureJson(failure.code, error, failure.message));
-      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    } else io.stderr.write(failure.human);
+      io.stderr.write(printableJson(failureJson(failure.code, error, failure.message)));
+      if (debug && error instanceof Error && error.stack) {
+        io.stderr.write(`${printableLines(error.stack)}\n`);
+      }
+    } else io.stderr.write(printableLines(failure.human));
     return failure.code;
   }
 }

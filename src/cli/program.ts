@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
+import { printableLines } from './printable.js';
 import { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -113,7 +114,8 @@ export async function buildProgram(
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander's messages quote what was typed: an unknown command, a bad value.
+      writeErr: (text) => io.stderr.write(printableLines(text)),
       // Laid out for the streams given, not the process's: a pipe gets the width
       // dist/help-texts.json was saved at (scripts/help-texts.mjs).
       getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || HELP_WIDTH,

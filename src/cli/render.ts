@@ -1,6 +1,7 @@
 import type { Style } from './style.js';
 import type { RecordedEvent } from '../core/events.js';
 import { StoredEvent } from '../core/recorded-event.js';
+import { printable, printableJson } from './printable.js';
 
 /** CSV (RFC 4180 quoting) or TSV (tabs and newlines escaped) with a header line. */
 export function renderDelimited(
@@ -52,10 +53,10 @@ function tsvCell(value: unknown): string {
 /** One event as a line for people: position, stream@version, type, data. */
 export function renderEventLine(event: RecordedEvent, style: Style): string {
   const position = style.dim(`#${event.position}`.padStart(7));
-  const where = style.cyan(`${event.stream}@${event.version}`);
-  return `${position}  ${where}  ${style.bold(event.type)}  ${dataText(event)}  ${style.dim(event.recordedAt)}`;
+  const where = style.cyan(printable(`${event.stream}@${event.version}`));
+  return `${position}  ${where}  ${style.bold(printable(event.type))}  ${dataText(event)}  ${style.dim(printable(event.recordedAt))}`;
 }
 
 function dataText(event: RecordedEvent): string {
-  return event instanceof StoredEvent ? event.dataJson : JSON.stringify(event.data);
+  return printableJson(event instanceof StoredEvent ? event.dataJson : JSON.stringify(event.data));
 }

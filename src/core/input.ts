@@ -222,10 +222,10 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
   return name;
 }
 
-/** A name as JSON, with C1 controls escaped too: U+009B on a terminal starts an escape. */
+/** A name as JSON, with DEL and C1 controls escaped too: U+009B on a terminal starts an escape. */
 function quoteName(name: string): string {
   return JSON.stringify(name).replace(
-    /[\u0080-\u009f]/g,
+    /[\u007f-\u009f]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../core/events.js';
 import type { ExecStep, SnapshotOutcome } from '../../app/exec.js';
 import type { FoldBase } from '../../app/load-state.js';
 import type { OutStream } from '../fd-stream.js';
+import { printable } from '../printable.js';
 import { styleFor } from '../style.js';
 
 // `exec --trace`: the teaching view of one command, step by step, on stderr so that stdout
@@ -12,32 +13,33 @@ const SHOWN_EVENTS = 20;
 export function traceTo(stderr: OutStream, color: boolean) {
   const style = styleFor(stderr, color);
   const heading = (text: string) => style.bold(text);
+  // Each line's data (names, JSON, a message) escaped; the headings keep their style.
   const write = (lines: string[]) => stderr.write(`${lines.join('\n')}\n`);
   return (step: ExecStep): void => {
     switch (step.kind) {
       case 'read':
         write([
-          `${heading('read')}    ${step.stream}: ${count(step.events.length)}${after(step.base)}, version ${step.version}`,
+          `${heading('read')}    ${printable(step.stream)}: ${count(step.events.length)}${after(step.base)}, version ${step.version}`,
           ...eventLines(step.events),
         ]);
         break;
       case 'state':
-        write([`${heading('fold')}    → state ${JSON.stringify(step.state)}`]);
+        write([`${heading('fold')}    → state ${json(step.state)}`]);
         break;
       case 'deciding':
-        write([`${heading('decide')}  ${step.command.type} ${JSON.stringify(step.command.data)}`]);
+        write([`${heading('decide')}  ${printable(step.command.type)} ${json(step.command.data)}`]);
         break;
       case 'decided':
         write(
           step.events.length === 0
             ? ['        → no events']
-            : step.events.map((event) => `        → ${event.type} ${JSON.stringify(event.data)}`),
+            : step.events.map((event) => `        → ${printable(event.type)} ${json(event.data)}`),
         );
         break;
       case 'conflict':
         write([
           style.yellow(
-            `conflict ${step.error.message}; reading again (attempt ${step.attempt + 1} of ${step.maxAttempts})`,
+            `conflict ${printable(step.error.message)}; reading again (attempt ${step.attempt + 1} of ${step.maxAttempts})`,
           ),
         ]);
         break;
@@ -45,7 +47,7 @@ export function traceTo(stderr: OutStream, color: boolean) {
         const last = step.result.events.at(-1);
         const where = last ? `, last at position ${last.position}` : '';
         write([
-          `${heading('append')}  ${step.result.stream} expecting version ${step.expectedVersion}` +
+          `${heading('append')}  ${printable(step.result.stream)} expecting version ${step.expectedVersion}` +
             ` → version ${step.result.version}${where}`,
         ]);
         break;
@@ -73,7 +75,7 @@ function snapshotLine(stream: string, version: number, outcome: SnapshotOutcome)
   if (outcome.reason === 'not-json') {
     return `${stream} at version ${version} not taken: the state does not read back the same from JSON`;
   }
-  return `${stream} at version ${version} not stored: ${outcome.error.message}`;
+  return `${stream} at version ${version} not stored: ${printable(outcome.error.message)}`;
 }
 
 function eventLines(events: readonly RecordedEvent[]): string[] {
@@ -81,8 +83,15 @@ function eventLines(events: readonly RecordedEvent[]): string[] {
   const skipped = events.length - shown.length;
   return [
     ...(skipped > 0 ? [`        … ${count(skipped)} before these`] : []),
-    ...shown.map((event) => `        ${event.version} ${event.type} ${JSON.stringify(event.data)}`),
+    ...shown.map(
+      (event) => `        ${event.version} ${printable(event.type)} ${json(event.data)}`,
+    ),
   ];
+}
+
+/** A value as one line of JSON with every control character escaped. */
+function json(value: unknown): string {
+  return printable(JSON.stringify(value) ?? 'undefined');
 }
 
 function count(n: number): string {

@@ -2,6 +2,7 @@ import type { EventTrace } from '../../app/projections-run.js';
 import { InputError } from '../../core/errors.js';
 import type { Format } from '../formats.js';
 import type { Output } from '../output.js';
+import { printable } from '../printable.js';
 
 /**
  * `--trace`: what each event did, as it is committed. On stdout, since it is what was asked
@@ -21,12 +22,13 @@ export function traceWriter(out: Output, format: Format | undefined): (trace: Ev
 /** `beta: event 3 (stream "ticks-all", type Tick)`, then each statement and the rows it changed. */
 export function renderTrace(trace: EventTrace, out: Pick<Output, 'style'>): string {
   const { style } = out;
-  const head = `${style.bold(trace.projection)}: event ${trace.position} (stream "${trace.stream}", type ${trace.type})\n`;
+  const where = printable(`event ${trace.position} (stream "${trace.stream}", type ${trace.type})`);
+  const head = `${style.bold(printable(trace.projection))}: ${where}\n`;
   if (trace.statements.length === 0) return `${head}  (no statements)\n`;
   const lines = trace.statements.map(({ sql, params, rows }) => {
-    const shownParams = params === null ? '' : ` ${style.dim(JSON.stringify(params))}`;
+    const shownParams = params === null ? '' : ` ${style.dim(printable(JSON.stringify(params)))}`;
     const changed = `${rows} ${rows === 1 ? 'row' : 'rows'}`;
-    return `  ${sql.replace(/\s+/g, ' ').trim()}${shownParams} → ${changed}\n`;
+    return `  ${printable(sql.replace(/\s+/g, ' ').trim())}${shownParams} → ${changed}\n`;
   });
   return head + lines.join('');
 }

@@ -11,6 +11,7 @@ import {
 } from '../../app/replay-step.js';
 import { InputError } from '../../core/errors.js';
 import type { CliIo, Run } from '../io.js';
+import { printable, printableLines } from '../printable.js';
 import { renderEventLine } from '../render.js';
 
 // `replay --step`: one line at a time, for a class. Before a line: the line and the state of
@@ -83,7 +84,7 @@ export class Stepper {
     text: string;
   }): Promise<boolean> => {
     const { out } = this.run;
-    await out.line(out.style.bold(`── ${line.where}  ${line.text}`));
+    await out.line(out.style.bold(printable(`── ${line.where}  ${line.text}`)));
     this.stream = await streamOfLine(this.app, line.text);
     await this.showState('state before');
     // Caught up first, so that the changes shown after are this line's alone.
@@ -98,7 +99,8 @@ export class Stepper {
   readonly after = async (step: ReplayStep): Promise<void> => {
     const { out } = this.run;
     if (step.kind === 'failed') {
-      await out.line(labelled(step.rejected ? 'rejected' : 'failed', step.error.message));
+      const message = printableLines(step.error.message);
+      await out.line(labelled(step.rejected ? 'rejected' : 'failed', message));
     } else if (step.events.length === 0) {
       await out.line(labelled('events', 'none appended'));
     } else {
@@ -113,7 +115,7 @@ export class Stepper {
     const changes = changedRows(this.rowsBefore, await readModelRows(this.app));
     if (changes.length === 0) await out.line(labelled('read models', 'no rows changed'));
     for (const [index, change] of changes.entries()) {
-      const text = `${change.change} ${change.table} ${change.row}`;
+      const text = printable(`${change.change} ${change.table} ${change.row}`);
       await out.line(labelled(index === 0 ? 'read models' : '', text));
     }
     await out.line('');
@@ -125,7 +127,10 @@ export class Stepper {
     const view = await stateOfStream(this.app, this.stream);
     if (!view) return;
     await this.run.out.line(
-      labelled(label, `${view.stream} at version ${view.version}: ${JSON.stringify(view.state)}`),
+      labelled(
+        label,
+        printable(`${view.stream} at version ${view.version}: ${JSON.stringify(view.state)}`),
+      ),
     );
   }
 }

@@ -10,6 +10,7 @@ import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
 import { printEvents } from '../print.js';
+import { printableLines } from '../printable.js';
 import { continuation } from './replay-continue.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 
@@ -92,7 +93,7 @@ export function registerReplay(program: Command, io: CliIo): void {
           if (!step.rejected) tally.firstError ??= step.error;
           lastFailure = step.error;
           if (stepper) await stepper.after(step);
-          if (flags.keepGoing) io.stderr.write(`${step.error.message}\n`);
+          if (flags.keepGoing) io.stderr.write(`${printableLines(step.error.message)}\n`);
         }
         yield CAUGHT_UP;
         if (showProgress) io.stderr.write(`${step.where}  ${summary(tally)}`);

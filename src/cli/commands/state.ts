@@ -4,6 +4,7 @@ import { streamState } from '../../app/state.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
+import { printable, printableJson } from '../printable.js';
 
 interface StateFlags extends FormatFlags {
   at?: string;
@@ -30,9 +31,11 @@ export function registerState(program: Command, io: CliIo): void {
     if (format === 'table') {
       const { style } = run.out;
       await run.out.line(
-        style.dim(`${folded.stream} at version ${folded.version} (decider ${folded.decider})`),
+        style.dim(
+          printable(`${folded.stream} at version ${folded.version} (decider ${folded.decider})`),
+        ),
       );
-      await run.out.line(JSON.stringify(folded.state, null, 2) ?? 'undefined');
+      await run.out.line(printableJson(JSON.stringify(folded.state, null, 2) ?? 'undefined'));
     } else {
       await run.out.line(JSON.stringify(folded.state) ?? 'null');
     }

@@ -6,6 +6,7 @@ import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, type Run, startRun } from '../io.js';
 import { printRows } from '../print.js';
+import { printable } from '../printable.js';
 import { REPORTERS, renderSpecReport, type Reporter } from '../spec-reports.js';
 
 interface TestFlags extends FormatFlags {
@@ -63,13 +64,17 @@ async function printCaseLines(run: Run, results: readonly CaseResult[]): Promise
   for (const result of results) {
     if (result.file !== file) {
       file = result.file;
-      await run.out.line(style.bold(file));
+      await run.out.line(style.bold(printable(file)));
     }
     const mark = result.passed ? style.green('✓') : style.red('✗');
-    await run.out.line(`  ${mark} ${result.name}${style.dim(`  (line ${result.line})`)}`);
+    await run.out.line(
+      `  ${mark} ${printable(result.name)}${style.dim(`  (line ${result.line})`)}`,
+    );
     if (result.passed || !result.message) continue;
     // A projection case's message lists expected and actual rows, one per line: keep them indented.
-    for (const line of result.message.split('\n')) await run.out.line(`      ${style.red(line)}`);
+    for (const line of result.message.split('\n')) {
+      await run.out.line(`      ${style.red(printable(line))}`);
+    }
   }
   await run.out.flush();
 }
