@@ -24,7 +24,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const help = savedHelp(argv, io);
+  // No arguments at all is a request for help (program.ts), answered as `--help` is.
+  const help = savedHelp(argv.length === 0 ? ['--help'] : argv, io);
   if (help !== undefined) {
     io.stdout.write(help);
     return EXIT.ok;

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type HelpContext } from 'commander';
 import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { printableLines } from './printable.js';
@@ -126,6 +126,18 @@ export async function buildProgram(
       },
     })
     .configureHelp({ showGlobalOptions: true, ...nestedCommandHelp });
+
+  // With no command (`eventlite`, `eventlite --db x.db`, `eventlite help`) commander prints
+  // the help to stderr, as for a mistake. It was asked for: on stdout with exit 0, as gh does,
+  // so that `eventlite | less` shows it. `help NAME` of no command stays a usage error.
+  const help = program.help.bind(program) as (context?: HelpContext) => never;
+  program.help = ((context?: HelpContext) => {
+    const [word, name] = program.args;
+    if (word === 'help' && name !== undefined && !program.commands.some((c) => c.name() === name)) {
+      program.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand' });
+    }
+    return help({ ...context, error: false });
+  }) as Command['help'];
 
   const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program, io);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
@@ -107,6 +107,37 @@ describe('help saved at build time', () => {
       expect(printed.status).toBe(0);
       expect(printed.stdout).toBe((await cli(args)).stdout);
     }
+  });
+});
+
+describe('eventlite with no command', () => {
+  const spawned = (args: readonly string[]) => {
+    const run = spawnSync(process.execPath, [BIN, ...args], { cwd: folder.dir, encoding: 'utf8' });
+    return { args, status: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+
+  it('prints the help on stdout with exit 0, as --help does (and as gh does)', () => {
+    const help = spawned(['--help']);
+    expect(help.stdout).toMatch(/^Usage: eventlite \[options\] \[command\]\n/);
+    for (const args of [[], ['--quiet'], ['--db', 'x.db'], ['help']]) {
+      expect(spawned(args)).toEqual({ args, status: 0, stdout: help.stdout, stderr: '' });
+    }
+    expect(existsSync(join(folder.dir, 'x.db'))).toBe(false);
+  });
+
+  it('an unknown flag, or help for a command there is not, stays a usage error', () => {
+    expect(spawned(['--bogus'])).toEqual({
+      args: ['--bogus'],
+      status: 2,
+      stdout: '',
+      stderr: "error: unknown option '--bogus'\n",
+    });
+    expect(spawned(['help', 'nope'])).toEqual({
+      args: ['help', 'nope'],
+      status: 2,
+      stdout: '',
+      stderr: "error: unknown command 'nope'\n",
+    });
   });
 });
 
