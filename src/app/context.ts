@@ -1,6 +1,6 @@
 import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
-import type { EventStore, ReadStore } from '../core/ports.js';
+import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
 
 /**
  * What every use case takes: the stores it works on, the user's domain, the clock and a
@@ -27,7 +27,13 @@ export async function domainOf(ctx: AppContext): Promise<Domain> {
 }
 
 /** What a use case of the query side alone needs: the read models, and where they are. */
-export type ReadContext = Pick<AppContext, 'read' | 'readLocation'>;
+export type ReadContext = Pick<AppContext, 'read' | 'readLocation'> & {
+  /**
+   * With no read models yet: refuses a statement as the read models' backend would (an
+   * InputError), so that a write is told so before it is told there is nothing to query.
+   */
+  judgeQuery?: (sql: string, params: QueryParams) => Promise<void>;
+};
 
 export function readStoreOf(ctx: ReadContext): ReadStore {
   if (ctx.read) return ctx.read;

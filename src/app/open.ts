@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { EventStore, ReadStore } from '../core/ports.js';
+import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
 import { existsSync } from 'node:fs';
 import { fileSize, openSqliteEventStore, removeEmptyStoreFile } from '../store/sqlite/store.js';
@@ -118,6 +118,24 @@ export async function openReadStore(
     { readDbPath: readDb, storePath: db, cwd },
     { mode, scratch: options.scratch },
   );
+}
+
+/**
+ * Judges a query's statement as the read models' backend would, when there are none yet to
+ * run it on (see ReadContext.judgeQuery): SQLite prepares it on an empty database in memory;
+ * PostgreSQL has the server parse it (nothing runs). Creates nothing.
+ */
+export async function judgeQueryWithoutReadModels(
+  locations: Pick<Locations, 'readDb' | 'readSchema'>,
+  sql: string,
+  params: QueryParams,
+): Promise<void> {
+  if (isPostgresUrl(locations.readDb)) {
+    const { judgePostgresQuery } = await postgres();
+    return judgePostgresQuery(locations.readDb, locations.readSchema, sql, params);
+  }
+  const { judgeSqliteQuery } = await import('../store/sqlite/read/query-judge.js');
+  judgeSqliteQuery(sql);
 }
 
 /**

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AppContext, type ReadContext } from '../app/context.js';
-import { openReadStore, shownLocation, type StoreMode, withEventStore } from '../app/open.js';
+import {
+  judgeQueryWithoutReadModels,
+  openReadStore,
+  shownLocation,
+  type StoreMode,
+  withEventStore,
+} from '../app/open.js';
 import { resolveContext, type Context } from './context.js';
 import type { OutStream } from './fd-stream.js';
 import { resolveFormat, type Format, type FormatFlags } from './formats.js';
@@ -104,7 +110,11 @@ export async function withReadModels<T>(
 ): Promise<T> {
   const read = await openReadStore(run.ctx.locations, 'read');
   try {
-    return await work({ read, readLocation: shownLocation(run.ctx.locations.readDb) });
+    return await work({
+      read,
+      readLocation: shownLocation(run.ctx.locations.readDb),
+      judgeQuery: (sql, params) => judgeQueryWithoutReadModels(run.ctx.locations, sql, params),
+    });
   } finally {
     await read?.close();
   }

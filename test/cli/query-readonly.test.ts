@@ -97,18 +97,20 @@ describe.each(backends())('query and tables on $name', (backend) => {
     cleanup();
   });
 
+  // The full list of refusals is in test/projections/query.test.ts; these go end to end.
+  const refused = [
+    'DELETE FROM account_summary',
+    'WITH doomed AS (SELECT 1) DELETE FROM applied',
+    "ATTACH DATABASE 'other.db' AS other",
+    "VACUUM INTO 'copy.db'",
+    'PRAGMA writable_schema = ON',
+    'SELECT 1; DELETE FROM applied',
+    '',
+    ...dialect.refusedToo,
+  ];
+
   it('refuses writes, ATTACH, PRAGMA writes and several statements with exit 2, changing nothing', async () => {
     const before = await fingerprint();
-    // The full list of refusals is in test/projections/query.test.ts; these go end to end.
-    const refused = [
-      'WITH doomed AS (SELECT 1) DELETE FROM applied',
-      "ATTACH DATABASE 'other.db' AS other",
-      "VACUUM INTO 'copy.db'",
-      'PRAGMA writable_schema = ON',
-      'SELECT 1; DELETE FROM applied',
-      '',
-      ...dialect.refusedToo,
-    ];
     for (const sql of refused) {
       const result = await cli(['query', sql]);
       expect(result.code, sql).toBe(2);
@@ -212,6 +214,33 @@ describe.each(backends())('query and tables on $name', (backend) => {
     expect((await cli(['tables', '--format', 'csv'])).stdout).toBe(
       'name,type,rows,projection\naccount_summary,table,50,account_summary\napplied,table,200,account_summary\n',
     );
+  });
+
+  it('judges the statement first: before the first projections run, a write or a syntax error exits 2 as after', async () => {
+    const { dir: empty, cleanup: done } = tempDir();
+    const other = await backend.otherStore('eventlite.db');
+    try {
+      const otherReadDb = defaultReadDb(other.db);
+      const early = (args: readonly string[]) => runOn(other, args, { cwd: empty });
+      expect((await early(['init'])).code).toBe(0);
+      for (const sql of [...refused, 'SELEC 1']) {
+        const before = await early(['query', sql]);
+        const after = await cli(['query', sql]);
+        expect([before.code, after.code], sql).toEqual([2, 2]);
+        expect(before.stderr, sql).toMatch(/^error: query (refused|failed|is empty)[^\n]*\n$/);
+        expect(before.stdout).toBe('');
+      }
+      // A statement that only reads is still told that there is nothing to read yet.
+      const reads = await early(['query', 'SELECT * FROM account_summary']);
+      expect([reads.code, reads.stderr]).toEqual([
+        5,
+        `error: no read database at ${shown(otherReadDb)} yet (build it with "eventlite projections run")\n`,
+      ]);
+      expect(await readModelsExist(otherReadDb, empty)).toBe(false);
+    } finally {
+      await other.cleanup();
+      done();
+    }
   });
 
   it('query and tables without a read database exit 5 with a hint, creating nothing', async () => {

@@ -3,3 +3,4 @@
 // (src/store/README.md lists them).
 export { openPostgresEventStore } from './open.js';
 export { dropPostgresReadSchema, openPostgresReadStore } from './read/store.js';
+export { judgePostgresQuery } from './read/query-judge.js';

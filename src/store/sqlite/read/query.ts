@@ -2,7 +2,7 @@ import { EventliteError, InputError } from '../../../core/errors.js';
 import type { QueryPages, QueryParams, QueryResult } from '../../../core/ports.js';
 import { missingParamMessage, POSITIONAL_PARAMS_HINT } from '../../../core/query-param.js';
 import { translateSqliteError } from '../errors.js';
-import type { Db } from '../statements.js';
+import type { Db, Statement } from '../statements.js';
 
 /**
  * Runs one read-only statement against the read database. Three locks, each enough alone for
@@ -88,7 +88,7 @@ export function runQueryPages(
   return { columns, pages: pages() };
 }
 
-function prepareReadOnly(db: Db, sql: string, path: string) {
+export function prepareReadOnly(db: Db, sql: string, path: string): Statement {
   if (sql.trim() === '') throw new InputError('query is empty: give one SQL statement');
   // SQLite stops reading at a NUL: whatever follows would be dropped without a word.
   if (sql.includes('\0')) throw new InputError('query refused: it contains a NUL character');
@@ -97,7 +97,7 @@ function prepareReadOnly(db: Db, sql: string, path: string) {
   return statement;
 }
 
-const REFUSED =
+export const REFUSED =
   'query refused: only a read-only statement that returns rows (SELECT, WITH … SELECT, read-only PRAGMA) may run here';
 
 function queryFailure<T>(path: string, work: () => T): T {
