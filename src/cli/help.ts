@@ -68,7 +68,11 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     `eventlite query 'SELECT * FROM monthly_customer_summary' --format csv > summary.csv`,
   ],
   reset: ['eventlite reset', 'eventlite reset --yes && eventlite replay scenario.ndjson'],
-  tables: ['eventlite tables', 'eventlite tables --format json'],
+  tables: [
+    'eventlite tables',
+    'eventlite tables account_summary --columns',
+    'eventlite tables --format json',
+  ],
   completion: [
     'eventlite completion bash > ~/.local/share/bash-completion/completions/eventlite',
     'eventlite completion zsh > "${fpath[1]}/_eventlite"',

@@ -317,6 +317,16 @@ export type ReadTable = {
   projection: string | null;
 };
 
+/** A column of a read table or view, as `tables --columns` shows it. */
+export type ReadColumn = {
+  table: string;
+  column: string;
+  /** The type as the backend names it (SQLite: as declared, '' for none; PostgreSQL's format_type). */
+  type: string;
+  /** False when the backend refuses NULL there (NOT NULL, a PostgreSQL primary key). */
+  nullable: boolean;
+};
+
 export interface ReadStore {
   /** For messages: a file path, or a server URL without its password. */
   readonly location: string;
@@ -368,5 +378,7 @@ export interface ReadStore {
   queryPages(sql: string, params?: QueryParams, pageSize?: number): Promise<QueryPages>;
   /** User tables and views with row counts and owners; bookkeeping left out. */
   tables(): Promise<ReadTable[]>;
+  /** The columns of the tables and views that `tables` lists, by table name, then in order. */
+  columns(): Promise<ReadColumn[]>;
   close(): Promise<void>;
 }

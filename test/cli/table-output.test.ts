@@ -122,4 +122,42 @@ describe.each(backends())('tables on $name', (backend) => {
       '',
     ]);
   });
+
+  it('tables --columns shows each column and its type, for all tables or those named', async () => {
+    // SQLite shows types as declared and lets NULL into a primary key that is not an INTEGER
+    // one; PostgreSQL names its types in lower case.
+    const [text, integer, keyNullable] =
+      backend.name === 'sqlite' ? ['TEXT', 'INTEGER', 'true'] : ['text', 'integer', 'false'];
+    const csv = await cli(['tables', '--columns', '--format', 'csv']);
+    expect([csv.code, csv.stdout, csv.stderr]).toEqual([
+      0,
+      'table,column,type,nullable\n' +
+        `account_summary,account_id,${text},${keyNullable}\n` +
+        `account_summary,owner,${text},true\n` +
+        `account_summary,balance,${integer},false\n` +
+        `account_summary,deposits,${integer},false\n` +
+        `applied,position,${integer},false\n` +
+        `applied,stream,${text},false\n`,
+      '',
+    ]);
+    const named = await cli(['tables', 'applied', '--columns', '--format', 'table']);
+    expect([named.code, named.stdout, named.stderr]).toEqual([
+      0,
+      '┌─────────┬──────────┬─────────┬──────────┐\n' +
+        '│ table   │ column   │ type    │ nullable │\n' +
+        '├─────────┼──────────┼─────────┼──────────┤\n' +
+        `│ applied │ position │ ${integer.padEnd(7)} │ false    │\n` +
+        `│ applied │ stream   │ ${text.padEnd(7)} │ false    │\n` +
+        '└─────────┴──────────┴─────────┴──────────┘\n',
+      '',
+    ]);
+    const listed = await cli(['tables', 'applied', '--format', 'csv']);
+    expect(listed.stdout).toBe('name,type,rows,projection\napplied,table,20,account_summary\n');
+    const unknown = await cli(['tables', 'nowhere', '--columns']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
+      5,
+      '',
+      'error: no read table or view named "nowhere" (see "eventlite tables")\n',
+    ]);
+  });
 });

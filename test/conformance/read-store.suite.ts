@@ -599,6 +599,29 @@ export function describeReadStore(label: string, open: () => Promise<ReadStoreHa
       ]);
     });
 
+    it('columns lists the columns of those tables and views, in order, with their types', async () => {
+      await opened();
+      await read.createProjection(LEDGER, T(1));
+      const columns = await read.columns();
+      // Each backend names its types its own way (SQLite as declared, PostgreSQL in lower
+      // case), and SQLite lets NULL into a primary key that is not an INTEGER one.
+      expect(columns.map((column) => ({ ...column, type: column.type.toLowerCase() }))).toEqual([
+        {
+          table: 'account_summary',
+          column: 'account_id',
+          type: 'text',
+          nullable: columns[0]!.nullable,
+        },
+        { table: 'account_summary', column: 'owner', type: 'text', nullable: false },
+        { table: 'account_summary', column: 'balance', type: 'integer', nullable: false },
+        { table: 'account_summary', column: 'deposits', type: 'integer', nullable: false },
+        { table: 'ledger', column: 'position', type: 'integer', nullable: false },
+        { table: 'ledger', column: 'amount', type: 'integer', nullable: false },
+        { table: 'rich_accounts', column: 'account_id', type: 'text', nullable: true },
+        { table: 'rich_accounts', column: 'balance', type: 'integer', nullable: true },
+      ]);
+    });
+
     it('a read-only opening reads the same models', async () => {
       await opened();
       const reader = await harness.readOnly();

@@ -1,20 +1,31 @@
 import type { Command } from 'commander';
-import { listTables } from '../../app/query.js';
+import { listColumns, listTables } from '../../app/query.js';
 import { withFormatOptions } from '../format-options.js';
 import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
 import { printRows } from '../print.js';
 
+interface TablesFlags extends FormatFlags {
+  columns?: boolean;
+}
+
 export function registerTables(program: Command, io: CliIo): void {
   withFormatOptions(
     program
       .command('tables')
-      .description('list read tables and views with their row counts and owning projection'),
+      .description('list read tables and views with their row counts and owning projection')
+      .argument('[names...]', 'only these tables and views (default: all)')
+      .option('--columns', 'list their columns instead: table, column, type, nullable'),
     TABULAR_FORMATS,
-  ).action(async (flags: FormatFlags, command: Command) => {
+  ).action(async (names: string[], flags: TablesFlags, command: Command) => {
     const run = startRun(command, io);
     const format = formatOf(run, flags, TABULAR_FORMATS);
-    const tables = await withReadModels(run, listTables);
+    if (flags.columns) {
+      const columns = await withReadModels(run, (app) => listColumns(app, names));
+      await printRows(run.out, format, columns, ['table', 'column', 'type', 'nullable']);
+      return;
+    }
+    const tables = await withReadModels(run, (app) => listTables(app, names));
     await printRows(run.out, format, tables, ['name', 'type', 'rows', 'projection']);
   });
 }

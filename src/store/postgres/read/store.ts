@@ -10,6 +10,7 @@ import type {
   QueryParams,
   QueryResult,
   ReadStore,
+  ReadColumn,
   ReadTable,
   ScratchBuild,
 } from '../../../core/ports.js';
@@ -37,7 +38,7 @@ import {
   writeProjectionRow,
 } from './registry.js';
 import { ensureReadSchema, readSchemaExists } from './schema.js';
-import { listReadTables } from './tables.js';
+import { listReadColumns, listReadTables } from './tables.js';
 
 export const DEFAULT_READ_SCHEMA = 'eventlite_read';
 
@@ -244,6 +245,10 @@ class PostgresReadStore implements ReadStore {
 
   tables(): Promise<ReadTable[]> {
     return listReadTables(this.connection);
+  }
+
+  columns(): Promise<ReadColumn[]> {
+    return listReadColumns(this.connection);
   }
 
   /** A rebuild still open loses its connection; the next rebuild drops its scratch schema. */

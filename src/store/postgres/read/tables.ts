@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ReadTable } from '../../../core/ports.js';
+import type { ReadColumn, ReadTable } from '../../../core/ports.js';
 import { inTransaction, quote, withClient, type ReadConnection } from './connection.js';
 import { withReadStoreErrors } from './errors.js';
 import { readObjectOwners } from './registry.js';
@@ -47,6 +47,27 @@ export async function listReadTables(connection: ReadConnection): Promise<ReadTa
         }),
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     ),
+  );
+}
+
+/** The columns of the same tables and views, by table name, then in order; types as psql's \d shows them. */
+export async function listReadColumns(connection: ReadConnection): Promise<ReadColumn[]> {
+  const { target, schema } = connection;
+  return withClient(connection, (client) =>
+    withReadStoreErrors(target, async () => {
+      const result = await client.query<ReadColumn>(
+        `SELECT c.relname::text AS "table", a.attname::text AS "column",
+                format_type(a.atttypid, a.atttypmod) AS "type", NOT a.attnotnull AS nullable
+         FROM pg_attribute a
+           JOIN pg_class c ON c.oid = a.attrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
+           AND c.relname NOT LIKE 'eventlite\\_%' AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY c.relname COLLATE "C", a.attnum`,
+        [schema],
+      );
+      return result.rows;
+    }),
   );
 }
 

@@ -38,7 +38,7 @@ import {
 import { startRebuild } from './rebuild.js';
 import { isAlive } from './scratch.js';
 import type { Db } from '../statements.js';
-import { readTables } from './tables.js';
+import { readColumns, readTables } from './tables.js';
 
 /**
  * Opens the read database. `write` creates it (and its bookkeeping) when missing; `read`
@@ -186,6 +186,10 @@ export class SqliteReadStore implements ReadStore {
 
   tables() {
     return this.guard(() => readTables(this.db, this.location, this.isStore));
+  }
+
+  columns() {
+    return this.guard(() => readColumns(this.db, this.isStore));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ReadTable } from '../../../core/ports.js';
+import type { ReadColumn, ReadTable } from '../../../core/ports.js';
 import { readObjectOwners } from './registry.js';
 import { MATERIALIZED_VIEW } from './matviews.js';
 import { quoteIdentifier } from './catalog.js';
@@ -25,6 +25,27 @@ export function readTables(db: Db, path: string, isStore: boolean): ReadTable[] 
       projection: owner?.projection ?? null,
     };
   });
+}
+
+/**
+ * The columns of the same tables and views, in order (generated columns too, a virtual
+ * table's hidden ones not). An INTEGER PRIMARY KEY is the rowid: never NULL, though SQLite
+ * does not mark it NOT NULL; any other primary key of SQLite's takes NULL unless marked.
+ */
+export function readColumns(db: Db, isStore: boolean): ReadColumn[] {
+  const describe = db.prepare(
+    `SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_xinfo(?) WHERE hidden != 1 ORDER BY cid`,
+  );
+  return userObjects(db, isStore).flatMap(({ name: table }) =>
+    (describe.all(table) as { name: string; type: string; notNull: number; pk: number }[]).map(
+      (column) => ({
+        table,
+        column: column.name,
+        type: column.type,
+        nullable: column.notNull === 0 && !(column.pk > 0 && /^integer$/i.test(column.type)),
+      }),
+    ),
+  );
 }
 
 function userObjects(db: Db, isStore: boolean): { name: string; type: 'table' | 'view' }[] {
