@@ -9,6 +9,8 @@ export interface LoadDomainOptions {
   env?: Record<string, string | undefined>;
   /** Told what the user should know but that does not stop the load (an unsafe cache). */
   onWarning?: (text: string) => void;
+  /** False: compiled code already kept is used, none is written (see domain/load.ts). */
+  writeCache?: boolean;
 }
 
 /**
@@ -26,5 +28,6 @@ export function loadDomain(
     eventlite: authoring,
     cacheDir,
     onWarning: options.onWarning,
+    writeCache: options.writeCache,
   });
 }

@@ -47,7 +47,9 @@ export type StoreMode =
   /** read commands: a missing store is NotFound */
   | 'existing'
   /** look without creating anything: an empty store in memory when there is none */
-  | 'peek';
+  | 'peek'
+  /** look without writing anything: a read-only connection; a missing store is NotFound */
+  | 'read-only';
 
 export async function openEventStore(locations: Locations, mode: StoreMode): Promise<EventStore> {
   if (mode === 'peek') {
@@ -59,11 +61,12 @@ export async function openEventStore(locations: Locations, mode: StoreMode): Pro
     }
   }
   const { db, cwd } = locations;
+  const readOnly = mode === 'read-only';
   if (isPostgresUrl(db)) {
     const { openPostgresEventStore } = await postgres();
-    return openPostgresEventStore(db, { create: mode === 'create' });
+    return openPostgresEventStore(db, { create: mode === 'create', readOnly });
   }
-  return openSqliteEventStore(db, { create: mode === 'create', cwd });
+  return openSqliteEventStore(db, { create: mode === 'create', cwd, readOnly });
 }
 
 /**

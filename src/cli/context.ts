@@ -17,7 +17,7 @@ export interface Context {
   clock: (() => Date) | undefined;
 }
 
-interface GlobalFlags {
+export interface GlobalFlags {
   db?: string;
   readDb?: string;
   domain?: string;
@@ -40,7 +40,15 @@ export function resolveContext(
   env: Record<string, string | undefined>,
   cwd: string,
 ): Context {
-  const flags = command.optsWithGlobals<GlobalFlags>();
+  return contextOf(command.optsWithGlobals<GlobalFlags>(), env, cwd);
+}
+
+/** The same from flags already parsed (`__complete` reads them without commander). */
+export function contextOf(
+  flags: GlobalFlags,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Context {
   const db = nonEmpty('--db', flags.db) ?? (env.EVENTLITE_DB || undefined) ?? 'eventlite.db';
   const readDb =
     nonEmpty('--read-db', flags.readDb) ??

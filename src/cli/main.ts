@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
 import { invalidUtf8Argument } from './argv-bytes.js';
+import { COMPLETE_COMMAND, commandWordIndex } from './command-word.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
 import { processStream, type OutStream } from './fd-stream.js';
@@ -23,6 +24,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
+  }
+  if (argv[commandWordIndex(argv)] === COMPLETE_COMMAND) {
+    const { completeWords } = await import('./complete-words.js');
+    return completeWords(argv, io);
   }
   // No arguments at all is a request for help (program.ts), answered as `--help` is.
   const help = savedHelp(argv.length === 0 ? ['--help'] : argv, io);

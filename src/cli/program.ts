@@ -1,6 +1,7 @@
 import { Command, type HelpContext } from 'commander';
 import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
+import { commandWordIndex } from './command-word.js';
 import { printableLines } from './printable.js';
 import { VERSION } from './version.js';
 
@@ -50,27 +51,14 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reset: async () => (await import('./commands/reset.js')).registerReset,
 };
 
-/** Global options that take a value, so that value is not mistaken for the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set([
-  '--db',
-  '--read-db',
-  '--domain',
-  '--query-role',
-  '--clock',
-]);
-
 /** The command named on the line, alone; all of them for help, no command or an unknown one. */
 function commandsToRegister(argv: readonly string[] | undefined): string[] {
   const all = Object.keys(COMMANDS);
-  if (argv === undefined) return all;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index]!;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) index += 1;
-    // A completion script names every command, so `completion` needs them all.
-    else if (!arg.startsWith('-'))
-      return Object.hasOwn(COMMANDS, arg) && arg !== 'completion' ? [arg] : all;
-  }
-  return all;
+  const name = argv?.[commandWordIndex(argv)];
+  // A completion script names every command, so `completion` needs them all.
+  return name !== undefined && Object.hasOwn(COMMANDS, name) && name !== 'completion'
+    ? [name]
+    : all;
 }
 
 /** The whole program, or (given argv) the program with just the command argv names. */

@@ -26,6 +26,8 @@ export interface LoadOptions {
   cacheDir: string;
   /** Told what the user should know but that does not stop the load (an unsafe cache). */
   onWarning?: (text: string) => void;
+  /** False: use compiled code kept there, but keep none (shell completion writes nothing). */
+  writeCache?: boolean;
 }
 
 /**
@@ -52,8 +54,10 @@ export async function loadDomainModule(
   // Hashed before the import: a file edited in between then makes the next run rebuild, where
   // hashing after it could record new source for rows that the old code wrote.
   const sourceHash = moduleSourceHash(absolute);
-  const { cacheDir } = options;
-  const problem = cacheFolderProblem(cacheDir);
+  // Completion (writeCache false) must not even make the folder: a missing cache is no cache.
+  const cacheDir =
+    options.writeCache === false && !existsSync(options.cacheDir) ? undefined : options.cacheDir;
+  const problem = cacheDir === undefined ? undefined : cacheFolderProblem(cacheDir);
   if (problem !== undefined) {
     options.onWarning?.(
       `not using the compile cache ${cacheDir}: ${problem}; the domain module is compiled afresh on each run until that is fixed (or EVENTLITE_CACHE_DIR names a folder of your own)`,
@@ -64,6 +68,7 @@ export async function loadDomainModule(
     label,
     options.eventlite,
     problem === undefined ? cacheDir : undefined,
+    options.writeCache !== false,
   );
   const domain = validateDomain(defaultExport(loaded), label);
   attachSourceHash(domain, sourceHash);
@@ -105,6 +110,7 @@ async function importModule(
   label: string,
   library: object,
   cacheDir: string | undefined,
+  writeCache: boolean,
 ): Promise<unknown> {
   const versions = cacheVersions();
   try {
@@ -119,7 +125,9 @@ async function importModule(
     // Compiled code is cached by content in the user's cache folder (see transform-cache.ts),
     // in place of jiti's own cache, which is written in place and keyed by path.
     fsCache: false,
-    transform: cacheDir ? cachedTransform(transform, cacheDir, versions) : transform,
+    transform: cacheDir
+      ? cachedTransform(transform, cacheDir, versions, { write: writeCache })
+      : transform,
     // The user's `import { defineDomain, reject } from 'eventlite'` gets the caller's module.
     virtualModules: { eventlite: library },
     interopDefault: false,

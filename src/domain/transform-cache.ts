@@ -66,8 +66,17 @@ export function cacheFolderProblem(folder: string): string | undefined {
 const COMPILED = 'compiled';
 const MODULES = 'modules';
 
-/** `transform`, with its results kept in `folder` (see above); `versions` enter every key. */
-export function cachedTransform(transform: Transform, folder: string, versions: string): Transform {
+/**
+ * `transform`, with its results kept in `folder` (see above); `versions` enter every key.
+ * With `write: false`, what is kept is used but nothing new is kept.
+ */
+export function cachedTransform(
+  transform: Transform,
+  folder: string,
+  versions: string,
+  options: { write?: boolean } = {},
+): Transform {
+  const keep = options.write === false ? () => {} : writeEntry;
   const dir = join(folder, COMPILED);
   return (options) => {
     const { source, ...rest } = options;
@@ -78,12 +87,12 @@ export function cachedTransform(transform: Transform, folder: string, versions: 
       const result = transform(options);
       if (result.error !== undefined) return result;
       code = result.code;
-      writeEntry(dir, file, code);
+      keep(dir, file, code);
     }
     // Also kept by file and source alone, for compiledModule: a module's code as jiti runs it.
     if (options.async === true && options.filename !== undefined) {
       const byFile = moduleFile(folder, versions, options.filename, source);
-      if (readEntry(byFile) !== code) writeEntry(dirname(byFile), byFile, code);
+      if (readEntry(byFile) !== code) keep(dirname(byFile), byFile, code);
     }
     return { code };
   };

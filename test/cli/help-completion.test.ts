@@ -198,7 +198,24 @@ t eventlite --clock ""
       'projections',
       'run rebuild',
       'table json ndjson csv tsv markdown',
-      'bash zsh fish --help --version --db --read-db --domain --query-role --clock --no-color --quiet --debug',
+      'bash zsh fish',
+      '',
+    ]);
+  });
+
+  it('the bash script offers flags once the word starts with -, or when nothing else fits', async () => {
+    const probe = `${await script('bash')}
+t() { COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); COMPREPLY=(); _eventlite; echo "\${COMPREPLY[*]}"; }
+t eventlite completion -
+t eventlite verify ""
+`;
+    const run = spawnSync('bash', ['-c', probe], { encoding: 'utf8' });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    const globals =
+      '--version --db --read-db --domain --query-role --clock --no-color --quiet --debug';
+    expect(run.stdout.split('\n')).toEqual([
+      `--help ${globals}`,
+      `--format --json --help ${globals}`,
       '',
     ]);
   });

@@ -48,9 +48,11 @@ export function urlForDatabase(url: string, database: string): string {
   return other.toString();
 }
 
-export function createPool(url: string): pg.Pool {
+/** `readOnly`: every transaction of its sessions is READ ONLY, so the server refuses any write. */
+export function createPool(url: string, options: { readOnly?: boolean } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
+    ...(options.readOnly && { options: '-c default_transaction_read_only=on' }),
     max: 8,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 10_000,

@@ -19,10 +19,10 @@ import { PostgresEventStore } from './store.js';
  */
 export async function openPostgresEventStore(
   url: string,
-  options: { create: boolean },
+  options: { create: boolean; readOnly?: boolean },
 ): Promise<EventStore> {
   const target = describePostgresUrl(url);
-  const pool = createPool(url);
+  const pool = createPool(url, { readOnly: options.readOnly === true });
   try {
     const created = await prepareDatabase(pool, url, target, options);
     return new PostgresEventStore(pool, target, created);

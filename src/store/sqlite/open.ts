@@ -14,6 +14,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** The folder a relative path is taken from; messages still name the path as given. */
   cwd?: string;
+  /**
+   * Look without writing: a read-only connection to a file that must exist, neither created
+   * nor migrated (a store of an older schema may then fail to read).
+   */
+  readOnly?: boolean;
 }
 
 /** Where `path` is on disk: relative to `cwd` when given (the CLI's working folder). */

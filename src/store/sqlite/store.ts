@@ -1,4 +1,5 @@
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { NotFoundError } from '../../core/errors.js';
 import type { NewEvent, RecordedEvent } from '../../core/events.js';
 import type {
   AppendOptions,
@@ -16,7 +17,13 @@ import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
 import { translateSqliteError, withStoreErrors } from './errors.js';
 import { beginImport } from './import.js';
-import { filePath, newDatabase, openDatabase, type OpenOptions } from './open.js';
+import {
+  filePath,
+  newDatabase,
+  openDatabase,
+  openReadOnlyDatabase,
+  type OpenOptions,
+} from './open.js';
 import { logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
@@ -26,6 +33,14 @@ import { verifyStore } from './verify.js';
 
 /** Opens (creating or migrating as needed) the SQLite event store at `path`. */
 export function openSqliteEventStore(path: string, options: OpenOptions = {}): SqliteEventStore {
+  if (options.readOnly) {
+    if (!existsSync(filePath(path, options.cwd))) {
+      throw new NotFoundError(
+        `no ${STORE_SCHEMA.kind} at ${path} (create one with "eventlite init")`,
+      );
+    }
+    return new SqliteEventStore(openReadOnlyDatabase(path, options.cwd), path, options.cwd);
+  }
   return new SqliteEventStore(openDatabase(path, STORE_SCHEMA, options), path, options.cwd);
 }
 
