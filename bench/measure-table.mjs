@@ -22,11 +22,13 @@ export async function run(config, log) {
   const readDb = ledger(rows, log);
   const times = { ndjson: [], table: [], markdown: [] };
   const rss = { ndjson: [], table: [], markdown: [] };
+  const cpu = { ndjson: [], table: [], markdown: [] };
   for (let round = 0; round < Math.min(config.repeats, 3); round += 1) {
     for (const format of ['ndjson', 'table', 'markdown']) {
       const result = runNode(queryArgs(readDb, format), { rss: true });
       times[format].push(result.ms);
       rss[format].push(result.rssKb / 1024);
+      cpu[format].push(result.cpuMs);
     }
   }
   checkTable(readDb, rows);
@@ -42,7 +44,8 @@ export async function run(config, log) {
       raw: ms('ndjson') / 1000,
       target: { text: `≤ ${TARGET}x ndjson (now ${ratio.toFixed(2)}x)`, met: ratio <= TARGET },
       note:
-        'wall time of the whole process, output to /dev/null, median of the rounds; peak RSS ' +
+        'wall time of the whole process, output to /dev/null, median of the rounds; CPU ' +
+        `table ${Math.round(median(cpu.table))} ms, ndjson ${Math.round(median(cpu.ndjson))} ms; peak RSS ` +
         `table ${Math.round(median(rss.table))} MiB, ndjson ${Math.round(median(rss.ndjson))} MiB; ` +
         `--format markdown ${(ms('markdown') / 1000).toFixed(2)} s ` +
         `(${(ms('markdown') / ms('ndjson')).toFixed(2)}x ndjson)`,
