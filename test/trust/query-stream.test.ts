@@ -104,52 +104,39 @@ for (const backend of backends()) {
       expect(lines[ROWS + 1]).toBe(`| ${ROWS} | ${LABEL}${ROWS} | ${ROWS * 3} |`);
     });
 
-    it('ends when the reader goes away: query … | head -1', async () => {
-      // Far more rows than could be gathered: only streaming ends this before the test's timeout.
-      const child = spawn(
-        'bash',
-        [
-          '-c',
-          `"$NODE" "$BIN" --domain domain.mjs query "$SQL" --format ndjson | head -1; echo "eventlite exit $\{PIPESTATUS[0]}" >&2`,
-        ],
-        {
-          cwd: dir,
-          env: cliEnv({
-            ...store.env,
-            ...SMALL_HEAP,
-            NODE: process.execPath,
-            BIN,
-            SQL: generated(50_000_000),
-          }),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
+    /** `query SQL --format FORMAT | head -N` in a shell, with eventlite's own exit code. */
+    const head = (format: string, lines: number) =>
+      collect(
+        spawn(
+          'bash',
+          [
+            '-c',
+            `"$NODE" "$BIN" --domain domain.mjs query "$SQL" --format ${format} | head -${lines}; echo "eventlite exit $\{PIPESTATUS[0]}" >&2`,
+          ],
+          {
+            cwd: dir,
+            env: cliEnv({
+              ...store.env,
+              ...SMALL_HEAP,
+              NODE: process.execPath,
+              BIN,
+              SQL: generated(50_000_000),
+            }),
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        ),
       );
-      const result = await collect(child);
+
+    // Far more rows than could be gathered: only streaming ends these before the test's timeout.
+    it('ends when the reader goes away: query … | head -1', async () => {
+      const result = await head('ndjson', 1);
       expect(result.stdout).toBe(`{"i":1,"label":"${LABEL}1","triple":3}\n`);
       expect(result.stderr).toBe('eventlite exit 0\n');
       expect(result.code).toBe(0);
     });
 
     it('a table ends when the reader goes away too: query --format table | head -4', async () => {
-      const child = spawn(
-        'bash',
-        [
-          '-c',
-          `"$NODE" "$BIN" --domain domain.mjs query "$SQL" --format table | head -4; echo "eventlite exit $\{PIPESTATUS[0]}" >&2`,
-        ],
-        {
-          cwd: dir,
-          env: cliEnv({
-            ...store.env,
-            ...SMALL_HEAP,
-            NODE: process.execPath,
-            BIN,
-            SQL: generated(50_000_000),
-          }),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const result = await collect(child);
+      const result = await head('table', 4);
       expect(result.stdout.split('\n').slice(3)).toEqual([`│ 1    │ ${LABEL}1    │ 3      │`, '']);
       expect(result.stderr).toBe('eventlite exit 0\n');
       expect(result.code).toBe(0);
