@@ -110,13 +110,3 @@ function spaces(count: number): string {
   if (count <= 0) return '';
   return (SPACES[count] ??= ' '.repeat(count));
 }
-
-/** A whole table at once (rows that are already in memory). */
-export function renderTable(
-  rows: readonly Record<string, unknown>[],
-  columns: readonly string[],
-  style: Style,
-): string {
-  const table = new StreamedTable(columns, style);
-  return table.page(rows) + table.end();
-}
