@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { bindParameters } from '../../src/store/postgres/read/params.js';
 import { prepareQuery } from '../../src/store/postgres/read/query-guard.js';
+import { tokenize } from '../../src/store/postgres/read/sql-text.js';
 import { parseInt8, parseNumeric } from '../../src/store/postgres/read/type-parsers.js';
 
 // The PostgreSQL read store's text handling, without a server.
@@ -108,6 +109,60 @@ describe('prepareQuery', () => {
     expect(refused("SELECT \"set_config\"('role', 'x', true)")).toMatch(/set_config\(\)/);
     // a column or a string with such a name is not a call
     expect(refused("SELECT 'pg_terminate_backend(1)', set_config_column FROM t")).toBe('accepted');
+  });
+});
+
+describe('the scanner reads the text as the server does', () => {
+  const refusedCall = 'query refused: pg_read_file() acts outside a read-only query';
+  const refusal = (sql: string) => {
+    try {
+      prepareQuery(sql);
+      return 'accepted';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it.each([
+    ['a line comment ended by \\r', "SELECT 1 --\r, pg_read_file('/etc/hostname') AS f\n, 2"],
+    ['a line comment ended by \\r\\n', "SELECT 1 --\r\n, pg_read_file('/etc/hostname') AS f"],
+    ['a nested block comment', "SELECT 1 /* a /* b */ c */, pg_read_file('/etc/hostname') AS f"],
+    ['a dollar quote after a number', "SELECT 1$a$ x $a$, pg_read_file('/etc/hostname') AS f"],
+    ['a tagged dollar quote', "SELECT $q$ $a$ ' $q$, pg_read_file('/etc/hostname') AS f"],
+    [
+      'an E string continued on the next line',
+      "SELECT E'a'\n'\\' , ' , pg_read_file('/etc/hostname') AS f --'",
+    ],
+    ['an e string after a number', "SELECT 1e'\\' , ' , pg_read_file('/etc/hostname') AS f --'"],
+    ['a parameter before a dollar quote', "SELECT $1$a$ x $a$, pg_read_file('/etc/hostname') AS f"],
+  ])('sees a call after %s', (_, sql) => {
+    expect(refusal(sql)).toBe(refusedCall);
+  });
+
+  it('ends a line comment at \\r, and a string where a doubled quote or a backslash does not', () => {
+    const kinds = (sql: string) =>
+      tokenize(sql)
+        .filter((token) => token.kind !== 'space')
+        .map((token) => `${token.kind}:${sql.slice(token.start, token.end)}`);
+    expect(kinds('a --x\ry')).toEqual(['word:a', 'comment:--x', 'word:y']);
+    expect(kinds("'it''s' '\\' E'\\'' x'")).toEqual([
+      "string:'it''s'",
+      "string:'\\'",
+      "string:E'\\''",
+      "string:x'",
+    ]);
+    expect(kinds("'a' -- note\n 'b' c")).toEqual(["string:'a' -- note\n 'b'", 'word:c']);
+    expect(kinds("'a' 'b'")).toEqual(["string:'a'", "string:'b'"]);
+    expect(kinds('1.5e3 .5 1e x$y$ $2')).toEqual([
+      'word:1.5e3',
+      'word:.5',
+      'word:1',
+      'word:e',
+      'word:x$y$',
+      'word:$2',
+    ]);
+    expect(kinds('/* a /* b */ c */ d')).toEqual(['comment:/* a /* b */ c */', 'word:d']);
+    expect(kinds('\u00a0x')).toEqual(['word:\u00a0x']);
   });
 });
 

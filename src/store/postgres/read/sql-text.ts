@@ -1,11 +1,16 @@
 // A small lexer for the SQL that projections and `eventlite query` hand us. It finds exactly
 // what the read store needs to know without a parser: where parameters are, where statements
-// end, the first keyword, and which functions are called. It skips what may look like those but
-// is not: string literals ('…', E'…' with backslash escapes, $tag$…$tag$), quoted identifiers
-// ("…", U&"…"), comments (-- and nested /* */) and `::` casts.
+// end, the first keyword, and which functions are called. It must split the text where
+// PostgreSQL's own lexer (scan.l) splits it: text that we take for a comment or a string but
+// the server takes for code would pass the query checks unseen. So it reads as the server
+// does: a `--` comment ends at \r as well as \n; block comments nest; 'a' and 'b' on the next
+// line are one string; E'…' reads backslash escapes (other strings do not: every session sets
+// standard_conforming_strings on); $tag$…$tag$ quotes; `1e'x'` is a number and then an E'…'
+// string; `$1` is a parameter, not the start of a dollar quote. The query checks are one lock
+// of several (see query.ts): a mistake here costs a clear error, not a privilege.
 
 export type TokenKind =
-  | 'word' // a keyword, unquoted identifier or number
+  | 'word' // a keyword, unquoted identifier, number or $n parameter
   | 'quoted' // "identifier" (text holds the name, unescaped)
   | 'unicode-quoted' // U&"identifier": its escapes are not decoded
   | 'string' // any string literal
@@ -24,10 +29,18 @@ export interface Token {
   end: number;
 }
 
-const WORD_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+/** PostgreSQL's whitespace (\v from version 16 on; 15 refuses it, so either reading is safe). */
+const SPACE = /[ \t\n\r\f\v]/;
+const HORIZONTAL_SPACE = /[ \t\f\v]/;
+const NEWLINE = /[\n\r]/;
+const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DIGIT = /[0-9]/;
+const DIGIT_OR_UNDERSCORE = /[0-9_]/;
+const RADIX_DIGIT = /[0-9A-Fa-f_]/;
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
@@ -39,47 +52,52 @@ export function tokenize(sql: string): Token[] {
   while (at < sql.length) {
     const char = sql[at] as string;
     const next = sql[at + 1];
-    if (/\s/.test(char))
-      push(
-        'space',
-        skipWhile(sql, at, (c) => /\s/.test(c)),
-      );
-    else if (char === '-' && next === '-') push('comment', lineEnd(sql, at));
+    const prefixed = next === "'" ? stringPrefix(char) : undefined;
+    if (SPACE.test(char)) push('space', skipWhile(sql, at, SPACE));
+    else if (char === '-' && next === '-') push('comment', lineCommentEnd(sql, at));
     else if (char === '/' && next === '*') push('comment', blockCommentEnd(sql, at));
-    else if (char === "'") push('string', quotedEnd(sql, at, "'", escapesBackslash(sql, at)));
-    else if (char === '"') {
-      const end = quotedEnd(sql, at, '"', false);
+    else if (char === "'") push('string', stringEnd(sql, at, false));
+    // E'…', B'…', X'…', N'…': a prefix letter that starts a token belongs to the string.
+    else if (prefixed !== undefined) push('string', stringEnd(sql, at + 1, prefixed));
+    else if (/[Uu]/.test(char) && next === '&' && sql[at + 2] === "'") {
+      push('string', stringEnd(sql, at + 2, false));
+    } else if (/[Uu]/.test(char) && next === '&' && sql[at + 2] === '"') {
+      push('unicode-quoted', quotedIdentifierEnd(sql, at + 2));
+    } else if (char === '"') {
+      const end = quotedIdentifierEnd(sql, at);
       push('quoted', end, sql.slice(at + 1, end - 1).replaceAll('""', '"'));
-    } else if ((char === 'U' || char === 'u') && next === '&' && sql[at + 2] === '"') {
-      push('unicode-quoted', quotedEnd(sql, at + 2, '"', false));
-    } else if (char === '$' && DOLLAR_TAG.test(sql.slice(at))) {
-      const tag = (DOLLAR_TAG.exec(sql.slice(at)) as RegExpExecArray)[0];
-      const close = sql.indexOf(tag, at + tag.length);
-      push('string', close < 0 ? sql.length : close + tag.length);
-    } else if (char === ':' && next === ':') push('other', at + 2);
+    } else if (char === '$') push(...dollarToken(sql, at));
+    else if (DIGIT.test(char) || (char === '.' && next !== undefined && DIGIT.test(next))) {
+      push('word', numberEnd(sql, at));
+    } else if (IDENT_START.test(char)) push('word', skipWhile(sql, at + 1, IDENT_CHAR));
+    else if (char === ':' && next === ':') push('other', at + 2);
     else if (char === ':' && next !== undefined && NAME_START.test(next)) {
-      const end = skipWhile(sql, at + 1, (c) => NAME_CHAR.test(c));
+      const end = skipWhile(sql, at + 1, NAME_CHAR);
       push('named', end, sql.slice(at + 1, end));
     } else if (char === '?') push('positional', at + 1);
     else if (char === ';') push('semicolon', at + 1);
-    else if (WORD_CHAR.test(char)) {
-      // E'…', B'…', X'…', N'…' and U&'…' prefixes belong to the string that follows.
-      const end = skipWhile(sql, at, (c) => WORD_CHAR.test(c));
-      push('word', end);
-    } else push('other', at + 1);
+    else push('other', at + 1);
   }
   return tokens;
 }
 
-function skipWhile(sql: string, from: number, test: (char: string) => boolean): number {
+/** For a letter before a quote: whether the string reads backslash escapes; undefined: no prefix. */
+function stringPrefix(letter: string): boolean | undefined {
+  if (letter === 'E' || letter === 'e') return true;
+  return /[BbXxNn]/.test(letter) ? false : undefined;
+}
+
+function skipWhile(sql: string, from: number, chars: RegExp): number {
   let at = from;
-  while (at < sql.length && test(sql[at] as string)) at += 1;
+  while (at < sql.length && chars.test(sql[at] as string)) at += 1;
   return at;
 }
 
-function lineEnd(sql: string, from: number): number {
-  const newline = sql.indexOf('\n', from);
-  return newline < 0 ? sql.length : newline + 1;
+/** Up to (not including) the \n or \r that ends it: the server ends a line comment at either. */
+function lineCommentEnd(sql: string, from: number): number {
+  let at = from;
+  while (at < sql.length && !NEWLINE.test(sql[at] as string)) at += 1;
+  return at;
 }
 
 /** PostgreSQL's block comments nest. */
@@ -99,25 +117,78 @@ function blockCommentEnd(sql: string, from: number): number {
   return sql.length;
 }
 
-/** The end of a quoted run opening at `from`; a doubled quote stays inside. */
-function quotedEnd(sql: string, from: number, quote: string, backslash: boolean): number {
-  let at = from + 1;
+/**
+ * The end of a string literal opening at `quoteAt`: a doubled quote stays inside, and so does a
+ * quote after a backslash when `escapes`. A quote after whitespace holding a newline (comments
+ * allowed) continues the same literal in the same mode, as the server reads `'a'\n'b'`.
+ */
+function stringEnd(sql: string, quoteAt: number, escapes: boolean): number {
+  let at = quoteAt + 1;
   while (at < sql.length) {
     const char = sql[at];
-    if (backslash && char === '\\') at += 2;
-    else if (char === quote && sql[at + 1] === quote) at += 2;
-    else if (char === quote) return at + 1;
+    if (escapes && char === '\\') at += 2;
+    else if (char === "'" && sql[at + 1] === "'") at += 2;
+    else if (char === "'") {
+      const continued = continuationQuote(sql, at + 1);
+      if (continued === undefined) return at + 1;
+      at = continued + 1;
+    } else at += 1;
+  }
+  return sql.length;
+}
+
+/** Where the quote that continues a string is, when the text from `from` leads to one. */
+function continuationQuote(sql: string, from: number): number | undefined {
+  let at = from;
+  let newline = false;
+  while (at < sql.length) {
+    const char = sql[at] as string;
+    if (NEWLINE.test(char)) newline = true;
+    else if (sql.startsWith('--', at)) at = lineCommentEnd(sql, at) - 1;
+    else if (!HORIZONTAL_SPACE.test(char)) break;
+    at += 1;
+  }
+  return newline && sql[at] === "'" ? at : undefined;
+}
+
+/** The end of a "quoted identifier" opening at `quoteAt`; a doubled quote stays inside. */
+function quotedIdentifierEnd(sql: string, quoteAt: number): number {
+  let at = quoteAt + 1;
+  while (at < sql.length) {
+    if (sql[at] === '"' && sql[at + 1] === '"') at += 2;
+    else if (sql[at] === '"') return at + 1;
     else at += 1;
   }
   return sql.length;
 }
 
-/** E'…' (escape string syntax) reads backslash escapes; standard strings do not. */
-function escapesBackslash(sql: string, quoteAt: number): boolean {
-  const prefix = /([A-Za-z0-9_$\u0080-\uffff]+)$/.exec(
-    sql.slice(Math.max(0, quoteAt - 64), quoteAt),
-  );
-  return prefix !== null && (prefix[1] === 'E' || prefix[1] === 'e');
+/** `$tag$…$tag$` (or `$$…$$`), `$n` (a parameter), or a lone `$`. */
+function dollarToken(sql: string, at: number): [TokenKind, number] {
+  DOLLAR_TAG.lastIndex = at;
+  const tag = DOLLAR_TAG.exec(sql)?.[0];
+  if (tag !== undefined) {
+    const close = sql.indexOf(tag, at + tag.length);
+    return ['string', close < 0 ? sql.length : close + tag.length];
+  }
+  const digits = skipWhile(sql, at + 1, DIGIT);
+  return digits > at + 1 ? ['word', digits] : ['other', at + 1];
+}
+
+/**
+ * A number as the server reads one: digits (with PostgreSQL 16's underscores and 0x/0o/0b),
+ * a fraction, and an exponent only when digits follow the `e` (`1e'x'` is 1, then E'x').
+ */
+function numberEnd(sql: string, from: number): number {
+  if (sql[from] === '0' && /[XxOoBb]/.test(sql[from + 1] ?? '')) {
+    if (RADIX_DIGIT.test(sql[from + 2] ?? '')) return skipWhile(sql, from + 2, RADIX_DIGIT);
+  }
+  let at = skipWhile(sql, from, DIGIT_OR_UNDERSCORE);
+  if (sql[at] === '.' && sql[at + 1] !== '.') at = skipWhile(sql, at + 1, DIGIT_OR_UNDERSCORE);
+  if (/[Ee]/.test(sql[at] ?? '')) {
+    const sign = /[+-]/.test(sql[at + 1] ?? '') ? 1 : 0;
+    if (DIGIT.test(sql[at + 1 + sign] ?? '')) at = skipWhile(sql, at + 1 + sign, DIGIT);
+  }
+  return at;
 }
 
 /** Tokens grouped by statement, each without its `;`; statements of only comments dropped. */
