@@ -21,7 +21,7 @@ export interface Locations {
   readDb: string;
   /** The folder relative paths are taken from. */
   cwd: string;
-  /** PostgreSQL: queries run under this role (one that can only read the read models). */
+  /** PostgreSQL: queries log in as this role (one that may only read the read models). */
   queryRole?: string;
   /** PostgreSQL: the schema of the read models; default `eventlite_read`. */
   readSchema?: string;
@@ -100,7 +100,8 @@ export async function withEventStore<T>(
 
 /**
  * `write` creates the read models' home when missing; `read` gives undefined instead.
- * `scratch` read models die with the run (spec cases): no sync on every commit.
+ * `scratch` read models die with the run (spec cases): no sync on every commit, and on
+ * PostgreSQL no query login (their queries are the user's own, as trusted as the handlers).
  */
 export async function openReadStore(
   locations: Locations,
@@ -114,6 +115,7 @@ export async function openReadStore(
       mode,
       queryRole: locations.queryRole,
       schema: locations.readSchema,
+      queryLogin: options.scratch !== true,
     });
   }
   const { openSqliteReadStore } = await sqliteReadStore();

@@ -5,7 +5,7 @@ import type { ReadStore } from '../../src/core/ports.js';
 import { READ_SCHEMA_VERSION as SQLITE_READ_SCHEMA_VERSION } from '../../src/store/sqlite/read/schema.js';
 import { READ_SCHEMA_VERSION } from '../../src/store/postgres/read/schema.js';
 import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
-import { freshPgDatabase } from '../helpers/postgres.js';
+import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
 import { describeReadStore, event, SUMMARY, summaryStatements } from './read-store.suite.js';
 
 const enabled = inject('pgServerUrl') !== null;
@@ -111,7 +111,15 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     expect(tables.rows.map((row) => row.tablename)).toEqual([
       'eventlite_projection_objects',
       'eventlite_projections',
+      'eventlite_query_login',
       'eventlite_read_meta',
+    ]);
+    // One login for queries, however many runners raced to make it.
+    const logins = await withAdmin(database.url, (admin) =>
+      admin.query('SELECT role FROM "Bank Read".eventlite_query_login'),
+    );
+    expect(logins.rows).toEqual([
+      { role: expect.stringMatching(/^eventlite_query_[0-9a-f]{12}$/) },
     ]);
     expect(stores[0]!.location).toMatch(
       /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/eventlite_test_\w+ \(schema Bank Read\)$/,
@@ -264,67 +272,166 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     ]);
   });
 
-  it('queries under queryRole read the read schema and nothing else', async () => {
+  it('queries log in as the login a runner made, which reads the read schema and nothing else', async () => {
     await withAccounts();
-    const role = `eventlite_reader_${Math.random().toString(36).slice(2, 10)}`;
     await withAdmin(database.url, (admin) =>
       admin.query(`
         CREATE SCHEMA eventlite;
         CREATE TABLE eventlite.events (position BIGINT PRIMARY KEY, data TEXT);
-        INSERT INTO eventlite.events VALUES (1, 'secret');
-        CREATE ROLE ${role} NOLOGIN;
-        GRANT USAGE ON SCHEMA eventlite_read TO ${role};
-        GRANT SELECT ON ALL TABLES IN SCHEMA eventlite_read TO ${role};
-        -- Not IN SCHEMA: a rebuild creates its tables in a scratch schema and moves them in.
-        -- USAGE on schemas is what keeps the role out of the event store.
-        ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO ${role};
-        GRANT ${role} TO CURRENT_USER;`),
+        INSERT INTO eventlite.events VALUES (1, 'secret');`),
     );
-    try {
-      // As the connecting (super)user, a query reaches the event store: what queryRole is for.
-      const powerful = track(await openPostgresReadStore(database.url, { mode: 'read' }))!;
-      expect((await powerful.query('SELECT data FROM eventlite.events')).rows).toEqual([
-        { data: 'secret' },
-      ]);
+    const reader = track(await openPostgresReadStore(database.url, { mode: 'read' }))!;
+    const [who] = (await reader.query('SELECT current_user AS now, session_user AS login')).rows;
+    expect(who).toEqual({
+      now: expect.stringMatching(/^eventlite_query_[0-9a-f]{12}$/),
+      login: who!.now,
+    });
+    expect((await reader.query('SELECT balance FROM rich_accounts')).rows).toEqual([
+      { balance: 130 },
+    ]);
+    await expect(reader.query('SELECT data FROM eventlite.events')).rejects.toThrow(
+      'query failed: permission denied for schema eventlite',
+    );
+    await expect(reader.query('SELECT password FROM eventlite_query_login')).rejects.toThrow(
+      'query failed: permission denied for table eventlite_query_login',
+    );
+    await expect(reader.query('SELECT rolpassword FROM pg_authid')).rejects.toThrow(
+      'query failed: permission denied for table pg_authid',
+    );
+    // tables() and the bookkeeping still run as the connecting role.
+    expect((await reader.tables()).map((table) => table.name)).toEqual([
+      'account_summary',
+      'rich_accounts',
+    ]);
+    // Rebuilt tables and views are readable too: the swap grants them.
+    const build = await closing[0]!.startRebuild({ ...SUMMARY, version: 2 }, T);
+    await build.apply({
+      from: 0,
+      to: 5,
+      events: [event(1, 'AccountOpened', { id: 'r', owner: 'Rex' })],
+      statementsFor: summaryStatements(),
+    });
+    await build.swapIn(5, T);
+    expect((await reader.query('SELECT account_id FROM account_summary')).rows).toEqual([
+      { account_id: 'r' },
+    ]);
+    expect((await reader.query('SELECT count(*) AS n FROM rich_accounts')).rows).toEqual([
+      { n: 0 },
+    ]);
+  });
 
-      const reader = track(
-        await openPostgresReadStore(database.url, { mode: 'read', queryRole: role }),
+  it('the server refuses the query login what the text checks refuse, should they miss it', async () => {
+    await withAccounts();
+    const [login] = (
+      await withAdmin(database.url, (admin) =>
+        admin.query<{ role: string; password: string }>(
+          'SELECT role, password FROM eventlite_read.eventlite_query_login',
+        ),
+      )
+    ).rows;
+    const url = new URL(database.url);
+    url.username = login!.role;
+    url.password = login!.password;
+    const victim = new pg.Client({ connectionString: database.url, application_name: 'victim' });
+    const asLogin = new pg.Client({ connectionString: url.toString() });
+    await victim.connect();
+    await asLogin.connect();
+    try {
+      const victimPid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      await asLogin.query('BEGIN READ ONLY');
+      for (const sql of [
+        "SELECT set_config('role', 'postgres', true)",
+        "SELECT set_config('session_authorization', 'postgres', true)",
+        "SELECT pg_read_file('/etc/hostname')",
+        "SELECT pg_ls_dir('.')",
+        `SELECT pg_terminate_backend(${victimPid})`,
+        `SELECT pg_cancel_backend(${victimPid})`,
+        'SELECT pg_reload_conf()',
+        "SELECT lo_import('/etc/hostname')",
+        'SELECT count(*) FROM pg_authid',
+        'SELECT count(*) FROM pg_file_settings',
+        'SELECT count(*) FROM eventlite_read.eventlite_query_login',
+      ]) {
+        await asLogin.query('SAVEPOINT attempt');
+        const error = await asLogin.query(sql).catch((thrown: unknown) => thrown);
+        expect([sql, (error as { code?: string }).code]).toEqual([sql, '42501']);
+        await asLogin.query('ROLLBACK TO SAVEPOINT attempt');
+      }
+      expect((await victim.query('SELECT 1 AS alive')).rows).toEqual([{ alive: 1 }]);
+    } finally {
+      await asLogin.end();
+      await victim.end();
+    }
+  });
+
+  it('a runner that may not create roles makes no login; queries then refuse, or run on a read-only login', async () => {
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const runner = `runner_${suffix}`;
+    const reader = `reader_${suffix}`;
+    const strong = `strong_${suffix}`;
+    const as = (role: string) => {
+      const url = new URL(database.url);
+      url.username = role;
+      url.password = 'pw';
+      return url.toString();
+    };
+    await withAdmin(database.url, async (admin) => {
+      const database_ = (await admin.query('SELECT current_database() AS name')).rows[0].name;
+      await admin.query(`
+        CREATE ROLE ${runner} LOGIN PASSWORD 'pw';
+        GRANT CREATE ON DATABASE ${database_} TO ${runner};
+        CREATE ROLE ${strong} LOGIN PASSWORD 'pw' IN ROLE pg_signal_backend;`);
+    });
+    try {
+      const write = track(await openWrite(as(runner)));
+      await write.createProjection(SUMMARY, T);
+      const refused = track(await openPostgresReadStore(as(runner), { mode: 'read' }))!;
+      await expect(refused.query('SELECT 1')).rejects.toThrow(
+        `query refused: PostgreSQL user "${runner}" may do more than read the read models (it owns objects in the database), and there is no login for queries that may only read them: "eventlite projections run" makes one when its role may create roles, or see docs/scaling.md`,
+      );
+      // docs/scaling.md's one command, run by an administrator.
+      await withAdmin(database.url, (admin) =>
+        admin.query(`
+          CREATE ROLE ${reader} LOGIN PASSWORD 'pw';
+          GRANT USAGE ON SCHEMA eventlite_read TO ${reader};
+          GRANT SELECT ON ALL TABLES IN SCHEMA eventlite_read TO ${reader};
+          ALTER DEFAULT PRIVILEGES FOR ROLE ${runner} GRANT SELECT ON TABLES TO ${reader};`),
+      );
+      const readOnly = track(await openPostgresReadStore(as(reader), { mode: 'read' }))!;
+      expect(
+        (await readOnly.query('SELECT session_user AS login, count(*) AS n FROM account_summary'))
+          .rows,
+      ).toEqual([{ login: reader, n: 0 }]);
+      // Named with queryRole: logged in as, with the password the server asks of it.
+      process.env.PGPASSWORD = 'pw';
+      try {
+        const named = track(
+          await openPostgresReadStore(as(runner), { mode: 'read', queryRole: reader }),
+        )!;
+        expect((await named.query('SELECT session_user AS login')).rows).toEqual([
+          { login: reader },
+        ]);
+        const tooStrong = track(
+          await openPostgresReadStore(as(runner), { mode: 'read', queryRole: strong }),
+        )!;
+        await expect(tooStrong.query('SELECT 1')).rejects.toThrow(
+          `query refused: query role "${strong}" may do more than read the read models (it is a member of pg_signal_backend); queries log in as a role that may only read them`,
+        );
+      } finally {
+        delete process.env.PGPASSWORD;
+      }
+      await withAdmin(database.url, (admin) => admin.query(`ALTER ROLE ${reader} NOLOGIN`));
+      const noLogin = track(
+        await openPostgresReadStore(as(runner), { mode: 'read', queryRole: reader }),
       )!;
-      expect((await reader.query('SELECT current_user AS who')).rows).toEqual([{ who: role }]);
-      expect((await reader.query('SELECT balance FROM rich_accounts')).rows).toEqual([
-        { balance: 130 },
-      ]);
-      await expect(reader.query('SELECT data FROM eventlite.events')).rejects.toThrow(
-        'query failed: permission denied for schema eventlite',
+      await expect(noLogin.query('SELECT 1')).rejects.toThrow(
+        `query refused: query role "${reader}" cannot log in; queries log in as their role, since a query could undo SET ROLE: leave --query-role out to use the login eventlite makes, or name a role that may log in`,
       );
-      await expect(reader.query("SELECT set_config('role', 'postgres', true)")).rejects.toThrow(
-        /^query refused: set_config\(\)/,
-      );
-      // tables() and the bookkeeping still run as the connecting role.
-      expect((await reader.tables()).map((table) => table.name)).toEqual([
-        'account_summary',
-        'rich_accounts',
-      ]);
-      // Rebuilt tables and views are readable too.
-      const writer = closing[0]!;
-      const build = await writer.startRebuild({ ...SUMMARY, version: 2 }, T);
-      await build.apply({
-        from: 0,
-        to: 5,
-        events: [event(1, 'AccountOpened', { id: 'r', owner: 'Rex' })],
-        statementsFor: summaryStatements(),
-      });
-      await build.swapIn(5, T);
-      expect((await reader.query('SELECT account_id FROM account_summary')).rows).toEqual([
-        { account_id: 'r' },
-      ]);
-      expect((await reader.query('SELECT count(*) AS n FROM rich_accounts')).rows).toEqual([
-        { n: 0 },
-      ]);
     } finally {
       for (const store of closing.splice(0)) await store.close();
-      await withAdmin(database.url, (admin) =>
-        admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`),
+      await database.drop();
+      await withAdmin(pgServerUrl(), (admin) =>
+        admin.query(`DROP ROLE IF EXISTS ${runner}, ${reader}, ${strong}`),
       );
     }
   });

@@ -32,8 +32,24 @@ export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<
           [name],
         );
         await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+        await dropOrphanQueryLogins(admin);
       }),
   };
+}
+
+/**
+ * The logins that runners make for queries belong to the whole server: once their database is
+ * gone, those with nothing granted anywhere go too (another test's live login has grants).
+ */
+async function dropOrphanQueryLogins(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ name: string }>(
+    `SELECT rolname AS name FROM pg_roles r
+     WHERE rolname LIKE 'eventlite\\_query\\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_shdepend d WHERE d.refobjid = r.oid)`,
+  );
+  for (const { name } of rows) {
+    await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(name)}`).catch(() => {});
+  }
 }
 
 async function withAdmin<T>(url: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {

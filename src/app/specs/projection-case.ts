@@ -44,7 +44,7 @@ export async function runProjectionCase(
     } finally {
       await write.close();
     }
-    const read = (await openReadStore(locations, 'read'))!;
+    const read = (await openReadStore(locations, 'read', { scratch: true }))!;
     try {
       const result = await read.query(specCase.query, specCase.params);
       const problem = rowsMismatch(specCase.rows, result);

@@ -20,10 +20,22 @@ export interface ReadConnection {
 }
 
 // Every session runs with the same settings, whatever the server's or the role's defaults,
-// so that a date prints the same from every runner and a rebuild reproduces the same text.
-const SESSION_SETTINGS = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'`;
+// so that a date prints the same from every runner and a rebuild reproduces the same text,
+// and so that strings are read as sql-text.ts reads them (a backslash escapes only in E'…').
+const SESSION_SETTINGS = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET standard_conforming_strings = on`;
 
-export function openReadConnection(url: string, schema: string): ReadConnection {
+export interface ReadConnectionOptions {
+  /** What pg_stat_activity shows for these sessions; default `eventlite`. */
+  applicationName?: string;
+  /** Runs on each new session after the settings; throwing refuses the session. */
+  checkSession?: (client: pg.ClientBase) => Promise<void>;
+}
+
+export function openReadConnection(
+  url: string,
+  schema: string,
+  options: ReadConnectionOptions = {},
+): ReadConnection {
   const server = describePostgresUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
@@ -37,12 +49,13 @@ export function openReadConnection(url: string, schema: string): ReadConnection 
     types: readStoreTypes,
     // Statements are written back to back and answered in order: one round trip for many.
     pipeline: true,
-    application_name: 'eventlite',
+    application_name: options.applicationName ?? 'eventlite',
     onConnect: async (client) => {
       // A connection that dies while checked out fails its queries, which report it; without a
       // listener its 'error' event would also bring the whole process down.
       client.on('error', () => {});
       await client.query(SESSION_SETTINGS);
+      await options.checkSession?.(client);
     },
   });
   // An idle client whose server went away: the next checkout connects afresh.

@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import type { PgTarget } from '../connection.js';
 import { InputError } from '../../../core/errors.js';
-import type { QueryPages, QueryParams, QueryResult } from '../../../core/ports.js';
+import type { QueryPages, QueryResult } from '../../../core/ports.js';
 import { POSITIONAL_PARAMS_HINT } from '../../../core/query-param.js';
-import { prepareQuery, READ_ONLY_ONLY } from './query-guard.js';
+import { READ_ONLY_ONLY } from './query-guard.js';
 import {
   isDeadlock,
-  quote,
   retryDeadlocks,
   checkout,
   isIdle,
@@ -19,38 +18,33 @@ import { firstKeyword, statements, tokenize } from './sql-text.js';
 
 // `eventlite query` on PostgreSQL. Locks, from the outside in:
 //
-// 1. The text: exactly one statement, which starts with SELECT, WITH, VALUES, TABLE, EXPLAIN or
-//    SHOW. That turns away what a read-only transaction would still run: SET and RESET (the
-//    session, or SET ROLE back to the connecting role), LISTEN/NOTIFY, DO, CALL, COPY (TO a file
-//    or a PROGRAM on the server), PREPARE/EXECUTE, LOCK, DISCARD, LOAD, VACUUM, CHECKPOINT and
-//    transaction control. It also refuses calls of functions that act outside the transaction
-//    (see query-guard.ts) and U&"…" identifiers, whose escapes could hide such a name.
+// 1. The text (query-guard.ts, before any connection): exactly one statement, which starts with
+//    SELECT, WITH, VALUES, TABLE, EXPLAIN or SHOW. That turns away what a read-only
+//    transaction would still run: SET and RESET, LISTEN/NOTIFY, DO, CALL, COPY, PREPARE/EXECUTE,
+//    LOCK, DISCARD, LOAD, VACUUM, CHECKPOINT and transaction control. It also refuses calls of
+//    functions that act outside the transaction and U&"…" identifiers, whose escapes could hide
+//    such a name. The text is read as the server reads it (sql-text.ts).
 // 2. The transaction: BEGIN READ ONLY refuses every write, also in a CTE, through SELECT INTO,
-//    SELECT … FOR UPDATE or nextval(); it has a statement_timeout and is always rolled back.
-// 3. The role: by default a query runs as the connecting role, and then it can still READ
-//    whatever that role can: the event store's schema (`eventlite.events`), other schemas,
-//    pg_catalog and the statistics views (other sessions' SQL text for a superuser), and for
-//    a superuser or a member of pg_read_server_files, server files through functions and
-//    extensions that the guard's function list cannot foresee. With `queryRole`, the query runs
-//    after SET LOCAL ROLE as a role granted only USAGE on the read schema and SELECT on its
-//    tables: it cannot reach the event store at all. The strongest setup connects for queries
-//    as a LOGIN role with only those grants (`--read-db postgres://reader@…`).
+//    SELECT … FOR UPDATE or nextval(); it is always rolled back, and it lasts at most the
+//    statement timeout, fetches and the wait for the reader between them included: a reader
+//    that stops reading must not hold the tables' locks (a rebuild's swap waits for them).
+// 3. The role (query-session.ts): the session logs in as a role that may read the read models
+//    and nothing else, not the store's events, no server files, no other sessions, and no
+//    SET ROLE back to a stronger one. Whatever slips past 1 is refused by the server.
 
-/** A query's statement_timeout unless the store is opened with another. */
+/** A query's time limit unless the store is opened with another. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 export interface QueryOptions {
+  /** The limit on the query's whole transaction, and so on each statement in it. */
   statementTimeoutMs: number;
-  queryRole?: string;
 }
 
 export async function runQuery(
   connection: ReadConnection,
-  sql: string,
-  params: QueryParams | undefined,
+  bound: BoundSql,
   options: QueryOptions,
 ): Promise<QueryResult> {
-  const bound = prepareQuery(sql, params);
   try {
     return await retryDeadlocks(() =>
       withClient(connection, (client) => runOnce(client, connection, bound, options)),
@@ -72,15 +66,13 @@ const CURSOR_STATEMENTS = new Set(['select', 'with', 'values', 'table']);
  */
 export async function runQueryPages(
   connection: ReadConnection,
-  sql: string,
-  params: QueryParams | undefined,
+  bound: BoundSql,
   options: QueryOptions,
   pageSize: number,
 ): Promise<QueryPages> {
-  const bound = prepareQuery(sql, params);
   const keyword = firstKeyword(statements(tokenize(bound.text))[0] ?? []) ?? '';
   const whole = async (): Promise<QueryPages> => {
-    const result = await runQuery(connection, sql, params, options);
+    const result = await runQuery(connection, bound, options);
     return { columns: result.columns, pages: onePage(result.rows) };
   };
   if (!CURSOR_STATEMENTS.has(keyword)) return whole();
@@ -94,36 +86,78 @@ export async function runQueryPages(
   // DECLARE refused the statement's form (a data-modifying WITH, SELECT INTO): nothing ran;
   // the whole-result path gives the same refusal as before.
   if (opened === undefined) return whole();
-  const { client, columns, first } = opened;
-  const { target } = connection;
-  async function* pages(): AsyncGenerator<Record<string, unknown>[]> {
-    let broken = true;
-    try {
-      let page = first;
-      while (page.length > 0) {
-        yield page;
-        if (page.length < size) break;
-        try {
-          page = (await client.query(`FETCH ${size} FROM eventlite_query`)).rows;
-        } catch (error) {
-          throw isDeadlock(error)
-            ? machineFailure(error, target)
-            : queryFailure(error, target, bound.text);
-        }
-      }
-      broken = !(await isIdle(client));
-    } finally {
-      if (broken) broken = !(await isIdle(client));
-      client.release(broken);
-    }
-  }
-  return { columns, pages: pages() };
+  return { columns: opened.columns, pages: cursorPages(opened, connection.target, bound, size) };
 }
 
 interface OpenCursor {
   client: pg.PoolClient;
   columns: string[];
   first: Record<string, unknown>[];
+  /** When the transaction must be over (Date.now() time), and the limit that sets it. */
+  deadline: number;
+  limitMs: number;
+}
+
+/**
+ * The cursor's pages, its transaction ended by the deadline however slowly they are read: a
+ * timer ends the session if the reader has stalled (a pipe nobody empties), each fetch may
+ * run only for the time left, and the server's idle timeout ends the session should this
+ * process stop. A result that fits in one page ends its transaction before it is handed out.
+ */
+async function* cursorPages(
+  cursor: OpenCursor,
+  target: PgTarget,
+  bound: BoundSql,
+  size: number,
+): AsyncGenerator<Record<string, unknown>[]> {
+  const { client, deadline, limitMs } = cursor;
+  let expired = false;
+  let released = false;
+  const release = (destroy: boolean) => {
+    if (released) return;
+    released = true;
+    client.release(destroy);
+  };
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      release(true);
+    },
+    Math.max(0, deadline - Date.now()),
+  );
+  try {
+    let page = cursor.first;
+    while (page.length > 0) {
+      if (page.length < size) {
+        release(!(await isIdle(client)));
+        yield page;
+        return;
+      }
+      yield page;
+      const left = deadline - Date.now();
+      if (expired || left <= 0) throw pastTheLimit(limitMs);
+      try {
+        const [, fetched] = (await client.query(
+          `SET LOCAL statement_timeout = ${left}; FETCH ${size} FROM eventlite_query`,
+        )) as unknown as pg.QueryResult[];
+        page = fetched!.rows as Record<string, unknown>[];
+      } catch (error) {
+        if (expired) throw pastTheLimit(limitMs);
+        throw isDeadlock(error)
+          ? machineFailure(error, target)
+          : queryFailure(error, target, bound.text);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    if (!released) release(!(await isIdle(client)));
+  }
+}
+
+function pastTheLimit(limitMs: number): InputError {
+  return new InputError(
+    `query failed: it ran past its limit of ${limitMs / 1000} s, counting the time its rows waited to be read`,
+  );
 }
 
 /** Opens the cursor and fetches its first page; undefined when DECLARE refuses the statement. */
@@ -133,17 +167,13 @@ async function openCursor(
   options: QueryOptions,
   size: number,
 ): Promise<OpenCursor | undefined> {
-  const { target, quotedSchema: s } = connection;
+  const { target } = connection;
+  const started = Date.now();
   const client = await checkout(connection);
   let handedOver = false;
   try {
-    const timeout = Math.max(1, Math.floor(options.statementTimeoutMs));
-    const setup = [
-      client.query('BEGIN READ ONLY'),
-      client.query(`SET LOCAL statement_timeout = ${timeout}`),
-      client.query(`SET LOCAL search_path TO ${s}`),
-    ];
-    if (options.queryRole) setup.push(client.query(`SET LOCAL ROLE ${quote(options.queryRole)}`));
+    const limitMs = Math.max(1, Math.floor(options.statementTimeoutMs));
+    const setup = beginQuery(client, connection, limitMs);
     const declare = client.query({
       text: `DECLARE eventlite_query NO SCROLL CURSOR FOR\n${bound.text}`,
       values: bound.values,
@@ -173,10 +203,29 @@ async function openCursor(
       client,
       columns: result.fields.map((field) => field.name),
       first: result.rows as Record<string, unknown>[],
+      deadline: started + limitMs,
+      limitMs,
     };
   } finally {
     if (!handedOver) client.release(!(await isIdle(client)));
   }
+}
+
+/**
+ * The transaction's first statements, written back to back (one round trip): read-only, the
+ * time limit on each statement and on idling in between, the read schema first in the path.
+ */
+function beginQuery(
+  client: pg.ClientBase,
+  connection: ReadConnection,
+  limitMs: number,
+): Promise<unknown>[] {
+  return [
+    client.query('BEGIN READ ONLY'),
+    client.query(`SET LOCAL statement_timeout = ${limitMs}`),
+    client.query(`SET LOCAL idle_in_transaction_session_timeout = ${limitMs}`),
+    client.query(`SET LOCAL search_path TO ${connection.quotedSchema}`),
+  ];
 }
 
 async function* onePage(
@@ -192,15 +241,8 @@ async function runOnce(
   bound: BoundSql,
   options: QueryOptions,
 ): Promise<QueryResult> {
-  const { target, quotedSchema: s } = connection;
-  const timeout = Math.max(1, Math.floor(options.statementTimeoutMs));
-  // Written back to back: one round trip. Each is awaited in turn below.
-  const setup = [
-    client.query('BEGIN READ ONLY'),
-    client.query(`SET LOCAL statement_timeout = ${timeout}`),
-    client.query(`SET LOCAL search_path TO ${s}`),
-  ];
-  if (options.queryRole) setup.push(client.query(`SET LOCAL ROLE ${quote(options.queryRole)}`));
+  const { target } = connection;
+  const setup = beginQuery(client, connection, Math.max(1, Math.floor(options.statementTimeoutMs)));
   const query = client.query({
     text: bound.text,
     values: bound.values,

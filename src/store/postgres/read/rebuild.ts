@@ -15,6 +15,7 @@ import {
   type ReadConnection,
 } from './connection.js';
 import { asStoreError, withReadStoreErrors } from './errors.js';
+import { grantQueryAccess } from './query-login.js';
 import { createMaterializedViews } from './matviews.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query.js';
 import { dropAbandonedScratch, lockName, scratchSchemaName, TRY_LOCK, UNLOCK } from './scratch.js';
@@ -146,6 +147,7 @@ export class PostgresScratchBuild implements ScratchBuild {
           });
           await writeOwnedObjects(client, s, schema.name, owned);
           await writeProjectionRow(client, s, schema, checkpoint, at);
+          await grantQueryAccess(client, s);
         }),
       );
     } catch (error) {

@@ -27,6 +27,9 @@ import {
 import { withReadStoreErrors } from './errors.js';
 import { createMaterializedViews } from './matviews.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, runQuery, runQueryPages } from './query.js';
+import { prepareQuery } from './query-guard.js';
+import { ensureQueryLogin, grantQueryAccess } from './query-login.js';
+import { openQueryConnection } from './query-session.js';
 import { startRebuild, type PostgresScratchBuild } from './rebuild.js';
 import {
   adoptDefinitionHash,
@@ -47,8 +50,13 @@ export interface PostgresReadStoreOptions {
   mode: 'write' | 'read';
   /** Default `eventlite_read`. */
   schema?: string;
-  /** Queries run after SET LOCAL ROLE to this role (see query.ts). */
+  /** Queries log in as this role (see query-session.ts). */
   queryRole?: string;
+  /**
+   * false: queries run on the connecting role, no login is made (a spec case's read models
+   * live for one run, and its queries are the user's own code, as trusted as its handlers).
+   */
+  queryLogin?: boolean;
   /** A query's statement_timeout; default 30 s. */
   statementTimeoutMs?: number;
 }
@@ -68,8 +76,10 @@ export async function openPostgresReadStore(
   }
   const connection = openReadConnection(url, schema);
   try {
-    if (options.mode === 'write') await ensureReadSchema(connection);
-    else if (!(await readSchemaExists(connection))) {
+    if (options.mode === 'write') {
+      await ensureReadSchema(connection);
+      if (options.queryLogin !== false) await ensureQueryLogin(connection);
+    } else if (!(await readSchemaExists(connection))) {
       await connection.pool.end();
       return undefined;
     }
@@ -77,7 +87,7 @@ export async function openPostgresReadStore(
     await connection.pool.end().catch(() => {});
     throw error;
   }
-  return new PostgresReadStore(connection, options);
+  return new PostgresReadStore(url, connection, options);
 }
 
 /**
@@ -100,8 +110,11 @@ export async function dropPostgresReadSchema(url: string, schema: string): Promi
 class PostgresReadStore implements ReadStore {
   readonly location: string;
   readonly #builds = new Set<PostgresScratchBuild>();
+  /** Where queries run, opened with the first one (query-session.ts). */
+  #queries: Promise<ReadConnection> | undefined;
 
   constructor(
+    private readonly url: string,
     private readonly connection: ReadConnection,
     private readonly options: PostgresReadStoreOptions,
   ) {
@@ -139,6 +152,7 @@ class PostgresReadStore implements ReadStore {
           });
           await writeOwnedObjects(client, s, schema.name, owned);
           await writeProjectionRow(client, s, schema, 0, at);
+          await grantQueryAccess(client, s);
         }),
       ),
     );
@@ -223,24 +237,30 @@ class PostgresReadStore implements ReadStore {
     });
   }
 
-  query(sql: string, params?: QueryParams): Promise<QueryResult> {
-    return runQuery(this.connection, sql, params, {
-      statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-      queryRole: this.options.queryRole,
-    });
+  async query(sql: string, params?: QueryParams): Promise<QueryResult> {
+    const bound = prepareQuery(sql, params);
+    return runQuery(await this.#queryConnection(), bound, this.#queryOptions());
   }
 
-  queryPages(sql: string, params?: QueryParams, pageSize = QUERY_PAGE_SIZE): Promise<QueryPages> {
-    return runQueryPages(
-      this.connection,
-      sql,
-      params,
-      {
-        statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-        queryRole: this.options.queryRole,
-      },
-      pageSize,
-    );
+  async queryPages(
+    sql: string,
+    params?: QueryParams,
+    pageSize = QUERY_PAGE_SIZE,
+  ): Promise<QueryPages> {
+    const bound = prepareQuery(sql, params);
+    return runQueryPages(await this.#queryConnection(), bound, this.#queryOptions(), pageSize);
+  }
+
+  #queryOptions() {
+    return { statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS };
+  }
+
+  #queryConnection(): Promise<ReadConnection> {
+    if (this.options.queryLogin === false) return Promise.resolve(this.connection);
+    this.#queries ??= openQueryConnection(this.url, this.connection, this.options.queryRole);
+    // A failure is not kept: the next query tries again.
+    this.#queries.catch(() => (this.#queries = undefined));
+    return this.#queries;
   }
 
   tables(): Promise<ReadTable[]> {
@@ -255,6 +275,8 @@ class PostgresReadStore implements ReadStore {
   async close(): Promise<void> {
     for (const build of this.#builds) build.discard();
     this.#builds.clear();
+    const queries = await this.#queries?.catch(() => undefined);
+    if (queries && queries !== this.connection) await queries.pool.end();
     await this.connection.pool.end();
   }
 
