@@ -144,9 +144,11 @@ export async function judgeQueryWithoutReadModels(
 }
 
 /**
- * Deletes the store's events and the read models, whatever they hold: the SQLite files, or
- * the store's and the read models' schemas. Both are opened first, so a file or database
- * that is not eventlite's is refused before anything goes. The caller recreates the store.
+ * Deletes the store's events and the read models, whatever they hold, and only what is
+ * eventlite's: the SQLite files (the caller makes the store again), or on PostgreSQL
+ * eventlite's schemas and query logins, the empty store made again in the same transaction.
+ * A file or database that is not eventlite's, or a user's object that depends on eventlite's,
+ * is refused before anything goes.
  */
 export async function dropStoreAndReadModels(locations: Locations): Promise<void> {
   const { db, readDb, cwd } = locations;
@@ -154,20 +156,28 @@ export async function dropStoreAndReadModels(locations: Locations): Promise<void
   await store.close();
   const read = await openReadStore(locations, 'read');
   await read?.close();
-  const pgSchemas = new Map<string, string[]>();
-  const dropSchema = (url: string, schema: string) =>
-    pgSchemas.set(url, [...(pgSchemas.get(url) ?? []), schema]);
-  if (isPostgresUrl(readDb)) dropSchema(readDb, locations.readSchema ?? 'eventlite_read');
-  if (isPostgresUrl(db)) dropSchema(db, 'eventlite');
-  const { removeSqliteDatabase } = await import('../store/sqlite/reset.js');
-  if (!isPostgresUrl(readDb) && read && !readModelsInStore(locations)) {
-    removeSqliteDatabase(readDb, cwd);
+  const { checkSqliteReadDatabase, removeSqliteDatabase } =
+    await import('../store/sqlite/reset.js');
+  const sqliteReadDb =
+    read !== undefined && !isPostgresUrl(readDb) && !readModelsInStore(locations);
+  if (sqliteReadDb) checkSqliteReadDatabase(readDb, cwd);
+  const pgParts = new Map<string, { store: boolean; readSchema?: string }>();
+  if (isPostgresUrl(db)) pgParts.set(db, { store: true });
+  if (isPostgresUrl(readDb) && read) {
+    const readSchema = locations.readSchema ?? 'eventlite_read';
+    pgParts.set(readDb, { store: false, ...pgParts.get(readDb), readSchema });
   }
+  if (pgParts.size > 0) {
+    const { resetPostgresDatabase } = await import('../store/postgres/reset.js');
+    // Over two databases, each is first tried to the end and rolled back: neither changes
+    // unless both can.
+    if (pgParts.size > 1) {
+      for (const [url, parts] of pgParts) await resetPostgresDatabase(url, parts, { dryRun: true });
+    }
+    for (const [url, parts] of pgParts) await resetPostgresDatabase(url, parts);
+  }
+  if (sqliteReadDb) removeSqliteDatabase(readDb, cwd);
   if (!isPostgresUrl(db)) removeSqliteDatabase(db, cwd);
-  if (pgSchemas.size > 0) {
-    const { dropPostgresSchemas } = await import('../store/postgres/reset.js');
-    for (const [url, schemas] of pgSchemas) await dropPostgresSchemas(url, schemas);
-  }
 }
 
 /** True when the read models live in the SQLite store file itself (single-database CQRS). */

@@ -125,16 +125,24 @@ export async function migratePgSchema(
       if (!options.create) throw noStore(target);
       await checkEncoding(client, target);
     }
-    for (let step = locked; step < PG_STORE_SCHEMA_VERSION; step += 1) {
-      await client.query(MIGRATIONS[step]!);
-    }
-    await client.query(
-      `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
-       ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
-      [PG_STORE_SCHEMA_VERSION],
-    );
+    await migrateFrom(client, locked);
   });
   return created;
+}
+
+/**
+ * Runs the migrations from schema `version` on, in the caller's transaction, and records the
+ * new version. From 0 it creates the store: `reset` does so in the transaction that dropped it.
+ */
+export async function migrateFrom(client: pg.ClientBase, version: number): Promise<void> {
+  for (let step = version; step < PG_STORE_SCHEMA_VERSION; step += 1) {
+    await client.query(MIGRATIONS[step]!);
+  }
+  await client.query(
+    `INSERT INTO eventlite.meta (schema_version) VALUES ($1)
+     ON CONFLICT (singleton) DO UPDATE SET schema_version = excluded.schema_version`,
+    [PG_STORE_SCHEMA_VERSION],
+  );
 }
 
 /**
@@ -152,7 +160,7 @@ export async function dropEmptyPgStore(client: pg.ClientBase): Promise<void> {
 }
 
 /** `work` in one transaction, holding the schema lock from before it begins until it ends. */
-async function inLockedTransaction(
+export async function inLockedTransaction(
   client: pg.ClientBase,
   work: () => Promise<void>,
 ): Promise<void> {

@@ -1,5 +1,23 @@
 import { rmSync } from 'node:fs';
-import { filePath } from './open.js';
+import { StoreError } from '../../core/errors.js';
+import { filePath, openReadOnlyDatabase } from './open.js';
+import { READ_DB_APPLICATION_ID } from './read/schema.js';
+
+/**
+ * Refuses a read database file that eventlite did not make (its application_id says so), as
+ * `projections run` refuses to write into one: `reset` deletes only what is eventlite's.
+ */
+export function checkSqliteReadDatabase(path: string, cwd: string): void {
+  const db = openReadOnlyDatabase(path, cwd);
+  try {
+    if (db.pragma('application_id', { simple: true }) === READ_DB_APPLICATION_ID) return;
+  } finally {
+    db.close();
+  }
+  throw new StoreError(
+    `${path} is a SQLite database but not an eventlite read database; reset deletes only eventlite's own (nothing was deleted)`,
+  );
+}
 
 /**
  * Deletes a SQLite database of ours and its WAL companions. The caller has opened it first,
