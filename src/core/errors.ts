@@ -102,6 +102,16 @@ export class StoreError extends EventliteError {
   }
 }
 
+/**
+ * The store this command opened was deleted or made anew (a `reset`) while it ran: a follower
+ * must stop rather than follow a store that is gone.
+ */
+export function storeReplacedError(location: string): StoreError {
+  return new StoreError(
+    `the store at ${location} was reset or deleted while this command was following it; stopped (run it again to follow the new store)`,
+  );
+}
+
 /** The user pressed Ctrl-C (or the process got SIGTERM) while a command was running. */
 export class InterruptedError extends EventliteError {
   constructor(message = 'interrupted') {

@@ -152,7 +152,10 @@ export interface EventStore {
   head(): Promise<number>;
   /** The id stamped when the store was created: read models record which store they come from. */
   storeId(): Promise<string>;
-  /** A value that changes whenever some connection commits: a cheap poll for new events. */
+  /**
+   * A value that changes whenever some connection commits: a cheap poll for new events. Fails
+   * with StoreError when the store was deleted or made anew since it was opened (a `reset`).
+   */
   changeMarker(): Promise<number | string>;
   beginImport(): Promise<ImportSession>;
   /** Streams in name order, a page at a time. */

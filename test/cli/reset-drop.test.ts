@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli as runProgram } from '../../src/cli/main.js';
 import {
@@ -9,7 +12,7 @@ import {
   storeFingerprint,
 } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { cliEnv, tempDir } from '../helpers/cli.js';
+import { cliEnv, collect, startCli, tempDir } from '../helpers/cli.js';
 import { writeTickDomain } from './projections-ux-domain.js';
 
 describe.each(backends())('reset and projections drop, on $name', (backend) => {
@@ -96,6 +99,60 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
     const confirmed = await onTerminal(['reset'], 'y\n');
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect((await cli(['status', '--json'])).stdout).toContain('"head":0');
+  });
+
+  it("reset refuses a read database that is not eventlite's, before deleting anything", async () => {
+    // Another project's event store, and a SQLite database of someone else's.
+    expect((await runOn({ env: {} }, ['--db', 'other.db', 'init'], { cwd: dir })).code).toBe(0);
+    const foreign = new Database(join(dir, 'foreign.db'));
+    foreign.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+    foreign.close();
+    const before = await fingerprints();
+    const files = () => ['other.db', 'foreign.db'].map((name) => readFileSync(join(dir, name)));
+    const filesBefore = files();
+    for (const name of ['other.db', 'foreign.db']) {
+      const message = `error: ${name} is a SQLite database but not an eventlite read database; reset deletes only eventlite's own (nothing was deleted)\n`;
+      const flag = await cli(['--read-db', name, 'reset', '--yes']);
+      expect([flag.code, flag.stderr]).toEqual([1, message]);
+      const env = await runOn(store, ['--domain', 'domain.mjs', 'reset', '--yes'], {
+        cwd: dir,
+        env: { EVENTLITE_READ_DB: name },
+      });
+      expect([env.code, env.stderr]).toEqual([1, message]);
+    }
+    expect(files()).toEqual(filesBefore);
+    expect(await fingerprints()).toEqual(before);
+  });
+
+  it('reset stops log --follow and projections run --follow with a clear line', async () => {
+    const start = (args: string[]) => {
+      const child = startCli(['--domain', 'domain.mjs', ...args], { cwd: dir, env: store.env });
+      return { child, done: collect(child) };
+    };
+    const log = start(['log', '--follow', '--format', 'ndjson']);
+    const runner = start(['projections', 'run', '--follow']);
+    // Both following: the log printed, and the runner idle.
+    let waited = 0;
+    let printed = '';
+    log.child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    while (printed.split('\n').length < 4 && waited < 20_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      waited += 50;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await cli(['reset', '--yes'])).code).toBe(0);
+    const stopped = `error: the store at ${shown(store.db)} was reset or deleted while this command was following it; stopped (run it again to follow the new store)\n`;
+    const [logged, ran] = await Promise.all([log.done, runner.done]);
+    expect([logged.code, logged.stdout.split('\n').length, logged.stderr]).toEqual([
+      1,
+      4,
+      stopped.replace(
+        /^error: (.*)\n$/,
+        (_, message: string) =>
+          `${JSON.stringify({ error: { exitCode: 1, kind: 'failure', message } })}\n`,
+      ),
+    ]);
+    expect([ran.code, ran.stderr]).toEqual([1, stopped]);
   });
 
   it('projections drop NAME --yes drops its tables and checkpoint; the next run builds it afresh', async () => {

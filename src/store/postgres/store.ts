@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { storeReplacedError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import type {
   AppendOptions,
@@ -19,7 +20,7 @@ import type { RecordedEvent } from '../../core/events.js';
 import { appendToPgStream } from './append.js';
 import type { PgTarget } from './connection.js';
 import { beginPgImport } from './import.js';
-import { withPgErrors } from './errors.js';
+import { translatePgError, withPgErrors } from './errors.js';
 import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
 import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
 import { dropEmptyPgStore } from './schema.js';
@@ -32,6 +33,8 @@ export class PostgresEventStore implements EventStore {
   readonly backend = 'postgres';
   readonly location: string;
   #closed: Promise<void> | undefined;
+  /** The store id the first change marker saw. */
+  #storeId: string | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -75,9 +78,28 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  /** The head counter: every commit that writes moves it, whichever connection made it. */
-  changeMarker(): Promise<number> {
-    return this.head();
+  /**
+   * The head counter: every commit that writes moves it, whichever connection made it. The
+   * store id beside it tells a store made anew by `reset` from the one this follower opened.
+   */
+  async changeMarker(): Promise<number> {
+    let row: { position: string; store_id: string } | undefined;
+    try {
+      ({
+        rows: [row],
+      } = await this.pool.query<{ position: string; store_id: string }>(
+        'SELECT h.position, m.store_id FROM eventlite.head h, eventlite.meta m',
+      ));
+    } catch (error) {
+      // undefined_table: the schema went between two polls.
+      if ((error as { code?: unknown }).code === '42P01') throw storeReplacedError(this.location);
+      throw translatePgError(error, this.target);
+    }
+    this.#storeId ??= row?.store_id;
+    if (row === undefined || row.store_id !== this.#storeId) {
+      throw storeReplacedError(this.location);
+    }
+    return Number(row.position);
   }
 
   beginImport(): Promise<ImportSession> {

@@ -13,6 +13,7 @@ import type {
   Snapshot,
   StreamSummary,
 } from '../../core/ports.js';
+import { storeReplacedError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
 import { translateSqliteError, withStoreErrors } from './errors.js';
@@ -30,6 +31,12 @@ import { type Db, pluck, STORE_SQL } from './statements.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
 import { countStore, streamSummaryPages } from './streams.js';
 import { verifyStore } from './verify.js';
+
+/** Which file is at `path` (device and inode); undefined when there is none. */
+function fileIdentity(path: string): string | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false, bigint: true });
+  return stats && `${stats.dev}:${stats.ino}`;
+}
 
 /** Opens (creating or migrating as needed) the SQLite event store at `path`. */
 export function openSqliteEventStore(path: string, options: OpenOptions = {}): SqliteEventStore {
@@ -52,12 +59,18 @@ export function openSqliteEventStore(path: string, options: OpenOptions = {}): S
 export class SqliteEventStore implements EventStore {
   readonly backend = 'sqlite' as const;
 
+  /** The file as opened: `reset` deletes it and makes another at the same path. */
+  readonly #file: { path: string; identity: string } | undefined;
+
   constructor(
     /** The connection, for the read store when the read models live in the store file. */
     readonly db: Db,
     readonly location: string,
     private readonly cwd?: string,
-  ) {}
+  ) {
+    const path = location === ':memory:' ? undefined : filePath(location, cwd);
+    this.#file = path === undefined ? undefined : { path, identity: fileIdentity(path) ?? '' };
+  }
 
   private guard<T>(work: () => T): Promise<T> {
     try {
@@ -95,8 +108,14 @@ export class SqliteEventStore implements EventStore {
     return this.guard(() => pluck<string>(this.db, STORE_SQL.storeId));
   }
 
-  /** `PRAGMA data_version` changes only when another connection commits: a free poll. */
+  /**
+   * `PRAGMA data_version` changes only when another connection commits: a free poll. The
+   * connection keeps a deleted file open, so the path is looked at too: one stat.
+   */
   changeMarker(): Promise<number> {
+    if (this.#file && fileIdentity(this.#file.path) !== this.#file.identity) {
+      return Promise.reject(storeReplacedError(this.location));
+    }
     return this.guard(() => this.db.pragma('data_version', { simple: true }) as number);
   }
 
