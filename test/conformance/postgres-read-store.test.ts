@@ -605,6 +605,58 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     ]);
   });
 
+  it('a stalled reader holds its transaction no longer than its limit: the swap then goes through', async () => {
+    await withAccounts();
+    const limit = { statementTimeoutMs: 1500 };
+    const writer = track(await openPostgresReadStore(database.url, { mode: 'write', ...limit }))!;
+    const reader = track(await openPostgresReadStore(database.url, { mode: 'read', ...limit }))!;
+    // One row a page: after the first, the cursor's transaction stays open, and nobody reads.
+    const { pages } = await reader.queryPages('SELECT account_id FROM account_summary', {}, 1);
+    const iterator = pages[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual([{ account_id: 'a' }]);
+    const build = await writer.startRebuild({ ...SUMMARY, version: 2 }, T);
+    await build.apply({
+      from: 0,
+      to: 5,
+      events: [event(1, 'AccountOpened', { id: 'r', owner: 'Rex' })],
+      statementsFor: summaryStatements(),
+    });
+    const started = Date.now();
+    await build.swapIn(5, T);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(iterator.next()).rejects.toThrow(
+      'query failed: it ran past its limit of 1.5 s, counting the time its rows waited to be read',
+    );
+    expect((await reader.query('SELECT account_id FROM account_summary')).rows).toEqual([
+      { account_id: 'r' },
+    ]);
+  });
+
+  it('a swap that gives up names who holds the tables', async () => {
+    await withAccounts();
+    const writer = track(
+      await openPostgresReadStore(database.url, { mode: 'write', statementTimeoutMs: 500 }),
+    )!;
+    const holder = new pg.Client({ connectionString: database.url, application_name: 'psql' });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM eventlite_read.account_summary');
+      const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const build = await writer.startRebuild({ ...SUMMARY, version: 2 }, T);
+      const error = await build.swapIn(5, T).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(StoreBusyError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^could not swap in the rebuilt projection "account_summary" within 5\\.5 s: a session of psql \\(pid ${pid}, user postgres\\) has held eventlite_read\\.account_summary since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ; try again$`,
+        ),
+      );
+      await build.abandon();
+    } finally {
+      await holder.end();
+    }
+  });
+
   it("a lost connection is the machine's failure, not the handler's", async () => {
     const read = await withAccounts();
     const statementsFor = () => [{ sql: 'SELECT pg_terminate_backend(pg_backend_pid())' }];

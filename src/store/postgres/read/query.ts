@@ -142,7 +142,8 @@ async function* cursorPages(
         )) as unknown as pg.QueryResult[];
         page = fetched!.rows as Record<string, unknown>[];
       } catch (error) {
-        if (expired) throw pastTheLimit(limitMs);
+        // Ended by the timer, or by the server's idle timeout while this process was stuck.
+        if (expired || Date.now() >= deadline) throw pastTheLimit(limitMs);
         throw isDeadlock(error)
           ? machineFailure(error, target)
           : queryFailure(error, target, bound.text);

@@ -17,7 +17,7 @@ import {
 import { asStoreError, withReadStoreErrors } from './errors.js';
 import { grantQueryAccess } from './query-login.js';
 import { createMaterializedViews } from './matviews.js';
-import { DEFAULT_QUERY_TIMEOUT_MS } from './query.js';
+import { describeLockHolders } from './lock-holders.js';
 import { dropAbandonedScratch, lockName, scratchSchemaName, TRY_LOCK, UNLOCK } from './scratch.js';
 import {
   markRebuilding,
@@ -33,6 +33,7 @@ export async function startRebuild(
   schema: ProjectionSchema,
   at: string,
   onFinished: (build: PostgresScratchBuild) => void,
+  queryTimeoutMs: number,
 ): Promise<PostgresScratchBuild> {
   const { target, quotedSchema: s } = connection;
   const scratch = scratchSchemaName(schema.name, process.pid);
@@ -56,7 +57,14 @@ export async function startRebuild(
       await runScript(client, schema.setup);
       await createMaterializedViews(client, schema.materializedViews ?? []);
     });
-    return new PostgresScratchBuild(connection, client, schema, scratch, onFinished);
+    return new PostgresScratchBuild(
+      connection,
+      client,
+      schema,
+      scratch,
+      onFinished,
+      queryTimeoutMs,
+    );
   } catch (error) {
     if (locked) {
       await isIdle(client);
@@ -71,23 +79,27 @@ export async function startRebuild(
 /**
  * The swap needs exclusive locks on tables that queries may be reading. Waiting in the lock
  * queue would stall every query that arrives behind it, so each try waits briefly, gives way,
- * and tries again, for as long as a query may run and then some.
+ * and tries again, for as long as a query may run (its whole transaction is bounded by its
+ * time limit, see query.ts) and then some.
  */
 const SWAP_LOCK_WAIT_MS = 250;
-const SWAP_PATIENCE_MS = DEFAULT_QUERY_TIMEOUT_MS + LOCK_TIMEOUT_MS;
 
-async function retryPastReaders<T>(attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + SWAP_PATIENCE_MS;
+/** Runs `attempt` until it gets its locks or `patienceMs` is over; then the conflict comes out. */
+async function retryPastReaders<T>(patienceMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + patienceMs;
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const lockConflict = code === '55P03' || code === '40P01';
-      if (!lockConflict || Date.now() > deadline) throw error;
+      if (!isLockConflict(error) || Date.now() > deadline) throw error;
       await sleep(25 + Math.random() * 75);
     }
   }
+}
+
+function isLockConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '55P03' || code === '40P01';
 }
 
 export class PostgresScratchBuild implements ScratchBuild {
@@ -101,6 +113,8 @@ export class PostgresScratchBuild implements ScratchBuild {
     private readonly schema: ProjectionSchema,
     readonly scratch: string,
     private readonly onFinished: (build: PostgresScratchBuild) => void,
+    /** The limit on queries' transactions: the swap waits that long for them, and more. */
+    private readonly queryTimeoutMs: number,
   ) {}
 
   async apply(batch: ProjectionBatch): Promise<void> {
@@ -130,8 +144,9 @@ export class PostgresScratchBuild implements ScratchBuild {
         refreshMaterializedViews(client, target, quote(this.scratch), views, this.#lastApplied),
       );
     }
+    const patienceMs = this.queryTimeoutMs + LOCK_TIMEOUT_MS;
     try {
-      await retryPastReaders(() =>
+      await retryPastReaders(patienceMs, () =>
         inTransaction(client, target, async () => {
           await client.query(`SET LOCAL lock_timeout = ${SWAP_LOCK_WAIT_MS}`);
           await lockReadSchema(client, readSchema);
@@ -151,7 +166,11 @@ export class PostgresScratchBuild implements ScratchBuild {
         }),
       );
     } catch (error) {
-      throw asStoreError(error, target);
+      if (!isLockConflict(error)) throw asStoreError(error, target);
+      const holders = await describeLockHolders(client, readSchema).catch(() => undefined);
+      throw new StoreBusyError(
+        `could not swap in the rebuilt projection "${schema.name}" within ${patienceMs / 1000} s: ${holders ?? 'another session held its tables'}; try again`,
+      );
     }
     await this.#finish();
   }

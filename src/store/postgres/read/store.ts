@@ -205,8 +205,12 @@ class PostgresReadStore implements ReadStore {
 
   async startRebuild(schema: ProjectionSchema, at: string): Promise<ScratchBuild> {
     this.#assertWritable();
-    const build = await startRebuild(this.connection, schema, at, (done) =>
-      this.#builds.delete(done),
+    const build = await startRebuild(
+      this.connection,
+      schema,
+      at,
+      (done) => this.#builds.delete(done),
+      this.#queryOptions().statementTimeoutMs,
     );
     this.#builds.add(build);
     return build;
