@@ -88,7 +88,7 @@ export async function buildProgram(
     )
     .option(
       '--query-role <role>',
-      'PostgreSQL: run queries as this role, e.g. one that may only read the read models (env EVENTLITE_QUERY_ROLE)',
+      'PostgreSQL: queries log in as this role, one that may only read the read models (default: the login eventlite makes; env EVENTLITE_QUERY_ROLE)',
     )
     .option(
       '--clock <time>',
