@@ -26,7 +26,8 @@ import {
 } from './connection.js';
 import { withReadStoreErrors } from './errors.js';
 import { createMaterializedViews } from './matviews.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, runQuery, runQueryPages } from './query.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from './query.js';
+import { runQueryPages } from './query-pages.js';
 import { prepareQuery } from './query-guard.js';
 import { ensureQueryLogin, grantQueryAccess } from './query-login.js';
 import { openQueryConnection } from './query-session.js';
