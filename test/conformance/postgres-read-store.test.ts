@@ -4,6 +4,9 @@ import { InputError, StoreBusyError } from '../../src/core/errors.js';
 import type { ReadStore } from '../../src/core/ports.js';
 import { READ_SCHEMA_VERSION as SQLITE_READ_SCHEMA_VERSION } from '../../src/store/sqlite/read/schema.js';
 import { READ_SCHEMA_VERSION } from '../../src/store/postgres/read/schema.js';
+import { openReadConnection } from '../../src/store/postgres/read/connection.js';
+import { runQuery } from '../../src/store/postgres/read/query.js';
+import { runQueryPages } from '../../src/store/postgres/read/query-pages.js';
 import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
 import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
 import { describeReadStore, event, SUMMARY, summaryStatements } from './read-store.suite.js';
@@ -361,6 +364,32 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     } finally {
       await asLogin.end();
       await victim.end();
+    }
+  });
+
+  it('a query leaves no session advisory lock behind, should one get past the text check', async () => {
+    await withAccounts();
+    const connection = openReadConnection(database.url, 'eventlite_read');
+    try {
+      const options = { statementTimeoutMs: 5000 };
+      // Straight to the runner of queries, past prepareQuery: what a scanner mistake would let by.
+      await runQuery(connection, { text: 'SELECT pg_advisory_lock(4242)', values: [] }, options);
+      const { pages } = await runQueryPages(
+        connection,
+        { text: 'SELECT pg_advisory_lock(4343) FROM account_summary', values: [] },
+        options,
+        1,
+      );
+      for await (const page of pages) expect(page).toHaveLength(1);
+      const held = await withAdmin(database.url, (admin) =>
+        admin.query(
+          `SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND objid IN (4242, 4343)
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        ),
+      );
+      expect(held.rows).toEqual([]);
+    } finally {
+      await connection.pool.end();
     }
   });
 

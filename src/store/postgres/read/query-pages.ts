@@ -2,10 +2,10 @@ import type pg from 'pg';
 import type { PgTarget } from '../connection.js';
 import { InputError } from '../../../core/errors.js';
 import type { QueryPages } from '../../../core/ports.js';
-import { checkout, isDeadlock, isIdle, retryDeadlocks, type ReadConnection } from './connection.js';
+import { checkout, isDeadlock, retryDeadlocks, type ReadConnection } from './connection.js';
 import { asStoreError, machineFailure } from './errors.js';
 import type { BoundSql } from './params.js';
-import { beginQuery, queryFailure, runQuery, type QueryOptions } from './query.js';
+import { beginQuery, endQuery, queryFailure, runQuery, type QueryOptions } from './query.js';
 import { firstKeyword, statements, tokenize } from './sql-text.js';
 
 // `eventlite query`'s rows a page at a time on PostgreSQL, through a cursor in the same
@@ -86,7 +86,7 @@ async function* cursorPages(
     let page = cursor.first;
     while (page.length > 0) {
       if (page.length < size) {
-        release(!(await isIdle(client)));
+        release(!(await endQuery(client)));
         yield page;
         return;
       }
@@ -108,7 +108,7 @@ async function* cursorPages(
     }
   } finally {
     clearTimeout(timer);
-    if (!released) release(!(await isIdle(client)));
+    if (!released) release(!(await endQuery(client)));
   }
 }
 
@@ -165,7 +165,7 @@ async function openCursor(
       limitMs,
     };
   } finally {
-    if (!handedOver) client.release(!(await isIdle(client)));
+    if (!handedOver) client.release(!(await endQuery(client)));
   }
 }
 

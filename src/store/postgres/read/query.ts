@@ -4,7 +4,7 @@ import { InputError } from '../../../core/errors.js';
 import type { QueryResult } from '../../../core/ports.js';
 import { POSITIONAL_PARAMS_HINT } from '../../../core/query-param.js';
 import { READ_ONLY_ONLY } from './query-guard.js';
-import { isDeadlock, retryDeadlocks, withClient, type ReadConnection } from './connection.js';
+import { checkout, isDeadlock, retryDeadlocks, type ReadConnection } from './connection.js';
 import { asStoreError, machineFailure } from './errors.js';
 import type { BoundSql } from './params.js';
 import { tokenize } from './sql-text.js';
@@ -39,11 +39,36 @@ export async function runQuery(
   options: QueryOptions,
 ): Promise<QueryResult> {
   try {
-    return await retryDeadlocks(() =>
-      withClient(connection, (client) => runOnce(client, connection, bound, options)),
-    );
+    return await retryDeadlocks(async () => {
+      const client = await checkout(connection);
+      let ended = false;
+      try {
+        const result = await runOnce(client, connection, bound, options);
+        ended = true;
+        return result;
+      } finally {
+        client.release(!(ended || (await endQuery(client))));
+      }
+    });
   } catch (error) {
     throw isDeadlock(error) ? machineFailure(error, connection.target) : error;
+  }
+}
+
+/**
+ * Rolls back, and lets go of any session advisory lock the query took: the session goes back
+ * to the pool as it came. (Every other trace a query could leave, a setting changed with
+ * set_config say, goes with the rollback.)
+ */
+const END_QUERY = 'ROLLBACK; SELECT pg_advisory_unlock_all()';
+
+/** Ends a query's transaction (END_QUERY); false when the connection cannot even do that. */
+export async function endQuery(client: pg.ClientBase): Promise<boolean> {
+  try {
+    await client.query(END_QUERY);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -80,7 +105,7 @@ async function runOnce(
     // statement, should one slip past the check above.
     queryMode: 'extended',
   } as pg.QueryConfig);
-  const rollback = client.query('ROLLBACK');
+  const rollback = client.query(END_QUERY);
   for (const pending of [query, rollback]) pending.catch(() => {});
   try {
     await Promise.all(setup);
