@@ -131,21 +131,23 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
     };
     const log = start(['log', '--follow', '--format', 'ndjson']);
     const runner = start(['projections', 'run', '--follow']);
-    // Both following: the log printed, and the runner idle.
-    let waited = 0;
     let printed = '';
     log.child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    while (printed.split('\n').length < 4 && waited < 20_000) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      waited += 50;
+    // Both following: an event appended now is printed by the log and applied by the runner.
+    expect((await cli(['append', 'ticks-all', 'Tick', '{"n":4}'])).code).toBe(0);
+    const applied = async () =>
+      (await cli(['query', 'SELECT count(*) AS n FROM beta_rows', '--format', 'csv'])).stdout;
+    for (let tries = 0; tries < 300; tries += 1) {
+      if (printed.split('\n').length === 5 && (await applied()) === 'n\n4\n') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect([printed.split('\n').length, await applied()]).toEqual([5, 'n\n4\n']);
     expect((await cli(['reset', '--yes'])).code).toBe(0);
     const stopped = `error: the store at ${shown(store.db)} was reset or deleted while this command was following it; stopped (run it again to follow the new store)\n`;
     const [logged, ran] = await Promise.all([log.done, runner.done]);
     expect([logged.code, logged.stdout.split('\n').length, logged.stderr]).toEqual([
       1,
-      4,
+      5,
       stopped.replace(
         /^error: (.*)\n$/,
         (_, message: string) =>
