@@ -94,6 +94,38 @@ describe.runIf(enabled)('reset on PostgreSQL', () => {
     expect([rows.code, rows.stdout]).toEqual([0, 'n\n7\n']);
   });
 
+  it('over two databases, a refusal in the second leaves the first as it was', async () => {
+    // The store in one database, the read models in another (EVENTLITE_READ_DB).
+    const reads = await freshPgDatabase();
+    try {
+      const env = { env: { EVENTLITE_DB: database.url, EVENTLITE_READ_DB: reads.url } };
+      const split = (args: readonly string[]) =>
+        runOn(env, ['--domain', 'domain.mjs', ...args], { cwd: dir });
+      expect((await split(['projections', 'run'])).code).toBe(0);
+      await withPg(reads.url, (client) =>
+        client.query('CREATE VIEW public.beta_report AS SELECT n FROM eventlite_read.beta_rows'),
+      );
+      const before = [
+        await storeFingerprint(database.url, dir),
+        await readFingerprint(reads.url, dir),
+      ];
+      const refused = await split(['reset', '--yes']);
+      expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+        1,
+        '',
+        "error: reset refused: view beta_report depends on table eventlite_read.beta_rows; reset would drop what is not eventlite's: drop or change that first (nothing was deleted)\n",
+      ]);
+      expect([
+        await storeFingerprint(database.url, dir),
+        await readFingerprint(reads.url, dir),
+      ]).toEqual(before);
+      const log = await split(['log', '--format', 'ndjson']);
+      expect([log.code, log.stdout.split('\n').length]).toEqual([0, 4]);
+    } finally {
+      await reads.drop();
+    }
+  });
+
   it('refuses when the query login holds a grant outside eventlite, naming it', async () => {
     const login = await queryLogin();
     await admin(`CREATE TABLE public.lookup (a INT); GRANT SELECT ON public.lookup TO ${login}`);
