@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
+import { StoreError } from '../core/errors.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
 import { existsSync } from 'node:fs';
 import { fileSize, openSqliteEventStore, removeEmptyStoreFile } from '../store/sqlite/store.js';
@@ -154,7 +155,13 @@ export async function dropStoreAndReadModels(locations: Locations): Promise<void
   const { db, readDb, cwd } = locations;
   const store = await openEventStore(locations, 'existing');
   await store.close();
-  const read = await openReadStore(locations, 'read');
+  const read = await openReadStore(locations, 'read').catch((error: unknown) => {
+    // Not SQLite, or damaged: it may be anyone's file, so reset neither deletes it nor says to.
+    if (!(error instanceof StoreError) || error.damagedFile === undefined) throw error;
+    throw new StoreError(
+      `${error.message}; reset deletes only eventlite's own read database (nothing was deleted): if this one is eventlite's, delete it by hand`,
+    );
+  });
   await read?.close();
   const { checkSqliteReadDatabase, removeSqliteDatabase } =
     await import('../store/sqlite/reset.js');

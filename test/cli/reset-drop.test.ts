@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -121,6 +121,18 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
       expect([env.code, env.stderr]).toEqual([1, message]);
     }
     expect(files()).toEqual(filesBefore);
+    expect(await fingerprints()).toEqual(before);
+  });
+
+  it('reset refuses a read database that is not SQLite at all, without advice to delete it', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
+    const before = await fingerprints();
+    const refused = await cli(['--read-db', 'notes.txt', 'reset', '--yes']);
+    expect([refused.code, refused.stderr]).toEqual([
+      1,
+      "error: notes.txt is not a SQLite database; reset deletes only eventlite's own read database (nothing was deleted): if this one is eventlite's, delete it by hand\n",
+    ]);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n');
     expect(await fingerprints()).toEqual(before);
   });
 
