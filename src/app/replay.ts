@@ -208,8 +208,8 @@ function toRawEvent(
   correlationId: string,
 ): { stream: string; event: NewEvent; expectedVersion: ExpectedVersion } {
   const stream = validateNameAt(where, 'stream', value.stream);
-  const { type, data, metadata, id, expectedVersion } = value;
-  const event = toNewEvent({ type, data, metadata, id }, where);
+  const { type, data, metadata, id, schemaVersion, expectedVersion } = value;
+  const event = toNewEvent({ type, data, metadata, id, schemaVersion }, where);
   event.metadata = { correlationId, ...event.metadata };
   return { stream, event, expectedVersion: toExpectedVersion(expectedVersion, where) };
 }

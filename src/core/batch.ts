@@ -20,6 +20,11 @@ export function checkBatch(stream: string, events: readonly NewEvent[]): NewEven
     if (problem !== undefined) {
       throw new InputError(`event ${index + 1} (${String(event.type)}): ${problem}`);
     }
+    if (event.schemaVersion !== undefined && !isSchemaVersion(event.schemaVersion)) {
+      throw new InputError(
+        `event ${index + 1} (${String(event.type)}): schemaVersion must be a positive integer, got ${String(event.schemaVersion)}`,
+      );
+    }
     return {
       ...event,
       type: validateName('event type', event.type),
@@ -73,6 +78,12 @@ export interface EventRowToWrite {
   data: string;
   metadata: string;
   recordedAt: string;
+  schemaVersion: number;
+}
+
+/** A version of an event type's data shape: 1, 2, … */
+export function isSchemaVersion(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
 /**
@@ -93,5 +104,6 @@ export function eventRowsToWrite(
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata ?? {}),
     recordedAt: at.recordedAt,
+    schemaVersion: event.schemaVersion ?? 1,
   }));
 }

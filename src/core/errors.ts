@@ -1,3 +1,5 @@
+import type { SchemaIssue } from './standard-schema.js';
+
 /**
  * The error family. Each error carries a stable string `code`; only the CLI maps codes to exit
  * statuses and stderr text, so library code can throw without knowing how it will be shown.
@@ -38,18 +40,25 @@ export class ConcurrencyError extends EventliteError {
   }
 }
 
-/** An event id is already stored, in another stream or beside new events. */
+/**
+ * An event id is already stored: in another stream, beside new events, or (`differs`, for an
+ * import) in the same stream with other content.
+ */
 export class DuplicateEventIdError extends EventliteError {
   constructor(
     readonly id: string,
     readonly stream: string,
     readonly storedIn: string,
+    /** What differs from the stored event of that id (`data differs`), when it is content. */
+    differs?: string,
   ) {
     super(
       'CONCURRENCY',
-      storedIn === stream
-        ? `duplicate event id ${id}: already stored in "${stream}", but not the whole batch is`
-        : `duplicate event id ${id}: already stored in stream "${storedIn}"`,
+      differs !== undefined
+        ? `duplicate event id ${id}: already stored in "${storedIn}" with other content (${differs}); an import adds what the store lacks and never changes a stored event`
+        : storedIn === stream
+          ? `duplicate event id ${id}: already stored in "${stream}", but not the whole batch is`
+          : `duplicate event id ${id}: already stored in stream "${storedIn}"`,
     );
   }
 }
@@ -74,6 +83,19 @@ export class NotFoundError extends EventliteError {
 export class InputError extends EventliteError {
   constructor(message: string) {
     super('INPUT', message);
+  }
+}
+
+/**
+ * Data that fails its declared schema (a command's, before the decider sees it): bad input,
+ * with each issue the schema found.
+ */
+export class SchemaIssuesError extends InputError {
+  constructor(
+    message: string,
+    readonly issues: readonly SchemaIssue[],
+  ) {
+    super(message);
   }
 }
 
@@ -187,6 +209,7 @@ export class SpecsFailedError extends EventliteError {
  */
 export function withMessage(error: EventliteError, message: string): EventliteError {
   if (error instanceof DomainRejection) return new DomainRejection(message, error.reason);
+  if (error instanceof SchemaIssuesError) return new SchemaIssuesError(message, error.issues);
   if (error instanceof ConcurrencyError)
     return new ConcurrencyError(error.stream, error.expected, error.actual, message);
   return new EventliteError(error.code, message);

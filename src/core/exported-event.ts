@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { describeJson, parseJsonObject, requireObject, validateEventId } from './input.js';
-import { validateNameAt } from './new-event.js';
+import { validateNameAt, validateSchemaVersion } from './new-event.js';
 import type { ImportedEvent } from './ports.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -67,7 +67,7 @@ const CANONICAL_LENGTH = 24;
 export function parseExportedEvent(text: string, where: string): ImportedEvent {
   const object = parseJsonObject(text, where, { envelope: true });
   const recordedAt = parseRecordedAt(object.recordedAt, where);
-  return {
+  const event: ImportedEvent = {
     stream: validateNameAt(where, 'stream', object.stream),
     type: validateNameAt(where, 'event type', object.type),
     id: validateEventId(object.id, `${where}: "id"`),
@@ -76,4 +76,44 @@ export function parseExportedEvent(text: string, where: string): ImportedEvent {
       object.metadata === undefined ? {} : requireObject(object.metadata, `${where}: "metadata"`),
     recordedAt,
   };
+  if (object.schemaVersion !== undefined) {
+    event.schemaVersion = validateSchemaVersion(object.schemaVersion, where);
+  }
+  return event;
+}
+
+/** A stored event as an import compares it with an incoming one of the same id. */
+export interface StoredContent {
+  stream: string;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+  recordedAt: string;
+}
+
+/**
+ * What differs between an incoming event and the stored event of its id (`data differs`,
+ * `type and data differ`), or undefined when they are the same event: then importing it again
+ * is a safe retry. Data and metadata are compared as JSON text, which JSON.stringify wrote on
+ * both sides, so the same object in the same key order is the same text.
+ */
+export function contentDifference(
+  event: ImportedEvent,
+  stored: StoredContent,
+  texts: { dataJson: string; metadataJson: string } = {
+    dataJson: JSON.stringify(event.data),
+    metadataJson: JSON.stringify(event.metadata),
+  },
+): string | undefined {
+  const fields = [
+    event.type !== stored.type && 'type',
+    (event.schemaVersion ?? 1) !== stored.schemaVersion && 'schemaVersion',
+    texts.dataJson !== stored.dataJson && 'data',
+    texts.metadataJson !== stored.metadataJson && 'metadata',
+    event.recordedAt !== stored.recordedAt && 'recordedAt',
+  ].filter((field): field is string => field !== false);
+  if (fields.length === 0) return undefined;
+  if (fields.length === 1) return `${fields[0]} differs`;
+  return `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)} differ`;
 }

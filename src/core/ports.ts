@@ -57,6 +57,8 @@ export interface ImportedEvent {
   data: JsonObject;
   metadata: JsonObject;
   recordedAt: string;
+  /** Absent means 1. */
+  schemaVersion?: number;
 }
 
 export interface ImportSummary {
@@ -87,6 +89,15 @@ export interface StreamSummary {
 export interface ListStreamsOptions {
   prefix?: string;
   limit?: number;
+}
+
+/** The stored events of one type at one schema version: how many, and when. */
+export interface EventTypeCount {
+  type: string;
+  schemaVersion: number;
+  events: number;
+  firstRecordedAt: string;
+  lastRecordedAt: string;
 }
 
 export interface StoreCounts {
@@ -160,6 +171,8 @@ export interface EventStore {
   beginImport(): Promise<ImportSession>;
   /** Streams in name order, a page at a time. */
   listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]>;
+  /** Every stored event type at every schema version it is stored in, by type and version. */
+  eventTypes(): Promise<EventTypeCount[]>;
   counts(): Promise<StoreCounts>;
   verify(): Promise<Check[]>;
   footprint(): Promise<StoreFootprint>;

@@ -21,6 +21,7 @@ export class StoredEvent implements RecordedEvent {
     readonly dataJson: string,
     readonly metadataJson: string,
     readonly recordedAt: string,
+    readonly schemaVersion = 1,
   ) {}
 
   get data(): JsonObject {
@@ -37,9 +38,12 @@ export class StoredEvent implements RecordedEvent {
   }
 }
 
-/** An event's fields as a plain object, keys in contract order. */
-function contractShape(event: RecordedEvent): RecordedEvent {
-  return {
+/**
+ * An event's fields as a plain object, keys in contract order. `schemaVersion` only when it
+ * is not 1, so that the events of a store without versions look as they always did.
+ */
+export function contractShape(event: RecordedEvent): RecordedEvent {
+  const shape: RecordedEvent = {
     position: event.position,
     stream: event.stream,
     version: event.version,
@@ -49,6 +53,10 @@ function contractShape(event: RecordedEvent): RecordedEvent {
     metadata: event.metadata,
     recordedAt: event.recordedAt,
   };
+  const schemaVersion = event.schemaVersion ?? 1;
+  if (schemaVersion === 1) return shape;
+  const { position, stream, version, type, ...rest } = shape;
+  return { position, stream, version, type, schemaVersion, ...rest };
 }
 
 /** A stored row as adapters read it, columns renamed to camelCase. */
@@ -61,6 +69,7 @@ export interface EventRow {
   dataJson: string;
   metadataJson: string;
   recordedAt: string;
+  schemaVersion: number;
 }
 
 export function storedEventFromRow(row: EventRow): StoredEvent {
@@ -73,22 +82,32 @@ export function storedEventFromRow(row: EventRow): StoredEvent {
     row.dataJson,
     row.metadataJson,
     row.recordedAt,
+    row.schemaVersion,
   );
 }
 
 /**
  * The contract's event shape as one line of JSON. A StoredEvent's data and metadata are spliced
- * in as stored: JSON.stringify wrote them, so they are canonical already.
+ * in as stored: JSON.stringify wrote them, so they are canonical already. `schemaVersion`
+ * follows the type, and only when it is not 1 (see contractShape).
  */
 export function eventJsonLine(event: RecordedEvent): string {
   const stored = event instanceof StoredEvent;
   const data = stored ? event.dataJson : JSON.stringify(event.data);
-  const metadata = stored ? event.metadataJson : JSON.stringify(event.metadata);
+  const metadata = stored ? event.metadataJson : metadataJsonOf(event);
+  const schemaVersion = event.schemaVersion ?? 1;
+  const versioned = schemaVersion === 1 ? '' : `,"schemaVersion":${schemaVersion}`;
   return (
     `{"position":${event.position},"stream":${JSON.stringify(event.stream)},` +
-    `"version":${event.version},"type":${JSON.stringify(event.type)},"id":"${event.id}",` +
-    `"data":${data},"metadata":${metadata},"recordedAt":"${event.recordedAt}"}`
+    `"version":${event.version},"type":${JSON.stringify(event.type)}${versioned},` +
+    `"id":"${event.id}","data":${data},"metadata":${metadata},"recordedAt":"${event.recordedAt}"}`
   );
+}
+
+/** The metadata's stored text when the event carries it (an upcast event's source does). */
+function metadataJsonOf(event: RecordedEvent): string {
+  const text = (event as { metadataJson?: unknown }).metadataJson;
+  return typeof text === 'string' ? text : JSON.stringify(event.metadata);
 }
 
 /** The rest of a lean page's rows, in position order: [position, stream, id, metadata JSON]. */
@@ -111,8 +130,17 @@ export class LeanPage {
     return this.#filled;
   }
 
-  add(position: number, version: number, type: string, dataJson: string, recordedAt: string): void {
-    this.events.push(new LeanEvent(this, position, version, type, dataJson, recordedAt));
+  add(
+    position: number,
+    version: number,
+    type: string,
+    dataJson: string,
+    recordedAt: string,
+    schemaVersion: number,
+  ): void {
+    this.events.push(
+      new LeanEvent(this, position, version, type, dataJson, recordedAt, schemaVersion),
+    );
   }
 
   fill(): void {
@@ -155,6 +183,7 @@ export class LeanEvent implements RecordedEvent {
     readonly type: string,
     readonly dataJson: string,
     readonly recordedAt: string,
+    readonly schemaVersion: number,
   ) {
     this.#page = page;
   }

@@ -63,7 +63,8 @@ export function storedForm(event: RecordedEvent): ModelEvent {
     throw new Error(`expected a StoredEvent from the store, got ${JSON.stringify(event)}`);
   }
   const { position, stream, version, type, id, dataJson, metadataJson, recordedAt } = event;
-  return { position, stream, version, type, id, dataJson, metadataJson, recordedAt };
+  const { schemaVersion } = event;
+  return { position, stream, version, type, id, dataJson, metadataJson, recordedAt, schemaVersion };
 }
 
 /** Every page of a read, in the model's form. */
@@ -167,6 +168,7 @@ export class StoreModel {
         dataJson: JSON.stringify(event.data),
         metadataJson: JSON.stringify(event.metadata ?? {}),
         recordedAt: ISO_TIME.test(at) ? at : `(bad time ${at})`,
+        schemaVersion: 1,
       };
     });
   }
@@ -238,6 +240,7 @@ export function fromContractJson(line: string): ModelEvent {
     dataJson: JSON.stringify(value.data),
     metadataJson: JSON.stringify(value.metadata),
     recordedAt: value.recordedAt as string,
+    schemaVersion: (value.schemaVersion as number | undefined) ?? 1,
   };
 }
 

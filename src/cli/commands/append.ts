@@ -5,6 +5,7 @@ import { parseExpectedVersion } from '../../core/expected-version.js';
 import {
   checkJsonLimits,
   parseJsonObject,
+  parsePositiveInteger,
   validateEventId,
   validateName,
 } from '../../core/input.js';
@@ -21,6 +22,7 @@ interface AppendFlags extends FormatFlags {
   metadata?: string;
   id?: string;
   expectedVersion?: string;
+  schemaVersion?: string;
 }
 
 export function registerAppend(program: Command, io: CliIo): void {
@@ -35,14 +37,18 @@ export function registerAppend(program: Command, io: CliIo): void {
       .argument('[data]', 'event data as a JSON object; - or absent: read stdin')
       .option(
         '--file <file>',
-        'append many events from NDJSON ({"type","data","metadata"?,"id"?} per line; - = stdin): all or none',
+        'append many events from NDJSON ({"type","data","metadata"?,"id"?,"schemaVersion"?} per line; - = stdin): all or none',
       )
       .option('--metadata <json>', 'event metadata as a JSON object')
       .option(
         '--id <uuid>',
         'event id (default: a new UUIDv7); a retry with the same id appends nothing',
       )
-      .option('--expected-version <version>', 'N, any, no-stream or exists (default: any)'),
+      .option('--expected-version <version>', 'N, any, no-stream or exists (default: any)')
+      .option(
+        '--schema-version <n>',
+        "the version of its type's data shape the event is written in (default 1; see docs/evolution.md)",
+      ),
     DATA_FORMATS,
   ).action(
     async (
@@ -89,6 +95,9 @@ async function oneEvent(
   const event: NewEvent = { type, data: parseJsonObject(text, 'DATA') };
   if (flags.metadata !== undefined) event.metadata = parseJsonObject(flags.metadata, '--metadata');
   if (flags.id !== undefined) event.id = validateEventId(flags.id, '--id');
+  if (flags.schemaVersion !== undefined) {
+    event.schemaVersion = parsePositiveInteger('--schema-version', flags.schemaVersion);
+  }
   return event;
 }
 
@@ -100,9 +109,9 @@ async function eventsFromFile(
   if (type !== undefined) {
     throw new InputError('with --file, give only the STREAM: each line names its own type');
   }
-  if (flags.metadata !== undefined || flags.id !== undefined) {
+  if (flags.metadata !== undefined || flags.id !== undefined || flags.schemaVersion !== undefined) {
     throw new InputError(
-      '--metadata and --id apply to one event; with --file put them on each line',
+      '--metadata, --id and --schema-version apply to one event; with --file put them on each line',
     );
   }
   const file = flags.file!;

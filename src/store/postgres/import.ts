@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { DuplicateEventIdError } from '../../core/errors.js';
+import { contentDifference, type StoredContent } from '../../core/exported-event.js';
 import type { ImportedEvent, ImportSession, ImportSummary } from '../../core/ports.js';
 import type { PgTarget } from './connection.js';
 import { translatePgError } from './errors.js';
 import { lockHead, setHead } from './append.js';
-import { insertEvents, streamsOfIds, type EventInsertRow } from './statements.js';
+import { insertEvents, type EventInsertRow } from './statements.js';
 import { BEGIN_WRITE, connect } from './transaction.js';
 
 /**
@@ -30,7 +31,7 @@ export async function beginPgImport(pool: pg.Pool, target: PgTarget): Promise<Im
 
   async function add(events: readonly ImportedEvent[]): Promise<void> {
     if (versions.size >= 100_000) versions.clear();
-    const storedIn = await streamsOfIds(
+    const stored = await storedContentOfIds(
       client,
       events.map((event) => event.id),
     );
@@ -41,25 +42,42 @@ export async function beginPgImport(pool: pg.Pool, target: PgTarget): Promise<Im
     const touched = new Map<string, number>();
     let skippedHere = 0;
     for (const event of events) {
-      const other = storedIn.get(event.id);
-      if (other !== undefined) {
-        if (other !== event.stream) throw new DuplicateEventIdError(event.id, event.stream, other);
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify(event.metadata);
+      const before = stored.get(event.id);
+      if (before !== undefined) {
+        const { id, stream } = event;
+        if (before.stream !== stream) throw new DuplicateEventIdError(id, stream, before.stream);
+        const texts = { dataJson: data, metadataJson: metadata };
+        const differs = contentDifference(event, before, texts);
+        if (differs !== undefined) throw new DuplicateEventIdError(id, stream, stream, differs);
         skippedHere += 1;
         continue;
       }
       const version = (touched.get(event.stream) ?? versions.get(event.stream)!) + 1;
       touched.set(event.stream, version);
+      const schemaVersion = event.schemaVersion ?? 1;
+      const { stream, type, recordedAt } = event;
       // The same id later in this batch is then a repeat, as it would be in a later batch.
-      storedIn.set(event.id, event.stream);
+      stored.set(event.id, {
+        stream,
+        type,
+        schemaVersion,
+        dataJson: data,
+        metadataJson: metadata,
+        recordedAt,
+      });
+      const position = head + rows.length + 1;
       rows.push({
-        position: head + rows.length + 1,
+        position,
         id: event.id,
-        stream: event.stream,
+        stream,
         version,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
-        recordedAt: event.recordedAt,
+        type,
+        data,
+        metadata,
+        recordedAt,
+        schemaVersion,
       });
     }
     await insertEvents(client, rows);
@@ -115,6 +133,27 @@ export async function beginPgImport(pool: pg.Pool, target: PgTarget): Promise<Im
       await end(client, 'ROLLBACK');
     },
   };
+}
+
+/** What is stored under each of `ids` that is stored, to compare with what comes in. */
+async function storedContentOfIds(
+  client: pg.ClientBase,
+  ids: readonly string[],
+): Promise<Map<string, StoredContent>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<[string, string, string, number, string, string, string]>({
+    name: 'eventlite.storedContentOfIds',
+    text: `SELECT id, stream, type, schema_version, data, metadata, recorded_at
+           FROM eventlite.events WHERE id = ANY($1::text[])`,
+    values: [ids],
+    rowMode: 'array',
+  });
+  return new Map(
+    rows.map(([id, stream, type, schemaVersion, dataJson, metadataJson, recordedAt]) => [
+      id,
+      { stream, type, schemaVersion, dataJson, metadataJson, recordedAt },
+    ]),
+  );
 }
 
 /** Ends the transaction and gives the connection back, or throws it away if it is broken. */

@@ -67,6 +67,13 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE eventlite.meta
     ADD COLUMN store_id text NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
   `,
+  `
+  -- The version of its type's data shape each event was written in (docs/evolution.md); every
+  -- event stored before versions existed was written in version 1. A constant default is
+  -- metadata only: no row is rewritten, and the append-only triggers never fire.
+  ALTER TABLE eventlite.events
+    ADD COLUMN schema_version integer NOT NULL DEFAULT 1 CHECK (schema_version >= 1);
+  `,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,10 +6,21 @@ import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.
 // selects and how its rows become events, and how the writers (append, import) insert.
 
 /** The columns every event read selects, in the order `eventFromArray` expects. */
-export const EVENT_COLUMNS = 'position, stream, version, type, id, data, metadata, recorded_at';
+export const EVENT_COLUMNS =
+  'position, stream, version, type, id, data, metadata, recorded_at, schema_version';
 
 /** A row of EVENT_COLUMNS in pg's array row mode; `position` is a bigint, which pg gives as text. */
-export type EventArrayRow = [string, string, number, string, string, string, string, string];
+export type EventArrayRow = [
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+];
 
 export function eventFromArray(row: EventArrayRow): StoredEvent {
   return storedEventFromRow({
@@ -21,6 +32,7 @@ export function eventFromArray(row: EventArrayRow): StoredEvent {
     dataJson: row[5],
     metadataJson: row[6],
     recordedAt: row[7],
+    schemaVersion: row[8],
   });
 }
 
@@ -33,9 +45,9 @@ export interface EventInsertRow extends EventRowToWrite {
 // at a few thousand events a second.
 const INSERT_CHUNK = 5000;
 const INSERT_EVENTS = `INSERT INTO eventlite.events
-  (position, id, stream, version, type, data, metadata, recorded_at)
+  (position, id, stream, version, type, data, metadata, recorded_at, schema_version)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[],
-                       $6::text[], $7::text[], $8::text[])`;
+                       $6::text[], $7::text[], $8::text[], $9::integer[])`;
 
 export async function insertEvents(
   client: pg.ClientBase,
@@ -55,6 +67,7 @@ export async function insertEvents(
         chunk.map((row) => row.data),
         chunk.map((row) => row.metadata),
         chunk.map((row) => row.recordedAt),
+        chunk.map((row) => row.schemaVersion),
       ],
     });
   }
@@ -70,6 +83,7 @@ export function eventFromInsertRow(row: EventInsertRow): StoredEvent {
     dataJson: row.data,
     metadataJson: row.metadata,
     recordedAt: row.recordedAt,
+    schemaVersion: row.schemaVersion,
   });
 }
 

@@ -6,6 +6,7 @@ import type {
   AppendResult,
   Check,
   EventStore,
+  EventTypeCount,
   ImportSession,
   ListStreamsOptions,
   ReadLogOptions,
@@ -26,6 +27,7 @@ import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
 import { dropEmptyPgStore } from './schema.js';
 import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
 import { connect } from './transaction.js';
+import { countPgEventTypes } from './type-counts.js';
 import { verifyPgStore } from './verify.js';
 
 /** The EventStore port over a pool of connections to one PostgreSQL database. */
@@ -108,6 +110,10 @@ export class PostgresEventStore implements EventStore {
 
   listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]> {
     return listPgStreams(this.pool, this.target, options);
+  }
+
+  eventTypes(): Promise<EventTypeCount[]> {
+    return this.#run(() => countPgEventTypes(this.pool));
   }
 
   counts(): Promise<StoreCounts> {

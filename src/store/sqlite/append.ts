@@ -50,6 +50,7 @@ function insertBatch(
       row.data,
       row.metadata,
       row.recordedAt,
+      row.schemaVersion,
     );
   });
   return {

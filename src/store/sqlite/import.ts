@@ -1,4 +1,5 @@
 import { DuplicateEventIdError } from '../../core/errors.js';
+import { contentDifference, type StoredContent } from '../../core/exported-event.js';
 import type { ImportedEvent, ImportSummary } from '../../core/ports.js';
 import { type Db, pluck, prepared, STORE_SQL } from './statements.js';
 
@@ -32,30 +33,56 @@ export function beginImport(db: Db): SqliteImportSession {
 
   function addOne(event: ImportedEvent): void {
     const version = currentVersion(event.stream) + 1;
+    const dataJson = JSON.stringify(event.data);
+    const metadataJson = JSON.stringify(event.metadata);
     try {
       insert.run(
         event.id,
         event.stream,
         version,
         event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        dataJson,
+        metadataJson,
         event.recordedAt,
+        event.schemaVersion ?? 1,
       );
     } catch (error) {
       // Insert first and look only when the id clashes: nearly every imported event is new.
       // The failed statement is undone whole, its AUTOINCREMENT step included (an
       // ON CONFLICT DO NOTHING would keep that step and leave a gap in the positions).
       if (!isEventIdClash(error)) throw error;
-      const storedIn = pluck<string>(db, STORE_SQL.streamOfEventId, event.id);
-      if (storedIn !== event.stream) {
-        throw new DuplicateEventIdError(event.id, event.stream, storedIn);
+      const stored = storedContent(event.id);
+      if (stored.stream !== event.stream) {
+        throw new DuplicateEventIdError(event.id, event.stream, stored.stream);
+      }
+      const differs = contentDifference(event, stored, { dataJson, metadataJson });
+      if (differs !== undefined) {
+        throw new DuplicateEventIdError(event.id, event.stream, stored.stream, differs);
       }
       skipped += 1;
       return;
     }
     versions.set(event.stream, version);
     imported += 1;
+  }
+
+  function storedContent(id: string): StoredContent {
+    const row = prepared(db, STORE_SQL.storedContent).get(id) as {
+      stream: string;
+      type: string;
+      schema_version: number;
+      data: string;
+      metadata: string;
+      recorded_at: string;
+    };
+    return {
+      stream: row.stream,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      dataJson: row.data,
+      metadataJson: row.metadata,
+      recordedAt: row.recorded_at,
+    };
   }
 
   return {

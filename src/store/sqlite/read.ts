@@ -12,14 +12,14 @@ import { type Db, EVENT_COLUMNS, LEAN_COLUMNS, preparedRaw, STORE_SQL } from './
 const PAGE_SIZE = 2000;
 
 /** A row of EVENT_COLUMNS as an array, in their order (see preparedRaw). */
-type EventArray = [number, string, number, string, string, string, string, string];
+type EventArray = [number, string, number, string, string, string, string, string, number];
 /** A row of LEAN_COLUMNS as an array. */
-type LeanArray = [number, number, string, string, string];
+type LeanArray = [number, number, string, string, string, number];
 const POSITION = 0;
 const VERSION = 2;
 
 function eventFromArray(row: EventArray): StoredEvent {
-  return new StoredEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+  return new StoredEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
 }
 
 export function* streamPages(
@@ -74,7 +74,9 @@ function leanEvents(db: Db, path: string) {
     withStoreErrors(path, () => rest.all(first, last) as LeanRest);
   return (rows: unknown[][]): LeanEvent[] => {
     const page = new LeanPage(fetchRest);
-    for (const row of rows as LeanArray[]) page.add(row[0], row[1], row[2], row[3], row[4]);
+    for (const row of rows as LeanArray[]) {
+      page.add(row[0], row[1], row[2], row[3], row[4], row[5]);
+    }
     return page.events;
   };
 }

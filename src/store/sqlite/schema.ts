@@ -54,6 +54,13 @@ const STORE_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO eventlite_store (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
   `,
+  `
+  -- The version of its type's data shape each event was written in (docs/evolution.md); every
+  -- event stored before versions existed was written in version 1. A constant default: adding
+  -- the column rewrites no row, and the append-only triggers never fire.
+  ALTER TABLE events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1
+    CHECK (schema_version >= 1);
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;

@@ -41,19 +41,23 @@ export function quoteIdentifier(name: string): string {
 
 /** The columns of `events`, renamed to an EventRow's keys; read.ts takes them in this order. */
 export const EVENT_COLUMNS =
-  'position, stream, version, type, id, data AS dataJson, metadata AS metadataJson, recorded_at AS recordedAt';
+  'position, stream, version, type, id, data AS dataJson, metadata AS metadataJson, recorded_at AS recordedAt, schema_version AS schemaVersion';
 
 /** What a lean log page reads (see LeanPage): the columns a projection handler mostly reads. */
-export const LEAN_COLUMNS = 'position, version, type, data, recorded_at';
+export const LEAN_COLUMNS = 'position, version, type, data, recorded_at, schema_version';
 
 export const STORE_SQL = {
   streamVersion: 'SELECT max(version) FROM events WHERE stream = ?',
   streamOfEventId: 'SELECT stream FROM events WHERE id = ?',
-  insertEvent: `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
-    VALUES (:id, :stream, :version, :type, :data, :metadata, :recordedAt)`,
+  insertEvent: `INSERT INTO events
+    (id, stream, version, type, data, metadata, recorded_at, schema_version)
+    VALUES (:id, :stream, :version, :type, :data, :metadata, :recordedAt, :schemaVersion)`,
   // Positional: binding named parameters costs more, and an import runs this per event.
-  importEvent: `INSERT INTO events (id, stream, version, type, data, metadata, recorded_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  importEvent: `INSERT INTO events
+    (id, stream, version, type, data, metadata, recorded_at, schema_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  storedContent: `SELECT stream, type, schema_version, data, metadata, recorded_at
+    FROM events WHERE id = ?`,
   head: 'SELECT coalesce(max(position), 0) FROM events',
   storeId: `SELECT value FROM eventlite_store WHERE key = 'store_id'`,
   logPage: `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,

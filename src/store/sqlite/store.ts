@@ -30,6 +30,7 @@ import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
 import { countStore, streamSummaryPages } from './streams.js';
+import { countEventTypes } from './type-counts.js';
 import { verifyStore } from './verify.js';
 
 /** Which file is at `path` (device and inode); undefined when there is none. */
@@ -137,6 +138,10 @@ export class SqliteEventStore implements EventStore {
 
   async *listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]> {
     yield* streamSummaryPages(this.db, this.location, options);
+  }
+
+  eventTypes() {
+    return this.guard(() => countEventTypes(this.db));
   }
 
   counts() {
