@@ -1,38 +1,85 @@
 import { resolve } from 'node:path';
 import type { Domain } from '../core/domain.js';
-import type { EventStore } from '../core/ports.js';
+import { currentTypeName, readProblem } from '../core/event-reading.js';
+import type { EventTypeCount, EventStore } from '../core/ports.js';
 import type { TypeCheckResult } from '../domain/typecheck.js';
+
+// What `eventlite check` holds the domain against in the store: that every stored event can be
+// read as today's (its type declared, a path of upcasters from its version), and that every
+// projection handler can be called.
 
 export interface UnknownHandler {
   projection: string;
   type: string;
+  /**
+   * never-stored: no stored event reads as this type (a typo?); old-name: the type is an old
+   * name, whose events read as `readsAs`; undeclared: `events` does not declare it.
+   */
+  why: 'never-stored' | 'old-name' | 'undeclared';
+  readsAs?: string;
+}
+
+export interface StoreCheck {
+  /** Undefined when the store holds no event: there is no evidence to compare with. */
+  types: EventTypeCount[] | undefined;
+  /** Projection handlers that are never called. */
+  neverCalled: UnknownHandler[];
+  /** One line per stored type and version that cannot be read as today's. */
+  unreadable: string[];
+}
+
+export async function checkAgainstStore(store: EventStore, domain: Domain): Promise<StoreCheck> {
+  const types = (await store.head()) === 0 ? undefined : await store.eventTypes();
+  return {
+    types,
+    neverCalled: neverCalledHandlers(domain, types),
+    unreadable: types === undefined ? [] : unreadableTypes(domain, types),
+  };
 }
 
 /**
- * The projection handlers for event types the store has never held: a typo there
- * (`MoneyDeposted`) is never called and says nothing. Deciders do not declare the events
- * they decide, so the stored events are the evidence; an empty store has none, and then
- * nothing is reported (undefined).
+ * Handlers a typo or a rename has left uncalled. Deciders need not declare what they decide,
+ * so without `events` the stored events are the only evidence (and an empty store has none).
  */
-export async function unknownHandlerTypes(
-  store: EventStore,
+function neverCalledHandlers(
   domain: Domain,
-): Promise<UnknownHandler[] | undefined> {
-  if ((await store.head()) === 0) return undefined;
-  const unknown: UnknownHandler[] = [];
+  types: readonly EventTypeCount[] | undefined,
+): UnknownHandler[] {
+  const declared = domain.events;
+  const read = (type: string) =>
+    declared !== undefined && Object.hasOwn(declared, type)
+      ? currentTypeName(declared, type)
+      : type;
+  const stored = new Set((types ?? []).map((count) => read(count.type)));
+  const found: UnknownHandler[] = [];
   for (const projection of domain.projections ?? []) {
     for (const type of Object.keys(projection.on)) {
-      if (!(await isStored(store, type))) unknown.push({ projection: projection.name, type });
+      const readsAs = read(type);
+      const name = projection.name;
+      if (readsAs !== type) found.push({ projection: name, type, why: 'old-name', readsAs });
+      else if (stored.has(type)) continue;
+      else if (declared !== undefined && !Object.hasOwn(declared, type)) {
+        found.push({ projection: name, type, why: 'undeclared' });
+      } else if (types !== undefined) found.push({ projection: name, type, why: 'never-stored' });
     }
   }
-  return unknown;
+  return found;
 }
 
-async function isStored(store: EventStore, type: string): Promise<boolean> {
-  for await (const page of store.readLog({ types: [type], limit: 1 })) {
-    if (page.length > 0) return true;
-  }
-  return false;
+/** With `events` declared, every stored type must be declared and have a path to today. */
+function unreadableTypes(domain: Domain, types: readonly EventTypeCount[]): string[] {
+  const declared = domain.events;
+  if (declared === undefined) return [];
+  return types.flatMap(({ type, schemaVersion, events }) => {
+    const what = `stored ${type} version ${schemaVersion} (${events} event${events === 1 ? '' : 's'})`;
+    if (!Object.hasOwn(declared, type)) {
+      return [
+        `${what} is not declared in events: declare it, or give its name of today with renamedTo`,
+      ];
+    }
+    const problem = readProblem(declared, type, schemaVersion);
+    return problem === undefined ? [] : [`${what} cannot be read: ${problem}`];
+  });
 }
 
 /**

@@ -1,28 +1,31 @@
 import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
+import { eventReadingOf } from '../core/event-reading.js';
 import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
 
 /**
  * What every use case takes: the stores it works on, the user's domain, the clock and a
  * signal to stop between batches. Use cases return data; none prints or exits.
  */
-export interface AppContext {
+export interface AppContext<D extends Domain = Domain> {
   store: EventStore;
   /** The read models; undefined when the use case needs none or none exist yet. */
   read?: ReadStore;
   /** For messages when `read` is undefined: where the read models would be. */
   readLocation?: string;
   /** The domain module, or how to load it when (and only if) a use case needs it. */
-  domain?: Domain | (() => Promise<Domain>);
+  domain?: D | (() => Promise<D>);
   /** Stamps recordedAt and bookkeeping times; defaults to the system clock. */
   clock?: () => Date;
   /** Aborts long work between batches; what was committed stays committed. */
   signal?: AbortSignal;
 }
 
-export async function domainOf(ctx: AppContext): Promise<Domain> {
+export async function domainOf<D extends Domain>(ctx: AppContext<D>): Promise<D> {
   if (ctx.domain === undefined) throw new InputError('this command needs a domain module');
   if (typeof ctx.domain === 'function') ctx.domain = await ctx.domain();
+  // A domain built in code, never validated, registers how it reads stored events here.
+  eventReadingOf(ctx.domain);
   return ctx.domain;
 }
 

@@ -1,12 +1,14 @@
 import { sqlFor } from '../core/dialect.js';
+import { currentTypeName } from '../core/event-reading.js';
 import type { Projection } from '../core/projection.js';
 import { commandTypes } from '../domain/lookup.js';
 import { domainOf, type AppContext } from './context.js';
 
 // What `eventlite diagram` draws: commands → events → projections → tables. The domain module
-// names the commands, the projections, the events each handles and the tables each makes; which
-// events a command decides is code, so that edge comes from what the log has seen (every event
-// `exec` and `replay` append carries its command in its metadata).
+// names the commands, the projections, the events each handles and the tables each makes, and
+// (with `events` declared) the event types of today; which events a command decides is code,
+// so that edge comes from what the log has seen (every event `exec` and `replay` append
+// carries its command in its metadata), each stored type under its name of today.
 
 export interface DomainFlow {
   commands: string[];
@@ -41,16 +43,23 @@ export async function domainFlow(
     tables: tablesOf(projection),
   }));
   const commands = commandTypes(domain);
-  const events = new Set(projections.flatMap((projection) => projection.handles));
+  const declared = domain.events ?? {};
+  const today = (type: string) =>
+    Object.hasOwn(declared, type) ? currentTypeName(declared, type) : type;
+  const events = new Set([
+    ...Object.keys(declared).filter((type) => declared[type]!.renamedTo === undefined),
+    ...projections.flatMap((projection) => projection.handles),
+  ]);
   const decided = new Map<string, { command: string; event: string }>();
   if (options.readLog) {
     for await (const page of ctx.store.readLog()) {
       for (const event of page) {
-        events.add(event.type);
+        const type = today(event.type);
+        events.add(type);
         const command = event.metadata.command;
         if (typeof command !== 'string') continue;
-        const key = JSON.stringify([command, event.type]);
-        if (!decided.has(key)) decided.set(key, { command, event: event.type });
+        const key = JSON.stringify([command, type]);
+        if (!decided.has(key)) decided.set(key, { command, event: type });
       }
     }
   }

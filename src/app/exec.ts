@@ -1,9 +1,11 @@
 import type { Command, DecidedEvent } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
+import type { CommandTypeOf } from '../core/domain-types.js';
 import { ConcurrencyError, EventliteError } from '../core/errors.js';
-import type { NewEvent, RecordedEvent } from '../core/events.js';
+import type { JsonObject, NewEvent, RecordedEvent } from '../core/events.js';
 import type { AppendResult, EventStore } from '../core/ports.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../domain/decide.js';
+import { checkCommandData } from '../domain/declared.js';
 import { deciderForCommand, type NamedDecider } from '../domain/lookup.js';
 import { clockOf, domainOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
@@ -63,17 +65,21 @@ export interface ExecuteResult {
 }
 
 /**
- * Handles one command: read the stream, fold, decide, append with the version that was read as
- * the expected version. When another writer got there first, the decision may no longer hold,
- * so it reads and decides again, up to `maxAttempts` times, then gives up with the conflict.
+ * Handles one command: check its data against its declared schema, read the stream, fold,
+ * decide, append with the version that was read as the expected version. When another writer
+ * got there first, the decision may no longer hold, so it reads and decides again, up to
+ * `maxAttempts` times, then gives up with the conflict. With a typed domain, `command.type`
+ * must be one of its command types.
  */
-export async function executeCommand(
-  ctx: AppContext,
-  command: Command,
+export async function executeCommand<D extends Domain = Domain>(
+  ctx: AppContext<D>,
+  given: Command<CommandTypeOf<D>, JsonObject>,
   options: ExecuteOptions = {},
 ): Promise<ExecuteResult> {
   const domain: Domain = await domainOf(ctx);
-  const named = deciderForCommand(domain, command.type);
+  const named = deciderForCommand(domain, given.type);
+  // Before streamId(): the decider sees only data that passed the schema, as the schema gives it.
+  const command = checkCommandData(domain, given);
   const stream = streamOfCommand(named, command);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const observe = options.observe ?? (() => {});
@@ -84,7 +90,7 @@ export async function executeCommand(
     observe({ kind: 'read', attempt, stream, events, version: versionRead, base });
     observe({ kind: 'state', state });
     observe({ kind: 'deciding', command });
-    const decision = decideCommand(named, command, state);
+    const decision = decideCommand(named, command, state, domain.events);
     observe({ kind: 'decided', events: decision });
     const decided = decision.map((event) => ({ ...event, metadata }));
     const outcome = { stream, decided, versionRead, attempts: attempt };

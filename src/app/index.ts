@@ -16,6 +16,7 @@ export { importEvents, type ImportOptions } from './import.js';
 export { exportEvents, readStreamEvents } from './read.js';
 export { CAUGHT_UP, followLog, readLogEvents, type FollowOptions } from './log.js';
 export { listStreams } from './streams.js';
+export { listEventTypes, type EventTypeRow } from './types.js';
 export {
   DEFAULT_MAX_ATTEMPTS,
   executeCommand,

@@ -1,4 +1,5 @@
 import type { Domain } from '../core/domain.js';
+import { eventReadingOf } from '../core/event-reading.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { EventStore } from '../core/ports.js';
 import { foldEvents } from '../domain/decide.js';
@@ -22,7 +23,7 @@ export interface LoadedState {
   /** The id of that event, when there is one. */
   eventId?: string;
   base: FoldBase;
-  /** The events read after the base and folded in. */
+  /** The events read after the base and folded in, as the domain reads them (upcast). */
   events: RecordedEvent[];
   /** The version of the newest snapshot known to be stored for this state's decider. */
   snapshotVersion: number;
@@ -104,7 +105,9 @@ export async function loadState(
     }
   }
   const from = (start?.version ?? 0) + 1;
-  const events = from > atMost ? [] : await readEvents(store, stream, from, atMost - from + 1);
+  const stored = from > atMost ? [] : await readEvents(store, stream, from, atMost - from + 1);
+  const reading = eventReadingOf(domain);
+  const events = reading ? stored.map((event) => reading.upcast(event)) : stored;
   const last = events.at(-1);
   return {
     key,

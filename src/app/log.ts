@@ -2,19 +2,29 @@ import type { RecordedEvent } from '../core/events.js';
 import type { ReadLogOptions } from '../core/ports.js';
 import type { AppContext } from './context.js';
 import { sleep } from './sleep.js';
+import { readingFor, upcastEach, type UpcastOption } from './upcast.js';
 
-/** The global log in position order, a page at a time. */
+/**
+ * The global log in position order, a page at a time; with `upcast`, as the domain reads it
+ * (`types` then also finds the old names of those types).
+ */
 export function readLogEvents(
   ctx: AppContext,
-  options: ReadLogOptions = {},
+  options: ReadLogOptions & UpcastOption = {},
 ): AsyncIterable<RecordedEvent[]> {
-  return ctx.store.readLog(options);
+  if (!options.upcast) return ctx.store.readLog(options);
+  return (async function* () {
+    const reading = await readingFor(ctx, options);
+    if (reading === undefined) return yield* ctx.store.readLog(options);
+    const types = options.types && reading.storedNames(options.types);
+    yield* upcastEach(ctx.store.readLog({ ...options, types }), reading);
+  })();
 }
 
 /** Yielded by followLog each time it has caught up with the head and is about to wait. */
 export const CAUGHT_UP = Symbol('caught up');
 
-export interface FollowOptions extends ReadLogOptions {
+export interface FollowOptions extends ReadLogOptions, UpcastOption {
   /** How often to look for other processes' commits when idle. */
   pollMs?: number;
 }
@@ -28,6 +38,11 @@ export async function* followLog(
   ctx: AppContext,
   options: FollowOptions = {},
 ): AsyncGenerator<RecordedEvent[] | typeof CAUGHT_UP> {
+  const reading = await readingFor(ctx, options);
+  if (reading !== undefined) {
+    const types = options.types && reading.storedNames(options.types);
+    return yield* upcastEach(followLog(ctx, { ...options, types, upcast: false }), reading);
+  }
   const pollMs = options.pollMs ?? 100;
   const signal = ctx.signal;
   let next = options.from ?? 1;

@@ -1,4 +1,9 @@
-import { ConcurrencyError, DomainRejection, DuplicateEventIdError } from '../core/errors.js';
+import {
+  ConcurrencyError,
+  DomainRejection,
+  DuplicateEventIdError,
+  SchemaIssuesError,
+} from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 
 /** The word a script matches on, one per exit code: stable, unlike the message. */
@@ -29,7 +34,8 @@ export function wantsJsonErrors(argv: readonly string[]): boolean {
 }
 
 /**
- * `{"error":{"exitCode","kind","reason"?,"message","stream"?,"expected"?,"actual"?}}` on one line.
+ * `{"error":{"exitCode","kind","reason"?,"message","stream"?,"expected"?,"actual"?,"id"?,
+ * "issues"?}}` on one line; `issues` are a schema's, `[{"path","message"}]`.
  */
 export function failureJson(exitCode: number, error: unknown, message: string): string {
   const body: Record<string, unknown> = { exitCode, kind: KIND_OF[exitCode] ?? 'failure' };
@@ -40,6 +46,8 @@ export function failureJson(exitCode: number, error: unknown, message: string): 
     Object.assign(body, { stream: error.stream, expected, actual: error.actual });
   } else if (error instanceof DuplicateEventIdError) {
     Object.assign(body, { stream: error.stream, id: error.id });
+  } else if (error instanceof SchemaIssuesError) {
+    body.issues = error.issues.map(({ path, message }) => ({ path, message }));
   }
   return `${JSON.stringify({ error: body })}\n`;
 }

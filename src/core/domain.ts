@@ -6,6 +6,7 @@ import type {
   HandlerMapDecider,
 } from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
+import type { CommandDeclarations, EventDeclarations } from './event-types.js';
 import { looksLikeReason } from './reason.js';
 import type { Projection, ProjectionDefinition } from './projection.js';
 
@@ -13,6 +14,14 @@ import type { Projection, ProjectionDefinition } from './projection.js';
 export interface Domain {
   /** Each decider in either form: a map of handlers, or a commands list and one decide(). */
   deciders: Record<string, DeciderDefinition<any, any, any>>;
+  /** Schemas for command data, by command type (see docs/evolution.md). */
+  commands?: CommandDeclarations;
+  /**
+   * The event types the domain appends, with their schemas, versions and upcasters, and the
+   * old names stored events may have (see docs/evolution.md). Declared, a decider may append
+   * only these types.
+   */
+  events?: EventDeclarations;
   projections?: readonly Projection[];
 }
 

@@ -1,8 +1,10 @@
 import type { Command, DecidedEvent } from '../core/decider.js';
 import { DomainError, DomainRejection, type EventliteError, InputError } from '../core/errors.js';
+import type { EventDeclarations } from '../core/event-types.js';
 import type { JsonObject, RecordedEvent } from '../core/events.js';
 import { describeJson, validateName } from '../core/input.js';
 import { jsonObjectProblem } from '../core/json-value.js';
+import { checkDecidedEvents } from './declared.js';
 import type { NamedDecider } from './lookup.js';
 
 // Every call into a user's decider goes through here, so what comes back is checked and what
@@ -40,18 +42,28 @@ export function foldEvents(
   return state;
 }
 
+/** A decided event, with the schema version its type declares when that is not 1. */
+export interface VersionedEvent extends DecidedEvent {
+  schemaVersion?: number;
+}
+
+/**
+ * The events the decider decides for `command`, checked: a list of events with names and
+ * JSON data, and (with `events` declared) of declared types whose data passes their schemas.
+ */
 export function decideCommand(
   { name, decider, handlerMap }: NamedDecider,
   command: Command,
   state: unknown,
-): DecidedEvent[] {
+  events?: EventDeclarations,
+): VersionedEvent[] {
   const handler = handlerMap ? `decide.${command.type}()` : 'decide()';
   const where = `command "${command.type}": decider "${name}" ${handler}`;
   const decided: unknown = callUserCode(where, () => decider.decide(command, state), command.type);
   if (!Array.isArray(decided)) {
     throw new DomainError(`${where} must return a list of events, got ${describe(decided)}`);
   }
-  return decided.map((event: unknown, index) => {
+  const checked = decided.map((event: unknown, index) => {
     const item = event as Partial<DecidedEvent> | null;
     if (
       item === null ||
@@ -72,6 +84,11 @@ export function decideCommand(
     const problem = jsonObjectProblem(data, 'data');
     if (problem !== undefined) throw new DomainError(`${which}: ${problem}`);
     return { type: item.type, data: data as JsonObject };
+  });
+  const versions = checkDecidedEvents(events, where, checked);
+  return checked.map((event, index) => {
+    const schemaVersion = versions[index];
+    return schemaVersion === undefined ? event : { ...event, schemaVersion };
   });
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Domain } from '../core/domain.js';
+import { eventReadingOf } from '../core/event-reading.js';
 import { sourceHashOf } from '../core/source-hash.js';
 import { callUserCode } from './decide.js';
 import type { NamedDecider } from './lookup.js';
@@ -36,13 +37,17 @@ function makePolicy(domain: Domain, { name, decider }: NamedDecider): SnapshotPo
   if (decider.snapshot === false) return undefined;
   const options = decider.snapshot ?? {};
   const definition = domain.deciders[name] ?? decider;
-  const made = {
+  const made: Record<string, string | null> = {
     sourceHash: sourceHashOf(domain) ?? null,
     initialState: String(definition.initialState),
     evolve: String(definition.evolve),
     serialize: options.serialize ? String(options.serialize) : null,
     deserialize: options.deserialize ? String(options.deserialize) : null,
   };
+  // A state folded from upcast events depends on the upcasters too. Only when there are any,
+  // so that the snapshots of a domain without them keep their keys.
+  const upcasting = eventReadingOf(domain)?.fingerprint();
+  if (upcasting !== undefined) made.upcasting = upcasting;
   const hash = createHash('sha256').update(JSON.stringify(made)).digest('hex').slice(0, 16);
   const serialize = options.serialize?.bind(options) ?? ((state: unknown) => state);
   const deserialize = options.deserialize?.bind(options) ?? ((json: unknown) => json);

@@ -1,7 +1,9 @@
 import type { Decider } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
+import { eventReadingOf } from '../core/event-reading.js';
 import { normalizeDecider } from './lookup.js';
+import { validateCommandDeclarations, validateEventDeclarations } from './validate-events.js';
 import { describe, isObject, validateProjections } from './validate-projections.js';
 
 // A domain module is user code loaded at run time, so TypeScript's checks may never have run
@@ -63,8 +65,15 @@ export function validateDomain(value: unknown, file: string): LoadedDomain {
     }
     checkSnapshotOptions(decider as Record<string, unknown>, where, fail);
   }
+  if (domain.commands !== undefined) {
+    validateCommandDeclarations(domain.commands, [...ownerOfCommand.keys()], fail);
+  }
+  if (domain.events !== undefined) validateEventDeclarations(domain.events, fail);
   if (domain.projections !== undefined) validateProjections(domain.projections, fail);
-  return normalizeDomain(value as Domain);
+  const normalized = normalizeDomain(value as Domain);
+  // Its projections learn how it reads stored events (the runner sees projections only).
+  eventReadingOf(normalized);
+  return normalized;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ProjectionFailedError, StoreError, type EventliteError } from '../core/errors.js';
+import { eventReadingOfProjection } from '../core/event-reading.js';
 import type { RecordedEvent } from '../core/events.js';
 import { LeanEvent } from '../core/recorded-event.js';
 import {
@@ -144,9 +145,12 @@ function readsLean(projection: Projection): boolean {
 }
 
 /**
- * The next events after `checkpoint`, up to `batchSize` of the types the projection handles.
- * Positions are gapless in any snapshot, so a short batch means nothing else up to `target`
- * concerns this projection and the checkpoint may jump straight there.
+ * The next events after `checkpoint`, up to `batchSize` of the types the projection handles,
+ * under their names of today or old ones. Its handlers get each event as the domain reads it
+ * (renamed and upcast), inside statementsFor: an upcaster that fails there fails the
+ * projection at that event, as a handler would. Positions are gapless in any snapshot, so a
+ * short batch means nothing else up to `target` concerns this projection and the checkpoint
+ * may jump straight there.
  */
 export async function nextBatch(
   events: EventStore,
@@ -155,7 +159,9 @@ export async function nextBatch(
   target: number,
   batchSize: number,
 ): Promise<ProjectionBatch> {
-  const types = Object.keys(projection.on);
+  const handled = Object.keys(projection.on);
+  const reading = eventReadingOfProjection(projection);
+  const types = reading ? reading.storedNames(handled) : handled;
   const found: RecordedEvent[] = [];
   if (types.length > 0) {
     const limit = Math.min(batchSize, target - checkpoint);
@@ -174,7 +180,9 @@ export async function nextBatch(
     from: checkpoint,
     to,
     events: found,
-    statementsFor: (event) => statementsFor(projection, event),
+    statementsFor: reading
+      ? (event) => statementsFor(projection, reading.upcast(event))
+      : (event) => statementsFor(projection, event),
     materializedViews: projection.materializedViews ?? [],
   };
 }

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { canonicalSql } from '../core/dialect.js';
+import { eventReadingOfProjection } from '../core/event-reading.js';
 import type { Projection } from '../core/projection.js';
 import type { ProjectionRow } from '../core/ports.js';
 import { sourceHashOf } from '../core/source-hash.js';
 
 export interface DefinitionHashes {
-  /** setup, views, the source of every handler and, when loaded from files, their hash */
+  /**
+   * setup, views, the source of every handler, how its events are read (their old names and
+   * upcasters, when they have any) and, when loaded from files, their hash
+   */
   definition: string;
   /** setup, views and materialized views only: what the tables look like */
   schema: string;
@@ -20,7 +24,12 @@ export interface DefinitionHashes {
  * One parameter only: `projections.map(definitionHashes)` must not pass an index for a hash.
  */
 export function definitionHashes(projection: Projection): DefinitionHashes {
-  return hashDefinition(projection, sourceHashOf(projection));
+  return hashDefinition(projection, sourceHashOf(projection), upcastingOf(projection));
+}
+
+/** What reading the projection's events takes (see EventReading.fingerprint), if anything. */
+function upcastingOf(projection: Projection): string | undefined {
+  return eventReadingOfProjection(projection)?.fingerprint(Object.keys(projection.on));
 }
 
 /**
@@ -32,13 +41,16 @@ export function definitionHashes(projection: Projection): DefinitionHashes {
 export function hashDefinition(
   projection: Projection,
   sourceHash: string | undefined,
+  upcasting?: string,
 ): DefinitionHashes {
   const schema = schemaOf(projection);
   const handlers = Object.keys(projection.on)
     .sort()
     .map((type) => [type, String(projection.on[type])]);
-  const definition =
+  const definition: Record<string, unknown> =
     sourceHash === undefined ? { ...schema, handlers } : { ...schema, handlers, sourceHash };
+  // Only when its events are upcast or renamed: the hash of every other projection stays.
+  if (upcasting !== undefined) definition.upcasting = upcasting;
   return {
     definition: sha256(JSON.stringify(definition)),
     schema: sha256(JSON.stringify(schema)),
@@ -91,7 +103,9 @@ export function staleReason(
   if (row.schemaHash !== hashes.schema) return 'its setup or views changed';
   if (row.definitionHash === hashes.definition) return undefined;
   if (isFixAfterFailure(row)) return undefined;
-  return 'its handlers changed';
+  return upcastingOf(projection) === undefined
+    ? 'its handlers changed'
+    : "its handlers or its events' upcasters changed";
 }
 
 export function isFixAfterFailure(row: ProjectionRow): boolean {

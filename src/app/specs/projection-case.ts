@@ -77,6 +77,7 @@ async function storeGiven(store: EventStore, specCase: ProjectionCase): Promise<
       data: event.data,
       metadata: event.metadata,
       recordedAt: event.recordedAt,
+      schemaVersion: event.schemaVersion,
     }));
     await session.add(events);
     await session.commit();

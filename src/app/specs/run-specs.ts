@@ -1,8 +1,10 @@
 import type { Domain } from '../../core/domain.js';
 import { looksLikeReason } from '../../core/reason.js';
 import { EventliteError } from '../../core/errors.js';
+import { eventReadingOf } from '../../core/event-reading.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { decideCommand, foldEvents, streamOfCommand } from '../../domain/decide.js';
+import { checkCommandData } from '../../domain/declared.js';
 import { deciderForCommand } from '../../domain/lookup.js';
 import { eventsMismatch } from './match.js';
 import type {
@@ -11,6 +13,7 @@ import type {
   CommandCase,
   GivenEvent,
   ProjectionCaseRunner,
+  ReadingCase,
   SpecCase,
 } from './spec-case.js';
 
@@ -30,9 +33,11 @@ export async function runSpecCases(
     const outcome =
       specCase.kind === 'command'
         ? runCommandCase(domain, specCase)
-        : options.projectionRunner
-          ? await options.projectionRunner(domain, specCase)
-          : { passed: false, message: 'projection specs (query/rows) are not supported yet' };
+        : specCase.kind === 'reading'
+          ? runReadingCase(domain, specCase)
+          : options.projectionRunner
+            ? await options.projectionRunner(domain, specCase)
+            : { passed: false, message: 'projection specs (query/rows) are not supported yet' };
     results.push({ file: specCase.file, line: specCase.line, name: specCase.name, ...outcome });
   }
   return results;
@@ -40,15 +45,20 @@ export async function runSpecCases(
 
 /**
  * The decider's side of a spec, run purely: no store, just fold the given events of the
- * command's stream and decide, exactly as `exec` would (same checks on what the decider does).
+ * command's stream (as the domain reads them) and decide, exactly as `exec` would: the same
+ * schema for the command's data, the same checks on what the decider does.
  */
 export function runCommandCase(domain: Domain, specCase: CommandCase): CaseOutcome {
   const { when, then } = specCase;
   try {
     const named = deciderForCommand(domain, when.type);
-    const stream = streamOfCommand(named, when);
-    const history = recordGiven(specCase.given, stream).filter((event) => event.stream === stream);
-    const decided = decideCommand(named, when, foldEvents(named, history));
+    const command = checkCommandData(domain, when);
+    const stream = streamOfCommand(named, command);
+    const history = readAsToday(
+      domain,
+      recordGiven(specCase.given, stream).filter((event) => event.stream === stream),
+    );
+    const decided = decideCommand(named, command, foldEvents(named, history), domain.events);
     if ('events' in then) {
       const problem = eventsMismatch(then.events, decided);
       return problem ? { passed: false, message: problem } : { passed: true };
@@ -59,6 +69,23 @@ export function runCommandCase(domain: Domain, specCase: CommandCase): CaseOutco
     if (!(error instanceof EventliteError)) throw error;
     return failureOutcome(then, error);
   }
+}
+
+/** The given events, stored as written, read as the domain reads them: renamed and upcast. */
+export function runReadingCase(domain: Domain, specCase: ReadingCase): CaseOutcome {
+  try {
+    const read = readAsToday(domain, recordGiven(specCase.given, 'spec'));
+    const problem = eventsMismatch(specCase.readAs, read);
+    return problem === undefined ? { passed: true } : { passed: false, message: problem };
+  } catch (error) {
+    if (!(error instanceof EventliteError)) throw error;
+    return { passed: false, message: `reading the given events failed: ${error.message}` };
+  }
+}
+
+function readAsToday(domain: Domain, events: RecordedEvent[]): RecordedEvent[] {
+  const reading = eventReadingOf(domain);
+  return reading ? events.map((event) => reading.upcast(event)) : events;
 }
 
 function failureOutcome(then: CommandCase['then'], error: EventliteError): CaseOutcome {
@@ -119,6 +146,7 @@ export function recordGiven(given: readonly GivenEvent[], defaultStream: string)
       stream,
       version,
       type: event.type,
+      ...(event.schemaVersion !== undefined && { schemaVersion: event.schemaVersion }),
       id: `00000000-0000-4000-8000-${(index + 1).toString(16).padStart(12, '0')}`,
       data: event.data,
       metadata: event.metadata ?? {},

@@ -3,20 +3,24 @@ import type { Domain } from '../../core/domain.js';
 import type { JsonObject } from '../../core/events.js';
 
 /**
- * An event a spec starts from. Without `stream`, a command case puts it in the command's stream
- * and a projection case in the stream `spec` (PROJECTION_SPEC_STREAM).
+ * An event a spec starts from, as it is stored: an old type name or data shape may be given
+ * with its `schemaVersion`, and the domain reads it as today's. Without `stream`, a command
+ * case puts it in the command's stream and a projection case in the stream `spec`
+ * (PROJECTION_SPEC_STREAM).
  */
-export interface GivenEvent {
+export interface GivenEvent<Type extends string = string> {
   stream?: string;
-  type: string;
+  type: Type;
+  /** The version of its type's data shape it is stored in (default 1). */
+  schemaVersion?: number;
   data: JsonObject;
   metadata?: JsonObject;
   recordedAt?: string;
 }
 
 /** An expected event: the type, and the fields of data that must match (a subset). */
-export interface ExpectedEvent {
-  type: string;
+export interface ExpectedEvent<Type extends string = string> {
+  type: Type;
   data?: JsonObject;
 }
 
@@ -58,7 +62,14 @@ export interface ProjectionCase extends CaseBase {
   rows: JsonObject[];
 }
 
-export type SpecCase = CommandCase | ProjectionCase;
+/** given stored events, then what they read as today (renamed and upcast). */
+export interface ReadingCase extends CaseBase {
+  kind: 'reading';
+  /** In order, one per given event: its type today and the fields of its data (a subset). */
+  readAs: ExpectedEvent[];
+}
+
+export type SpecCase = CommandCase | ProjectionCase | ReadingCase;
 
 export interface CaseOutcome {
   passed: boolean;

@@ -5,7 +5,7 @@ import type { JsonObject } from '../../core/events.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { parseRecordedAt } from '../../core/exported-event.js';
 import { describeJson, requireObject } from '../../core/input.js';
-import { validateNameAt } from '../../core/new-event.js';
+import { validateNameAt, validateSchemaVersion } from '../../core/new-event.js';
 import { jsonObjectProblem } from '../../core/json-value.js';
 import { toCommand } from '../../core/command-input.js';
 import type {
@@ -75,6 +75,9 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
     if (problem !== undefined) throw new InputError(`${where}: "when": ${problem}`);
     return { ...base, kind: 'command', when, then: toExpectation(then, where) };
   }
+  if (object.query === undefined && then.readAs !== undefined) {
+    return { ...base, kind: 'reading', readAs: toExpectedEvents(then.readAs, `${where}: readAs`) };
+  }
   if (typeof object.query === 'string') {
     const params = toQueryParams(object.params, where);
     if (!Array.isArray(then.rows)) throw new InputError(`${where}: "then" needs rows: [...]`);
@@ -82,7 +85,7 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
     return { ...base, kind: 'projection', query: object.query, params, rows };
   }
   throw new InputError(
-    `${where}: a case needs "when" (a command) or "query" (a projection's rows)`,
+    `${where}: a case needs "when" (a command) or "query" (a projection's rows) or then.readAs (what stored events read as)`,
   );
 }
 
@@ -102,6 +105,9 @@ function toGiven(value: unknown, where: string): GivenEvent[] {
       data: optionalObject(event.data, `${at}: data`),
     };
     if (event.stream !== undefined) given.stream = validateNameAt(at, 'stream', event.stream);
+    if (event.schemaVersion !== undefined) {
+      given.schemaVersion = validateSchemaVersion(event.schemaVersion, at);
+    }
     if (event.metadata !== undefined)
       given.metadata = requireObject(event.metadata, `${at}: metadata`);
     if (event.recordedAt !== undefined) given.recordedAt = parseRecordedAt(event.recordedAt, at);
@@ -138,7 +144,12 @@ function toExpectation(then: JsonObject, where: string): CommandExpectation {
   if (then.invalid !== undefined)
     return { invalid: toMatchText(then.invalid, `${where}: invalid`) };
   if (!Array.isArray(then.events)) throw new InputError(`${where}: "then.events" must be a list`);
-  const events = then.events.map((item, index): ExpectedEvent => {
+  return { events: toExpectedEvents(then.events, where) };
+}
+
+function toExpectedEvents(list: unknown, where: string): ExpectedEvent[] {
+  if (!Array.isArray(list)) throw new InputError(`${where} must be a list of events`);
+  return list.map((item, index): ExpectedEvent => {
     const event = requireObject(item, `${where}: expected event ${index + 1}`);
     if (typeof event.type !== 'string') {
       throw new InputError(`${where}: expected event ${index + 1} needs a type`);
@@ -149,7 +160,6 @@ function toExpectation(then: JsonObject, where: string): CommandExpectation {
       data: requireObject(event.data, `${where}: expected event ${index + 1} data`),
     };
   });
-  return { events };
 }
 
 function toMatchText(value: unknown, where: string): string | true {
