@@ -13,6 +13,7 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite append account-acc-1 --file events.ndjson',
   ],
   streams: ['eventlite streams', 'eventlite streams --prefix account- --limit 10'],
+  types: ['eventlite types', 'eventlite types --format csv > types.csv'],
   read: [
     'eventlite read account-acc-1',
     'eventlite read account-acc-1 --from 2 --limit 5',
@@ -23,7 +24,11 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite log --from 100 --type MoneyDeposited',
     'eventlite log --follow --format ndjson | jq .type',
   ],
-  export: ['eventlite export > backup.ndjson', 'eventlite export --stream account-acc-1'],
+  export: [
+    'eventlite export > backup.ndjson',
+    'eventlite export --stream account-acc-1',
+    'eventlite export --upcast | eventlite --db today.db import -',
+  ],
   import: ['eventlite import backup.ndjson', 'eventlite --db copy.db import - < backup.ndjson'],
   status: ['eventlite status', 'eventlite status --format json'],
   verify: ['eventlite verify', 'eventlite verify --format json || echo "store damaged"'],

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./commands/init.js')).registerInit,
   append: async () => (await import('./commands/append.js')).registerAppend,
   streams: async () => (await import('./commands/streams.js')).registerStreams,
+  types: async () => (await import('./commands/types.js')).registerTypes,
   read: async () => (await import('./commands/read.js')).registerRead,
   log: async () => (await import('./commands/log.js')).registerLog,
   export: async () => (await import('./commands/export.js')).registerExport,

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { syntaxErrorReport, typeCheckDomain, unknownHandlerTypes } from '../../app/check.js';
+import {
+  checkAgainstStore,
+  syntaxErrorReport,
+  typeCheckDomain,
+  type UnknownHandler,
+} from '../../app/check.js';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
 
@@ -12,7 +17,7 @@ export function registerCheck(program: Command, io: CliIo): void {
   program
     .command('check')
     .description(
-      'check the domain module for CI: it loads and has the right shape, it type-checks (TypeScript), and its projections handle only event types the store holds',
+      "check the domain module for CI: it loads and has the right shape, it type-checks (TypeScript), every stored event can be read as today's, and its projections handle only event types there are",
     )
     .option('--no-types', 'do not type-check')
     .option(
@@ -39,6 +44,9 @@ export function registerCheck(program: Command, io: CliIo): void {
       await run.out.line(
         `${label}: loads, ${plural(deciders, 'decider')} and ${plural(projections, 'projection')}`,
       );
+      // Every failure is told, not only the first: the type errors are reported here, and the
+      // store's findings (warnings included) still follow them.
+      const failures: string[] = [];
       if (flags.types !== false) {
         const result = await typeCheckDomain(label, io.cwd);
         if (result.status === 'ok') {
@@ -46,8 +54,8 @@ export function registerCheck(program: Command, io: CliIo): void {
         } else if (result.status === 'errors') {
           await run.out.flush();
           io.stderr.write(result.report);
-          throw new InputError(
-            `${label}: ${plural(result.errorCount, 'type error')} (TypeScript ${result.version})`,
+          failures.push(
+            `${plural(result.errorCount, 'type error')} (TypeScript ${result.version})`,
           );
         } else if (result.status === 'unavailable' && (flags.requireTypes || isCi(io.env))) {
           // Not found (5), not bad input (2): the job lacks a tool, the module may be fine.
@@ -60,21 +68,37 @@ export function registerCheck(program: Command, io: CliIo): void {
           await run.out.line(`${label}: not type-checked: ${result.reason}`);
         }
       }
-      const unknown = await withApp(run, { store: 'peek' }, (app) =>
-        unknownHandlerTypes(app.store, domain),
+      const found = await withApp(run, { store: 'peek' }, (app) =>
+        checkAgainstStore(app.store, domain),
       );
-      if (unknown === undefined) {
+      if (found.types === undefined) {
         await run.out.line(`${label}: projection handlers not compared: the store has no events`);
-      } else if (unknown.length === 0) {
-        await run.out.line(`${label}: every projection handler's event type is in the store`);
-      }
-      for (const { projection, type } of unknown ?? []) {
-        io.stderr.write(
-          `warning: projection "${projection}" handles ${type}, which no stored event has: it is never called (a typo?)\n`,
-        );
+      } else {
+        if (found.unreadable.length === 0 && domain.events !== undefined) {
+          await run.out.line(`${label}: every stored event reads as a declared type of today`);
+        }
+        if (found.neverCalled.length === 0) {
+          await run.out.line(`${label}: every projection handler's event type is in the store`);
+        }
       }
       await run.out.flush();
+      for (const handler of found.neverCalled) {
+        io.stderr.write(`warning: ${neverCalled(handler)}\n`);
+      }
+      failures.push(...found.unreadable);
+      if (failures.length > 0) throw new InputError(`${label}: ${failures.join('; ')}`);
     });
+}
+
+function neverCalled({ projection, type, why, readsAs }: UnknownHandler): string {
+  const handles = `projection "${projection}" handles ${type}`;
+  if (why === 'old-name') {
+    return `${handles}, an old name whose events read as ${readsAs}: it is never called`;
+  }
+  if (why === 'undeclared') {
+    return `${handles}, which events does not declare: it is never called (a typo?)`;
+  }
+  return `${handles}, which no stored event has: it is never called (a typo?)`;
 }
 
 function plural(count: number, noun: string): string {

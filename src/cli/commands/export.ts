@@ -7,6 +7,7 @@ import { printEvents } from '../print.js';
 interface ExportFlags {
   stream?: string;
   from?: string;
+  upcast?: boolean;
 }
 
 export function registerExport(program: Command, io: CliIo): void {
@@ -15,11 +16,19 @@ export function registerExport(program: Command, io: CliIo): void {
     .description('write events as NDJSON to stdout (for import, backups and jq)')
     .option('--stream <stream>', 'only this stream')
     .option('--from <position>', 'start at this global position (inclusive)')
+    .option(
+      '--upcast',
+      "write events in today's shapes (old names renamed, data upcast): import them into a new store to leave the old shapes behind",
+    )
     .action(async (flags: ExportFlags, command: Command) => {
       const run = startRun(command, io);
       const from = flags.from === undefined ? 1 : parsePositiveInteger('--from', flags.from);
       await withApp(run, { store: 'existing' }, async (app) => {
-        const pages = await exportEvents(app, { stream: flags.stream, from });
+        const pages = await exportEvents(app, {
+          stream: flags.stream,
+          from,
+          upcast: flags.upcast === true,
+        });
         await printEvents(run.out, 'ndjson', pages);
       });
     });

@@ -15,6 +15,7 @@ interface LogFlags extends FormatFlags {
   limit?: string;
   type: string[];
   follow?: boolean;
+  upcast?: boolean;
 }
 
 export function registerLog(program: Command, io: CliIo): void {
@@ -25,7 +26,11 @@ export function registerLog(program: Command, io: CliIo): void {
       .option('--from <position>', 'start at this position (inclusive)')
       .option('--limit <n>', 'at most this many events')
       .option('--type <type>', 'only events of this type (repeatable)', collect, [])
-      .option('--follow', 'keep printing new events until interrupted'),
+      .option('--follow', 'keep printing new events until interrupted')
+      .option(
+        '--upcast',
+        'print events as the domain reads them today (old names renamed, data upcast), not as stored',
+      ),
     DATA_FORMATS,
   ).action(async (flags: LogFlags, command: Command) => {
     const run = startRun(command, io);
@@ -34,6 +39,7 @@ export function registerLog(program: Command, io: CliIo): void {
       from: flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from),
       limit: flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit),
       types: flags.type,
+      upcast: flags.upcast === true,
     };
     if (!flags.follow) {
       await withApp(run, { store: 'existing' }, (app) =>

@@ -10,6 +10,7 @@ interface ReadFlags extends FormatFlags {
   from?: string;
   limit?: string;
   backwards?: boolean;
+  upcast?: boolean;
 }
 
 export function registerRead(program: Command, io: CliIo): void {
@@ -20,7 +21,11 @@ export function registerRead(program: Command, io: CliIo): void {
       .argument('<stream>', 'stream name, e.g. account-a1')
       .option('--from <version>', 'start at this version (inclusive)')
       .option('--limit <n>', 'at most this many events')
-      .option('--backwards', 'newest first (from the last version, or down from --from)'),
+      .option('--backwards', 'newest first (from the last version, or down from --from)')
+      .option(
+        '--upcast',
+        'print events as the domain reads them today (old names renamed, data upcast), not as stored',
+      ),
     DATA_FORMATS,
   ).action(async (stream: string, flags: ReadFlags, command: Command) => {
     const run = startRun(command, io);
@@ -34,6 +39,7 @@ export function registerRead(program: Command, io: CliIo): void {
         from,
         limit,
         backwards: flags.backwards === true,
+        upcast: flags.upcast === true,
       });
       await printEvents(run.out, format, pages);
     });
