@@ -11,7 +11,8 @@ import { openPostgresEventStore } from '../../src/store/postgres/index.js';
 import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
-import { describeEventStore } from './event-store.suite.js';
+import { describeEventStore, type OpenedStore } from './event-store.suite.js';
+import { describeSchemaVersions } from './schema-version.suite.js';
 
 const PG_OFF = process.env.EVENTLITE_TEST_PG === 'off';
 
@@ -71,7 +72,7 @@ if (PG_OFF) {
     await shared?.drop();
   });
 
-  describeEventStore('PostgreSQL', async () => {
+  const openShared = async (): Promise<OpenedStore> => {
     await withClient(shared.url, (client) =>
       client.query('DROP SCHEMA IF EXISTS eventlite CASCADE'),
     );
@@ -88,7 +89,9 @@ if (PG_OFF) {
         await Promise.all(stores.map((each) => each.close()));
       },
     };
-  });
+  };
+  describeEventStore('PostgreSQL', openShared);
+  describeSchemaVersions('PostgreSQL', openShared);
 
   describe('PostgreSQL event store', () => {
     describe('schema', () => {

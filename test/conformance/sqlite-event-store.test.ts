@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { EventStore } from '../../src/core/ports.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers/cli.js';
-import { describeEventStore } from './event-store.suite.js';
+import { describeEventStore, type OpenedStore } from './event-store.suite.js';
+import { describeSchemaVersions } from './schema-version.suite.js';
 
-// The same suite as PostgreSQL's, on a SQLite file: a second connection is a second open.
-describeEventStore('SQLite', async () => {
+// The same suites as PostgreSQL's, on a SQLite file: a second connection is a second open.
+async function openSqlite(): Promise<OpenedStore> {
   const folder = tempDir();
   const path = join(folder.dir, 'store.db');
   const store = openSqliteEventStore(path, { create: true });
@@ -22,4 +23,7 @@ describeEventStore('SQLite', async () => {
       folder.cleanup();
     },
   };
-});
+}
+
+describeEventStore('SQLite', openSqlite);
+describeSchemaVersions('SQLite', openSqlite);

@@ -78,6 +78,9 @@ const MIGRATIONS: readonly string[] = [
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The migrations in order, for tests that build a store as an older eventlite left it. */
+export const PG_STORE_MIGRATIONS = MIGRATIONS;
+
 /** The append-only triggers that a current schema has on eventlite.events. */
 export const APPEND_ONLY_TRIGGERS = 3;
 
