@@ -23,7 +23,7 @@ export interface LoadedState {
   /** The id of that event, when there is one. */
   eventId?: string;
   base: FoldBase;
-  /** The events read after the base and folded in, as the domain reads them (upcast). */
+  /** The events read after the base and folded in, as stored. */
   events: RecordedEvent[];
   /** The version of the newest snapshot known to be stored for this state's decider. */
   snapshotVersion: number;
@@ -105,13 +105,15 @@ export async function loadState(
     }
   }
   const from = (start?.version ?? 0) + 1;
-  const stored = from > atMost ? [] : await readEvents(store, stream, from, atMost - from + 1);
+  const events = from > atMost ? [] : await readEvents(store, stream, from, atMost - from + 1);
+  // Each event as the domain reads it today, made as the fold reaches it and dropped after:
+  // a long fold holds the stored events only, not a second, upcast copy of each.
   const reading = eventReadingOf(domain);
-  const events = reading ? stored.map((event) => reading.upcast(event)) : stored;
+  const read = reading && ((event: RecordedEvent) => reading.upcast(event));
   const last = events.at(-1);
   return {
     key,
-    state: foldEvents(named, events, start && { state: start.state }),
+    state: foldEvents(named, events, start && { state: start.state }, read),
     version: last?.version ?? start?.version ?? 0,
     eventId: last?.id ?? start?.eventId,
     base,

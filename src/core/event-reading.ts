@@ -51,7 +51,7 @@ export class EventReading {
         `${event.type} version ${stored} (${whereStored(event)}) is newer than the version ${plan.version} this domain declares: was it written by a newer edition of the domain?`,
       );
     }
-    let data = event.data;
+    let data = freshData(event);
     for (let version = stored; version < plan.version; version += 1) {
       const step = plan.upcast[version];
       if (step === undefined) {
@@ -139,6 +139,17 @@ function upcastText(plan: TypePlan): string {
     .sort()
     .map((version) => `\n${version}: ${String(plan.upcast[Number(version)])}`)
     .join('');
+}
+
+/**
+ * The event's data as a new object, parsed from its stored text when it has that: an upcaster
+ * may change what it is given without touching the stored event, and the stored event does
+ * not keep a parsed copy beside the upcast one (twice the objects a long fold holds on to,
+ * and the garbage collector's time with them).
+ */
+function freshData(event: RecordedEvent): JsonObject {
+  const text = (event as { dataJson?: unknown }).dataJson;
+  return typeof text === 'string' ? (JSON.parse(text) as JsonObject) : structuredClone(event.data);
 }
 
 function upcastStep(step: Upcaster, where: string, data: JsonObject, event: RecordedEvent) {

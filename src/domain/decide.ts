@@ -25,17 +25,20 @@ export function streamOfCommand({ name, decider }: NamedDecider, command: Comman
 
 /**
  * The state the decider folds from a stream's events, from its initial state or from `start`
- * (a snapshot's); names the event that broke evolve().
+ * (a snapshot's); names the event that broke evolve(). With `read`, each event is handed to
+ * evolve() as `read` gives it (upcast), made as the fold reaches it and dropped after.
  */
 export function foldEvents(
   { name, decider }: NamedDecider,
   events: Iterable<RecordedEvent>,
   start?: { state: unknown },
+  read?: (event: RecordedEvent) => RecordedEvent,
 ): unknown {
   let state = start
     ? start.state
     : callUserCode(`decider "${name}" initialState()`, () => decider.initialState());
-  for (const event of events) {
+  for (const stored of events) {
+    const event = read === undefined ? stored : read(stored);
     const where = `decider "${name}" evolve() on ${event.stream} version ${event.version} (${event.type})`;
     state = callUserCode(where, () => decider.evolve(state, event));
   }
