@@ -70,6 +70,11 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
     throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
   }
   if (object.when !== undefined) {
+    if (then.readAs !== undefined) {
+      throw new InputError(
+        `${where}: then.readAs states what given events read as; give it without "when"`,
+      );
+    }
     const when = toCommand(object.when, `${where}: "when"`);
     const problem = jsonObjectProblem(when.data, 'data');
     if (problem !== undefined) throw new InputError(`${where}: "when": ${problem}`);
