@@ -148,7 +148,7 @@ function runRaw(store, read, until) {
 }
 
 /** The table's digest, after checking the checkpoint the run left behind. */
-function readBack(path, expected) {
+export function readBack(path, expected) {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const row = db

@@ -13,6 +13,7 @@ import * as logMeasure from './measure-log.mjs';
 import * as projections from './measure-projections.mjs';
 import * as startup from './measure-startup.mjs';
 import * as table from './measure-table.mjs';
+import * as upcast from './measure-upcast.mjs';
 import { printReport } from './report.mjs';
 import { MEASURES as POSTGRES_MEASURES, runPostgres } from './run-postgres.mjs';
 
@@ -25,6 +26,7 @@ const SQLITE_MEASURES = [
   startup,
   table,
   projections,
+  upcast,
 ];
 
 const config = readConfig();

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DeciderDefinition } from '../../src/core/decider.js';
 import type { Domain } from '../../src/core/domain.js';
 import type { EventDeclarations } from '../../src/core/event-types.js';
-import type { ProjectionRow } from '../../src/core/ports.js';
+import type { JsonObject } from '../../src/core/events.js';
 import type { Projection } from '../../src/core/projection.js';
 import { deciderForStream } from '../../src/domain/lookup.js';
 import { snapshotPolicyOf } from '../../src/domain/snapshots.js';
 import { validateDomain } from '../../src/domain/validate.js';
 import { definitionHashes, hashDefinition, staleReason } from '../../src/projections/definition.js';
+import { projectionRowFor } from '../helpers/projection-row.js';
 import { numbersSchema } from '../helpers/standard-schema.js';
 
 // Snapshots and projection staleness follow the upcasters, for a domain built in code (a
@@ -49,30 +50,15 @@ function domainWith(events: EventDeclarations | undefined) {
   return { domain, deposits: depositsProjection, openings: openingsProjection, key };
 }
 
-const upcastTo = (currency: string): EventDeclarations => ({
-  MoneyDeposited: { version: 2, upcast: { 1: (data) => ({ ...data, currency }) } },
+// Upcasters are told apart by their source text, as handlers are: an edit changes the text.
+const UPCASTERS = {
+  EUR: (data: JsonObject) => ({ ...data, currency: 'EUR' }),
+  CHF: (data: JsonObject) => ({ ...data, currency: 'CHF' }),
+};
+const upcastTo = (currency: keyof typeof UPCASTERS): EventDeclarations => ({
+  MoneyDeposited: { version: 2, upcast: { 1: UPCASTERS[currency] } },
   AccountOpened: {},
 });
-
-const rowFor = (projection: Projection): ProjectionRow => {
-  const hashes = definitionHashes(projection);
-  return {
-    name: projection.name,
-    version: projection.version,
-    definitionHash: hashes.definition,
-    schemaHash: hashes.schema,
-    checkpoint: 10,
-    status: 'ok',
-    error: null,
-    failedPosition: null,
-    failedStream: null,
-    failedType: null,
-    failedDuring: null,
-    rebuildingPid: null,
-    rebuildingSince: null,
-    lastRunAt: null,
-  };
-};
 
 describe('upcasters in snapshot keys and projection hashes', () => {
   it('change nothing for a domain whose events read as stored', () => {
@@ -97,15 +83,15 @@ describe('upcasters in snapshot keys and projection hashes', () => {
   it('marks stale the projections that read the type, and only those', () => {
     const euros = domainWith(upcastTo('EUR'));
     const francs = domainWith(upcastTo('CHF'));
-    expect(staleReason(rowFor(euros.deposits), francs.deposits)).toBe(
+    expect(staleReason(projectionRowFor(euros.deposits), francs.deposits)).toBe(
       "its handlers or its events' upcasters changed",
     );
-    expect(staleReason(rowFor(euros.deposits), domainWith(upcastTo('EUR')).deposits)).toBe(
-      undefined,
-    );
-    expect(staleReason(rowFor(euros.openings), francs.openings)).toBeUndefined();
+    expect(
+      staleReason(projectionRowFor(euros.deposits), domainWith(upcastTo('EUR')).deposits),
+    ).toBe(undefined);
+    expect(staleReason(projectionRowFor(euros.openings), francs.openings)).toBeUndefined();
     // Upcasters added where there were none make the reading projection stale too.
-    expect(staleReason(rowFor(domainWith(undefined).deposits), euros.deposits)).toBe(
+    expect(staleReason(projectionRowFor(domainWith(undefined).deposits), euros.deposits)).toBe(
       "its handlers or its events' upcasters changed",
     );
   });
@@ -113,9 +99,9 @@ describe('upcasters in snapshot keys and projection hashes', () => {
   it('a new old name of a type marks the projections of that type stale', () => {
     const renamed = domainWith({ ...upcastTo('EUR'), Deposited: { renamedTo: 'MoneyDeposited' } });
     const euros = domainWith(upcastTo('EUR'));
-    expect(staleReason(rowFor(euros.deposits), renamed.deposits)).toBe(
+    expect(staleReason(projectionRowFor(euros.deposits), renamed.deposits)).toBe(
       "its handlers or its events' upcasters changed",
     );
-    expect(staleReason(rowFor(euros.openings), renamed.openings)).toBeUndefined();
+    expect(staleReason(projectionRowFor(euros.openings), renamed.openings)).toBeUndefined();
   });
 });

@@ -1,13 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProjectionRow } from '../../src/core/ports.js';
 import type { Projection } from '../../src/core/projection.js';
 import { loadDomain } from '../../src/app/load-domain.js';
 import { sourceHashOf } from '../../src/core/source-hash.js';
 import { moduleFiles, moduleSourceHash } from '../../src/domain/module-hash.js';
 import { definitionHashes, hashDefinition, staleReason } from '../../src/projections/definition.js';
 import { tempDir } from '../helpers/cli.js';
+import { projectionRowFor } from '../helpers/projection-row.js';
 
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -72,27 +72,6 @@ function writeModule() {
 async function loadSummary(): Promise<Projection> {
   const domain = await loadDomain('domain.ts', folder.dir);
   return domain.projections![0]!;
-}
-
-function rowFor(projection: Projection, overrides: Partial<ProjectionRow> = {}): ProjectionRow {
-  const hashes = definitionHashes(projection);
-  return {
-    name: projection.name,
-    version: projection.version,
-    definitionHash: hashes.definition,
-    schemaHash: hashes.schema,
-    checkpoint: 10,
-    status: 'ok',
-    error: null,
-    failedPosition: null,
-    failedStream: null,
-    failedType: null,
-    failedDuring: null,
-    rebuildingPid: null,
-    rebuildingSince: null,
-    lastRunAt: null,
-    ...overrides,
-  };
 }
 
 describe('the source files of a domain module', () => {
@@ -167,7 +146,7 @@ describe('staleness of a projection loaded from files', () => {
 
   it('goes stale when the SQL of a helper in the entry file changes', async () => {
     writeModule();
-    const row = rowFor(await loadSummary());
+    const row = projectionRowFor(await loadSummary());
     edit('domain.ts', 'SET balance = :balance', 'SET balance = :balance * 100');
     const edited = await loadSummary();
     expect(staleReason(row, edited)).toBe('its handlers changed');
@@ -176,14 +155,14 @@ describe('staleness of a projection loaded from files', () => {
 
   it('goes stale when the SQL of a helper in an imported file changes', async () => {
     writeModule();
-    const row = rowFor(await loadSummary());
+    const row = projectionRowFor(await loadSummary());
     edit('sql/owners.ts', 'VALUES (:id, :owner, 0)', 'VALUES (:id, upper(:owner), 0)');
     expect(staleReason(row, await loadSummary())).toBe('its handlers changed');
   });
 
   it('stays current when a file the module does not import changes', async () => {
     writeModule();
-    const row = rowFor(await loadSummary());
+    const row = projectionRowFor(await loadSummary());
     edit('notes/unrelated.ts', 'not imported', 'still not imported');
     expect(staleReason(row, await loadSummary())).toBeUndefined();
   });
@@ -191,12 +170,12 @@ describe('staleness of a projection loaded from files', () => {
   it('continues from the failed event when a helper is fixed after a failed catch-up', async () => {
     writeModule();
     const summary = await loadSummary();
-    const failed = rowFor(summary, { status: 'failed', failedDuring: 'catch-up' });
+    const failed = projectionRowFor(summary, { status: 'failed', failedDuring: 'catch-up' });
     edit('sql/owners.ts', 'VALUES (:id, :owner, 0)', 'VALUES (:id, :owner, 0.0)');
     const fixed = await loadSummary();
     expect(definitionHashes(fixed).definition).not.toBe(failed.definitionHash);
     expect(staleReason(failed, fixed)).toBeUndefined();
-    const failedRebuild = rowFor(summary, { status: 'failed', failedDuring: 'rebuild' });
+    const failedRebuild = projectionRowFor(summary, { status: 'failed', failedDuring: 'rebuild' });
     expect(staleReason(failedRebuild, fixed)).toBe('its handlers changed');
   });
 });
