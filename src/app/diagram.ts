@@ -1,5 +1,5 @@
 import { sqlFor } from '../core/dialect.js';
-import { currentTypeName } from '../core/event-reading.js';
+import { eventReadingOf } from '../core/event-reading.js';
 import type { Projection } from '../core/projection.js';
 import { commandTypes } from '../domain/lookup.js';
 import { domainOf, type AppContext } from './context.js';
@@ -44,8 +44,8 @@ export async function domainFlow(
   }));
   const commands = commandTypes(domain);
   const declared = domain.events ?? {};
-  const today = (type: string) =>
-    Object.hasOwn(declared, type) ? currentTypeName(declared, type) : type;
+  const reading = eventReadingOf(domain);
+  const today = (type: string) => reading?.currentName(type) ?? type;
   const events = new Set([
     ...Object.keys(declared).filter((type) => declared[type]!.renamedTo === undefined),
     ...projections.flatMap((projection) => projection.handles),

@@ -1,6 +1,6 @@
 import type { Domain } from './domain.js';
 import { DomainError } from './errors.js';
-import type { EventDeclarations, EventTypeDeclaration, Upcaster } from './event-types.js';
+import type { EventDeclarations, Upcaster } from './event-types.js';
 import type { JsonObject, RecordedEvent } from './events.js';
 import type { Projection } from './projection.js';
 import { UpcastEvent } from './upcast-event.js';
@@ -24,10 +24,8 @@ interface TypePlan {
 
 export class EventReading {
   readonly #plans = new Map<string, TypePlan>();
-  readonly #declarations: EventDeclarations;
 
   constructor(declarations: EventDeclarations) {
-    this.#declarations = declarations;
     for (const type of Object.keys(declarations)) {
       const current = currentTypeName(declarations, type);
       const target = declarations[current]!;
@@ -93,12 +91,6 @@ export class EventReading {
       else if (plan.version !== 1) parts.push(`${stored}@${plan.version}${upcastText(plan)}`);
     }
     return parts.length === 0 ? undefined : parts.join('\n');
-  }
-
-  /** The declaration of a type the domain writes today (not an old name), if any. */
-  declarationOf(type: string): EventTypeDeclaration | undefined {
-    const plan = this.#plans.get(type);
-    return plan === undefined || plan.renamed ? undefined : this.#declarations[type];
   }
 }
 

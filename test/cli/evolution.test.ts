@@ -240,6 +240,10 @@ describe.each(backends())('evolving the bank example on $name', (backend) => {
       '5 MoneyDeposited',
       '8 MoneyDeposited',
     ]);
+    // diagram draws each stored type under its name of today.
+    const diagram = (await ok(old, ['diagram'])).stdout;
+    expect(diagram).toContain('  c_Deposit --> e_MoneyDeposited\n');
+    expect(diagram).not.toContain('e_Deposited');
     const oneStream = await ok(old, ['export', '--stream', 'account-acc-2', '--upcast']);
     expect(oneStream.stdout).toBe(
       read(TODAY_EVENTS)
