@@ -57,6 +57,8 @@ interface Place {
 const CASE_KEYS = ['name', 'given', 'when', 'query', 'params', 'then'];
 const COMMAND_THEN_KEYS = ['events', 'rejected', 'invalid'];
 const PROJECTION_THEN_KEYS = ['rows'];
+/** A case without "when" or "query": what its given events read as (see docs/evolution.md). */
+const READING_THEN_KEYS = ['readAs'];
 
 function toSpecCase(value: unknown, place: Place): SpecCase {
   const object = requireObject(value, `${place.where}: a case`);
@@ -187,7 +189,11 @@ function refuseMisplacedKeys(then: JsonObject, kind: SpecCase['kind'], where: st
     const belongs = kind === 'command' ? '"query" (a projection\'s rows)' : '"when" (a command)';
     throw new InputError(`${where}: "then" ${needs}; "${misplaced}" goes with ${belongs}`);
   }
-  refuseUnknownKeys(then, keys, `${where}: "then"`);
+  refuseUnknownKeys(
+    then,
+    kind === 'command' ? [...keys, ...READING_THEN_KEYS] : keys,
+    `${where}: "then"`,
+  );
 }
 
 function refuseUnknownKeys(object: JsonObject, known: readonly string[], what: string): void {
