@@ -1,5 +1,5 @@
 import type { Domain } from '../core/domain.js';
-import { eventReadingOf } from '../core/event-reading.js';
+import { todaysReader } from '../core/event-reading.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { EventStore } from '../core/ports.js';
 import { foldEvents } from '../domain/decide.js';
@@ -108,8 +108,7 @@ export async function loadState(
   const events = from > atMost ? [] : await readEvents(store, stream, from, atMost - from + 1);
   // Each event as the domain reads it today, made as the fold reaches it and dropped after:
   // a long fold holds the stored events only, not a second, upcast copy of each.
-  const reading = eventReadingOf(domain);
-  const read = reading && ((event: RecordedEvent) => reading.upcast(event));
+  const read = todaysReader(domain);
   const last = events.at(-1);
   return {
     key,

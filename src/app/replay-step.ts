@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../core/events.js';
 import { EventliteError } from '../core/errors.js';
+import { todaysReader } from '../core/event-reading.js';
 import { foldEvents, streamOfCommand } from '../domain/decide.js';
 import { deciderForCommand, deciderForStream } from '../domain/lookup.js';
 import { domainOf, type AppContext } from './context.js';
@@ -36,9 +37,10 @@ export async function stateOfStream(
   ctx: AppContext,
   stream: string,
 ): Promise<StreamStateView | undefined> {
-  let named;
+  let domain, named;
   try {
-    named = deciderForStream(await domainOf(ctx), stream);
+    domain = await domainOf(ctx);
+    named = deciderForStream(domain, stream);
   } catch (error) {
     if (error instanceof EventliteError) return undefined;
     throw error;
@@ -46,7 +48,8 @@ export async function stateOfStream(
   const version = await ctx.store.streamVersion(stream);
   const events: RecordedEvent[] =
     version === 0 ? [] : await readWholeStream(ctx.store, stream, { limit: version });
-  return { stream, version, state: foldEvents(named, events) };
+  // Folded as exec folds it: old events read as today's.
+  return { stream, version, state: foldEvents(named, events, undefined, todaysReader(domain)) };
 }
 
 /** Every row of every read table and view, each as JSON text, by table. */

@@ -194,6 +194,17 @@ export function eventReadingOf(domain: Domain): EventReading | undefined {
   return reading;
 }
 
+/**
+ * One stored event as `domain` reads it today, for a fold to call as it reaches each event;
+ * undefined when the domain reads its events as stored.
+ */
+export function todaysReader(
+  domain: Domain,
+): ((event: RecordedEvent) => RecordedEvent) | undefined {
+  const reading = eventReadingOf(domain);
+  return reading && ((event) => reading.upcast(event));
+}
+
 /** The EventReading of the domain a projection came with, once eventReadingOf has seen it. */
 export function eventReadingOfProjection(projection: Projection): EventReading | undefined {
   return readings.get(projection) ?? undefined;

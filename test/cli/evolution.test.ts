@@ -254,6 +254,21 @@ describe.each(backends())('evolving the bank example on $name', (backend) => {
     );
   });
 
+  it('replay --step shows the state folded from old events as exec folds it', async () => {
+    // Ada's account as the first edition left it: opened, then a deposit stored as Deposited.
+    const history = read(OLD_EVENTS).split('\n').slice(0, 2).join('\n');
+    expect((await cli(old, ['import', '-'], history)).code).toBe(0);
+    writeFileSync(
+      join(folder.dir, 'story.ndjson'),
+      '{"command":"Withdraw","data":{"accountId":"acc-1","amount":30}}\n',
+    );
+    const stepped = await cli(old, ['replay', 'story.ndjson', '--step'], '\n');
+    expect([stepped.code, stepped.stdout.split('\n')[1]]).toEqual([
+      0,
+      'state before  account-acc-1 at version 2: {"open":true,"owner":"Ada Lovelace","balance":100}',
+    ]);
+  });
+
   it('import refuses an id stored with other content, naming it, and changes nothing', async () => {
     await imported(old, OLD_EVENTS);
     const rewritten = read(OLD_EVENTS).replace(
