@@ -2,35 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { waitForProjections } from '../../src/app/projections-wait.js';
 import type { Domain } from '../../src/core/domain.js';
 import { TimeoutError } from '../../src/core/errors.js';
-import type { EventStore, ProjectionRow, ReadStore } from '../../src/core/ports.js';
+import type { EventStore, ReadStore } from '../../src/core/ports.js';
 import type { Projection } from '../../src/core/projection.js';
-import { definitionHashes } from '../../src/projections/definition.js';
+import { projectionRowFor } from '../helpers/projection-row.js';
 
 // The wait's clock is given: each look at it here is one second later, so the timeout runs out
 // after a known number of polls, with no real time passing.
 
 const projection: Projection = { name: 'summary', version: 1, setup: [], on: {} };
 const domain = { deciders: {}, projections: [projection] } as unknown as Domain;
-
-function rowAt(checkpoint: number): ProjectionRow {
-  const hashes = definitionHashes(projection);
-  return {
-    name: 'summary',
-    version: 1,
-    definitionHash: hashes.definition,
-    schemaHash: hashes.schema,
-    checkpoint,
-    status: 'ok',
-    error: null,
-    failedPosition: null,
-    failedStream: null,
-    failedType: null,
-    failedDuring: null,
-    rebuildingPid: null,
-    rebuildingSince: null,
-    lastRunAt: null,
-  };
-}
 
 /** A read store whose checkpoint is the next of `checkpoints` at each look (the last one sticks). */
 function readStore(checkpoints: number[]): ReadStore {
@@ -40,7 +20,7 @@ function readStore(checkpoints: number[]): ReadStore {
     builtFrom: async () => 'store-1',
     projectionRows: async () => {
       const checkpoint = checkpoints[Math.min(looks++, checkpoints.length - 1)]!;
-      return new Map([['summary', rowAt(checkpoint)]]);
+      return new Map([['summary', projectionRowFor(projection, { checkpoint })]]);
     },
   } as unknown as ReadStore;
 }

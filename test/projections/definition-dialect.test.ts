@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/core/projection.js';
 import { definitionHashes, hashDefinition, staleReason } from '../../src/projections/definition.js';
+import { projectionRowFor } from '../helpers/projection-row.js';
 
 // Per-dialect SQL and materialized views came after read models were first built: a projection
 // that uses neither must hash exactly as before, or every existing read model would be rebuilt.
@@ -68,22 +69,7 @@ describe('definition hashes with dialects and materialized views', () => {
     const withView: Projection = { ...plain, materializedViews: [view] };
     const hashes = definitionHashes(withView);
     expect(hashes.schema).not.toBe(definitionHashes(plain).schema);
-    const row = {
-      name: 'totals',
-      version: 1,
-      definitionHash: hashes.definition,
-      schemaHash: hashes.schema,
-      checkpoint: 3,
-      status: 'ok' as const,
-      error: null,
-      failedPosition: null,
-      failedStream: null,
-      failedType: null,
-      failedDuring: null,
-      rebuildingPid: null,
-      rebuildingSince: null,
-      lastRunAt: null,
-    };
+    const row = projectionRowFor(withView, { checkpoint: 3 });
     expect(staleReason(row, withView)).toBeUndefined();
     expect(staleReason(row, plain)).toBe('its setup or views changed');
     const requeried = {

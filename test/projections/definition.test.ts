@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/core/projection.js';
 import { definitionHashes, staleReason } from '../../src/projections/definition.js';
-import type { ProjectionRow } from '../../src/core/ports.js';
+import { projectionRowFor as rowFor } from '../helpers/projection-row.js';
 
 const projection: Projection = {
   name: 'totals',
@@ -9,27 +9,6 @@ const projection: Projection = {
   setup: ['CREATE TABLE totals (k TEXT PRIMARY KEY, n INTEGER)'],
   on: { Counted: (e) => ({ sql: 'UPDATE totals SET n = n + 1 WHERE k = ?', params: [e.stream] }) },
 };
-
-function rowFor(p: Projection, overrides: Partial<ProjectionRow> = {}): ProjectionRow {
-  const hashes = definitionHashes(p);
-  return {
-    name: p.name,
-    version: p.version,
-    definitionHash: hashes.definition,
-    schemaHash: hashes.schema,
-    checkpoint: 10,
-    status: 'ok',
-    error: null,
-    failedPosition: null,
-    failedStream: null,
-    failedType: null,
-    failedDuring: null,
-    rebuildingPid: null,
-    rebuildingSince: null,
-    lastRunAt: null,
-    ...overrides,
-  };
-}
 
 describe('definition hashes and staleness', () => {
   it('are stable for the same definition and independent of handler order', () => {
