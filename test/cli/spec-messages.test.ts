@@ -93,6 +93,29 @@ describe('test: spec messages', () => {
     ]);
   });
 
+  it.each([
+    [
+      'then: { readsAs: [] }',
+      '"then" has an unknown key "readsAs" (did you mean "readAs"?); it may have events, rejected, invalid, readAs',
+    ],
+    [
+      'then: { readAs: [], events: [] }',
+      '"then" with readAs has an unknown key "events"; it may have readAs',
+    ],
+    [
+      'when: { command: OpenAccount, data: { accountId: acc-1, owner: Ada } }\n  then: { readAs: [] }',
+      'then.readAs states what given events read as; give it without "when"',
+    ],
+  ])('a case of what given events read as: %s', async (rest, message) => {
+    write('reading.spec.yaml', `- name: reading\n  given: [${OPENED}]\n  ${rest}\n`);
+    const result = await cli(['test', 'reading.spec.yaml']);
+    expect([result.code, result.stdout, result.stderr]).toEqual([
+      2,
+      '',
+      `error: reading.spec.yaml:1 (reading): ${message}\n`,
+    ]);
+  });
+
   it("a projection case's then has rows, and says so", async () => {
     write(
       'rows.spec.yaml',

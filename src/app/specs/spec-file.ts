@@ -67,22 +67,30 @@ function toSpecCase(value: unknown, place: Place): SpecCase {
   refuseUnknownKeys(object, CASE_KEYS, `${where}: a case`);
   const base = { file: place.file, line: place.line, name, given: toGiven(object.given, where) };
   const then = requireObject(object.then ?? null, `${where}: "then"`);
-  refuseMisplacedKeys(then, object.query === undefined ? 'command' : 'projection', where);
+  if (object.when !== undefined && then.readAs !== undefined) {
+    throw new InputError(
+      `${where}: then.readAs states what given events read as; give it without "when"`,
+    );
+  }
+  // A case with neither "when" nor "query" may state what its given events read as.
+  const reading = object.when === undefined && object.query === undefined;
+  refuseMisplacedKeys(
+    then,
+    object.query === undefined ? 'command' : 'projection',
+    where,
+    reading ? READING_THEN_KEYS : [],
+  );
   if (object.when !== undefined && object.query !== undefined) {
     throw new InputError(`${where}: a case has "when" (a command) or "query", not both`);
   }
   if (object.when !== undefined) {
-    if (then.readAs !== undefined) {
-      throw new InputError(
-        `${where}: then.readAs states what given events read as; give it without "when"`,
-      );
-    }
     const when = toCommand(object.when, `${where}: "when"`);
     const problem = jsonObjectProblem(when.data, 'data');
     if (problem !== undefined) throw new InputError(`${where}: "when": ${problem}`);
     return { ...base, kind: 'command', when, then: toExpectation(then, where) };
   }
   if (object.query === undefined && then.readAs !== undefined) {
+    refuseUnknownKeys(then, READING_THEN_KEYS, `${where}: "then" with readAs`);
     return { ...base, kind: 'reading', readAs: toExpectedEvents(then.readAs, `${where}: readAs`) };
   }
   if (typeof object.query === 'string') {
@@ -176,8 +184,16 @@ function toMatchText(value: unknown, where: string): string | true {
   );
 }
 
-/** A key of the other kind of case's `then` is not a typo: say where it belongs. */
-function refuseMisplacedKeys(then: JsonObject, kind: SpecCase['kind'], where: string): void {
+/**
+ * A key of the other kind of case's `then` is not a typo: say where it belongs. Any other key
+ * than the kind's own and `also` is one.
+ */
+function refuseMisplacedKeys(
+  then: JsonObject,
+  kind: SpecCase['kind'],
+  where: string,
+  also: readonly string[],
+): void {
   const [keys, otherKeys] =
     kind === 'command'
       ? [COMMAND_THEN_KEYS, PROJECTION_THEN_KEYS]
@@ -189,11 +205,7 @@ function refuseMisplacedKeys(then: JsonObject, kind: SpecCase['kind'], where: st
     const belongs = kind === 'command' ? '"query" (a projection\'s rows)' : '"when" (a command)';
     throw new InputError(`${where}: "then" ${needs}; "${misplaced}" goes with ${belongs}`);
   }
-  refuseUnknownKeys(
-    then,
-    kind === 'command' ? [...keys, ...READING_THEN_KEYS] : keys,
-    `${where}: "then"`,
-  );
+  refuseUnknownKeys(then, [...keys, ...also], `${where}: "then"`);
 }
 
 function refuseUnknownKeys(object: JsonObject, known: readonly string[], what: string): void {
