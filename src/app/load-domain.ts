@@ -1,6 +1,6 @@
 import * as authoring from '../core/authoring.js';
+import type { Domain } from '../core/domain.js';
 import { loadDomainModule } from '../domain/load.js';
-import type { LoadedDomain } from '../domain/validate.js';
 import { defaultCacheDir } from '../domain/transform-cache.js';
 
 export interface LoadDomainOptions {
@@ -22,7 +22,7 @@ export function loadDomain(
   path: string | undefined,
   cwd = process.cwd(),
   options: LoadDomainOptions = {},
-): Promise<LoadedDomain> {
+): Promise<Domain> {
   const cacheDir = options.cacheDir ?? defaultCacheDir(options.env);
   return loadDomainModule(path, cwd, {
     eventlite: authoring,

@@ -13,7 +13,7 @@ export interface DecidedEvent<Type extends string = string, Data = JsonObject> {
 }
 
 /**
- * How a decider's states are snapshotted (see docs/snapshots.md). A snapshot is stored only when
+ * How a decider's states are snapshotted (see docs/domain.md, "Snapshots"). A snapshot is stored only when
  * reading it back gives a state deep-equal to the one folded, so a state that JSON cannot hold
  * (a Map, a Date, a class instance, an `undefined` field) is not snapshotted unless
  * `serialize` and `deserialize` carry it.
@@ -27,8 +27,24 @@ export interface SnapshotOptions<State = unknown> {
   deserialize?(json: unknown): State;
 }
 
-/** What both forms of a decider may add: a version, and how its states are snapshotted. */
-export interface DeciderExtras<State> {
+/**
+ * Three plain functions, a category and a map of handlers. A decider owns the streams of one
+ * category: the stream of a command is `${category}-${streamId(command)}`, e.g. `account-a1`.
+ * `decide` maps each command type it handles to a handler, which returns the new events or
+ * throws (a DomainRejection, via `reject()`, for a broken rule). The map's keys are the
+ * decider's commands, so a command type without a handler (or a handler for no command) is a
+ * compile error. `evolve` is total and returns the state unchanged for events it does not know.
+ */
+export interface Decider<
+  State = unknown,
+  C extends Command = Command,
+  E extends DecidedEvent = DecidedEvent,
+> {
+  category: string;
+  streamId(command: C): string;
+  initialState(): State;
+  evolve(state: State, event: RecordedEvent & E): State;
+  decide: CommandHandlers<State, C, E>;
   /**
    * Bump it when evolve() folds differently for a reason its module's source does not show (a
    * package it imports changed): stored snapshots of another version are never read.
@@ -38,72 +54,10 @@ export interface DeciderExtras<State> {
   snapshot?: SnapshotOptions<State> | false;
 }
 
-/**
- * Three plain functions and two names. A decider owns the streams of one category: the
- * stream of a command is `${category}-${streamId(command)}`, e.g. `account-a1`.
- * `decide` returns the new events or throws (a DomainRejection, via `reject()`, for a broken
- * rule); `evolve` is total and returns the state unchanged for events it does not know.
- *
- * This is the list form: `commands` names the command types and one `decide` handles them
- * all. HandlerMapDecider is the same decider with one handler per command type instead.
- */
-export interface Decider<
-  State = unknown,
-  C extends Command = Command,
-  E extends DecidedEvent = DecidedEvent,
-> extends DeciderExtras<State> {
-  category: string;
-  /** The command types this decider handles. */
-  commands: readonly C['type'][];
-  streamId(command: C): string;
-  initialState(): State;
-  evolve(state: State, event: RecordedEvent & E): State;
-  decide(command: C, state: State): E[];
-}
-
 /** One handler per command type; each receives its own command type, narrowed. */
 export type CommandHandlers<State, C extends Command, E extends DecidedEvent> = {
   [Type in C['type']]: (command: Extract<C, { type: Type }>, state: State) => readonly E[];
 };
-
-/**
- * A decider whose `decide` is a map from command type to handler. The map's keys are the
- * commands it handles, so there is no separate list to keep in step, and a command type
- * without a handler (or a handler for no command) is a compile error.
- */
-export interface HandlerMapDecider<
-  State = unknown,
-  C extends Command = Command,
-  E extends DecidedEvent = DecidedEvent,
-> extends DeciderExtras<State> {
-  category: string;
-  streamId(command: C): string;
-  initialState(): State;
-  evolve(state: State, event: RecordedEvent & E): State;
-  decide: CommandHandlers<State, C, E>;
-}
-
-/** Either form, as a domain module may write it. */
-export type DeciderDefinition<
-  State = unknown,
-  C extends Command = Command,
-  E extends DecidedEvent = DecidedEvent,
-> = Decider<State, C, E> | HandlerMapDecider<State, C, E>;
-
-/** Folds events into a state, from the decider's initial state. */
-export function fold<State>(
-  decider: Pick<Decider<State, never, never>, 'initialState' | 'evolve'>,
-  events: Iterable<RecordedEvent>,
-): State {
-  let state = decider.initialState();
-  for (const event of events) state = decider.evolve(state, event as never);
-  return state;
-}
-
-/** The stream a decider's streams start with: `account-` for category `account`. */
-export function streamPrefix(category: string): string {
-  return `${category}-`;
-}
 
 /** The category of a stream name: the part before the first `-`. */
 export function categoryOf(stream: string): string {

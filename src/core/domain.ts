@@ -1,10 +1,4 @@
-import type {
-  Command,
-  DecidedEvent,
-  Decider,
-  DeciderDefinition,
-  HandlerMapDecider,
-} from './decider.js';
+import type { Command, DecidedEvent, Decider } from './decider.js';
 import { DomainRejection, InputError } from './errors.js';
 import type { CommandDeclarations, EventDeclarations } from './event-types.js';
 import { looksLikeReason } from './reason.js';
@@ -12,8 +6,7 @@ import type { Projection, ProjectionDefinition } from './projection.js';
 
 /** What a domain module exports by default. */
 export interface Domain {
-  /** Each decider in either form: a map of handlers, or a commands list and one decide(). */
-  deciders: Record<string, DeciderDefinition<any, any, any>>;
+  deciders: Record<string, Decider<any, any, any>>;
   /** Schemas for command data, by command type (see docs/evolution.md). */
   commands?: CommandDeclarations;
   /**
@@ -31,17 +24,12 @@ export function defineDomain<D extends Domain>(domain: D): D {
 }
 
 /**
- * Typed identity for one decider, so its state, commands and events are checked together.
- * `decide` is either a map of handlers keyed by command type, each handler getting its own
- * command type, or (the earlier form) one function beside a `commands` list.
+ * Typed identity for one decider, so its state, commands and events are checked together:
+ * each handler of the `decide` map gets its own command type.
  */
 export function defineDecider<State, C extends Command, E extends DecidedEvent>(
-  decider: HandlerMapDecider<State, C, E>,
-): HandlerMapDecider<State, C, E>;
-export function defineDecider<State, C extends Command, E extends DecidedEvent>(
   decider: Decider<State, C, E>,
-): Decider<State, C, E>;
-export function defineDecider(decider: DeciderDefinition): DeciderDefinition {
+): Decider<State, C, E> {
   return decider;
 }
 
@@ -59,15 +47,16 @@ export function defineProjection<E extends DecidedEvent = DecidedEvent<string, a
 
 /**
  * Refuse a command for a business reason: `exec` exits 4 and prints `reason: message`.
- * `reason` is a stable name for the rule (`InsufficientFunds`) that specs can match on.
- *
- * Modules written for the earlier `reject(message, reason?)` keep working. The first argument
- * tells the two orders apart: when it looks like a reason (see looksLikeReason) the call is
- * `reject(reason, message?)`; otherwise it is the earlier `reject(message, reason?)` and the
- * rejection carries exactly what it carried before.
+ * `reason` is a stable name for the rule (`InsufficientFunds`) that specs can match on. A
+ * reason that is not such a name (text for people) is a mistake in the domain module, not a
+ * refusal: it throws a TypeError, which `exec` reports as the handler's failure (exit 1).
  */
 export function reject(reason: string, message?: string): never {
-  if (!looksLikeReason(reason)) throw new DomainRejection(reason, message);
+  if (!looksLikeReason(reason)) {
+    throw new TypeError(
+      `reject() takes a reason first, a name such as InsufficientFunds, got ${JSON.stringify(reason)}; the text for people goes second: reject('Reason', 'what happened')`,
+    );
+  }
   throw new DomainRejection(message === undefined ? reason : `${reason}: ${message}`, reason);
 }
 

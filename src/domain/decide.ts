@@ -55,14 +55,19 @@ export interface VersionedEvent extends DecidedEvent {
  * JSON data, and (with `events` declared) of declared types whose data passes their schemas.
  */
 export function decideCommand(
-  { name, decider, handlerMap }: NamedDecider,
+  { name, decider }: NamedDecider,
   command: Command,
   state: unknown,
   events?: EventDeclarations,
 ): VersionedEvent[] {
-  const handler = handlerMap ? `decide.${command.type}()` : 'decide()';
-  const where = `command "${command.type}": decider "${name}" ${handler}`;
-  const decided: unknown = callUserCode(where, () => decider.decide(command, state), command.type);
+  const where = `command "${command.type}": decider "${name}" decide.${command.type}()`;
+  // Called as a method of the map, as `decide.Deposit(command, state)` would be.
+  const handlers = decider.decide as Record<string, (command: Command, state: unknown) => unknown>;
+  const decided: unknown = callUserCode(
+    where,
+    () => handlers[command.type]!(command, state),
+    command.type,
+  );
   if (!Array.isArray(decided)) {
     throw new DomainError(`${where} must return a list of events, got ${describe(decided)}`);
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { createJiti as CreateJiti } from 'jiti';
+import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
@@ -12,7 +13,7 @@ import {
   compiledModule,
   type Transform,
 } from './transform-cache.js';
-import { validateDomain, type LoadedDomain } from './validate.js';
+import { validateDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
@@ -41,7 +42,7 @@ export async function loadDomainModule(
   path: string | undefined,
   cwd: string,
   options: LoadOptions,
-): Promise<LoadedDomain> {
+): Promise<Domain> {
   if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
   const absolute = resolve(cwd, path);
   const label = relative(cwd, absolute) || path;

@@ -1,8 +1,6 @@
-import type { Decider } from '../core/decider.js';
 import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { eventReadingOf } from '../core/event-reading.js';
-import { normalizeDecider } from './lookup.js';
 import { validateCommandDeclarations, validateEventDeclarations } from './validate-events.js';
 import { describe, isObject, validateProjections } from './validate-projections.js';
 
@@ -12,17 +10,8 @@ import { describe, isObject, validateProjections } from './validate-projections.
 
 const DECIDER_FUNCTIONS = ['streamId', 'initialState', 'evolve'] as const;
 
-/** A validated domain: every decider in the list form (see normalizeDecider). */
-export interface LoadedDomain extends Domain {
-  deciders: Record<string, Decider<unknown, any, any>>;
-}
-
-/**
- * Checks a domain module's default export and returns it in the one shape the rest of the
- * code uses: the same object when every decider is in the list form already, else a copy
- * whose handler-map deciders are normalised (the projections stay the same objects).
- */
-export function validateDomain(value: unknown, file: string): LoadedDomain {
+/** Checks a domain module's default export, and returns it as a Domain. */
+export function validateDomain(value: unknown, file: string): Domain {
   const fail = (problem: string): never => {
     throw new InputError(`${file}: ${problem}`);
   };
@@ -70,56 +59,38 @@ export function validateDomain(value: unknown, file: string): LoadedDomain {
   }
   if (domain.events !== undefined) validateEventDeclarations(domain.events, fail);
   if (domain.projections !== undefined) validateProjections(domain.projections, fail);
-  const normalized = normalizeDomain(value as Domain);
   // Its projections learn how it reads stored events (the runner sees projections only).
-  eventReadingOf(normalized);
-  return normalized;
+  eventReadingOf(value as Domain);
+  return value as Domain;
 }
 
-/**
- * The command types a decider handles, in either form: the keys of a `decide` map of
- * handlers, or the `commands` list beside one `decide()`.
- */
+/** The command types a decider handles: the keys of its `decide` map of handlers. */
 function commandsOf(
   decider: Record<string, unknown>,
   where: string,
   fail: (problem: string) => never,
 ): string[] {
   const { commands, decide } = decider;
-  if (isObject(decide)) {
-    if (commands !== undefined) {
-      fail(
-        `${where} has both a commands list and a map of decide handlers; the map's keys are its commands, so drop the list`,
-      );
-    }
-    const handlers = Object.entries(decide);
-    if (handlers.length === 0) {
-      fail(`${where}: decide has no handlers (decide: { CommandType: (command, state) => [...] })`);
-    }
-    for (const [type, handler] of handlers) {
-      if (type === '') fail(`${where}: command names must be non-empty strings, got ""`);
-      if (typeof handler !== 'function')
-        fail(`${where}: decide.${type} must be a function, got ${describe(handler)}`);
-    }
-    return handlers.map(([type]) => type);
-  }
-  if (decide === undefined) fail(`${where} has no decide()`);
-  if (typeof decide !== 'function')
-    fail(`${where}: decide must be a function, got ${describe(decide)}`);
-  if (!Array.isArray(commands) || commands.length === 0) {
+  if (decide === undefined) fail(`${where} has no decide map of handlers by command type`);
+  if (!isObject(decide)) {
     fail(
-      `${where} has no commands list (the command types it handles), nor a map of decide handlers by command type`,
+      `${where}: decide must be a map of handlers by command type (decide: { Deposit: (command, state) => [...] }), got ${describe(decide)}`,
     );
   }
-  const listed = new Set<string>();
-  for (const command of commands as unknown[]) {
-    if (typeof command !== 'string' || command === '') {
-      fail(`${where}: command names must be non-empty strings, got ${describe(command)}`);
-    }
-    if (listed.has(command as string)) fail(`command "${command}" is listed twice in ${where}`);
-    listed.add(command as string);
+  // A list beside the map could only drift from it.
+  if (commands !== undefined) {
+    fail(`${where} has a commands list; the keys of its decide map are its commands, so drop it`);
   }
-  return [...listed];
+  const handlers = Object.entries(decide as Record<string, unknown>);
+  if (handlers.length === 0) {
+    fail(`${where}: decide has no handlers (decide: { CommandType: (command, state) => [...] })`);
+  }
+  for (const [type, handler] of handlers) {
+    if (type === '') fail(`${where}: command names must be non-empty strings, got ""`);
+    if (typeof handler !== 'function')
+      fail(`${where}: decide.${type} must be a function, got ${describe(handler)}`);
+  }
+  return handlers.map(([type]) => type);
 }
 
 /** `version` and `snapshot`, both optional: see DeciderExtras. */
@@ -154,12 +125,4 @@ function checkSnapshotOptions(
 
 function isPositiveInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
-}
-
-function normalizeDomain(domain: Domain): LoadedDomain {
-  const deciders = Object.fromEntries(
-    Object.entries(domain.deciders).map(([name, decider]) => [name, normalizeDecider(decider)]),
-  );
-  const unchanged = Object.keys(deciders).every((name) => deciders[name] === domain.deciders[name]);
-  return unchanged ? (domain as LoadedDomain) : { ...domain, deciders };
 }

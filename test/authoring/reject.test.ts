@@ -38,50 +38,20 @@ describe('reject(reason, message?)', () => {
   );
 });
 
-describe('reject(message, reason?) from modules written for the earlier API', () => {
-  it('keeps message and reason as they were when the first argument is not a reason', () => {
-    expect(rejection(() => reject('account a1 holds 5', 'InsufficientFunds'))).toEqual({
-      message: 'account a1 holds 5',
-      reason: 'InsufficientFunds',
-    });
-  });
-
-  it('keeps a message alone without a reason', () => {
-    expect(rejection(() => reject('not today'))).toEqual({
-      message: 'not today',
-      reason: undefined,
-    });
-  });
-
-  it('keeps what the examples used to build with their refuse() wrapper', () => {
-    expect(
-      rejection(() => reject('InvalidAmount: amount must be positive', 'InvalidAmount')),
-    ).toEqual({ message: 'InvalidAmount: amount must be positive', reason: 'InvalidAmount' });
-  });
-
-  it('keeps a free-form reason', () => {
-    expect(rejection(() => reject('no money left', 'insufficient funds'))).toEqual({
-      message: 'no money left',
-      reason: 'insufficient funds',
-    });
-  });
-
-  it.each(['Closed.', 'closed!', '-closed', '', 'Konto geschlossen', 'á'])(
-    'reads %j as a message, not a reason',
-    (message) => {
-      expect(rejection(() => reject(message, 'Closed'))).toEqual({ message, reason: 'Closed' });
+describe('reject() given text for people where the reason goes', () => {
+  it.each(['account a1 holds 5', 'not today', 'Closed.', 'closed!', '-closed', '', 'á'])(
+    'throws a TypeError, not a rejection, for %j',
+    (text) => {
+      expect(() => reject(text, 'InsufficientFunds')).toThrow(
+        new TypeError(
+          `reject() takes a reason first, a name such as InsufficientFunds, got ${JSON.stringify(text)}; the text for people goes second: reject('Reason', 'what happened')`,
+        ),
+      );
     },
   );
-
-  it('reads a one-word message as a reason: the documented exception', () => {
-    expect(rejection(() => reject('Closed', 'AccountClosed'))).toEqual({
-      message: 'Closed: AccountClosed',
-      reason: 'Closed',
-    });
-  });
 });
 
-describe('specs match either order against reason or message', () => {
+describe('specs match a rejection by its reason or its message', () => {
   const domain = defineDomain({
     deciders: {
       door: {
@@ -91,7 +61,7 @@ describe('specs match either order against reason or message', () => {
         evolve: (state: unknown) => state,
         decide: {
           Open: () => reject('Locked', 'the door d1 is locked'),
-          Knock: () => reject('nobody is home', 'NobodyHome'),
+          Knock: () => reject('NobodyHome', 'nobody is home'),
         },
       },
     },

@@ -2,7 +2,7 @@
 // `@ts-expect-error` below must meet a compile error (an unneeded one is an error itself), and
 // the expectTypeOf lines must hold. The runtime part checks that the helpers stay identities.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Command, HandlerMapDecider } from '../../src/core/decider.js';
+import type { Command, Decider } from '../../src/core/decider.js';
 import { defineDecider, defineDomain, defineProjection } from '../../src/core/domain.js';
 import type { RecordedEvent } from '../../src/core/events.js';
 import { statementsFor, type Projection } from '../../src/core/projection.js';
@@ -58,17 +58,16 @@ const summary = defineProjection<AccountEvent>({
   },
 });
 
-// Both forms and both kinds of projection go into one domain.
+// Typed and untyped deciders and both kinds of projection go into one domain.
 const domain = defineDomain({
   deciders: {
     account,
-    legacy: defineDecider<null, Command<'Ping'>, never>({
-      category: 'legacy',
-      commands: ['Ping'],
-      streamId: () => 'l1',
+    ping: defineDecider<null, Command<'Ping'>, never>({
+      category: 'ping',
+      streamId: () => 'p1',
       initialState: () => null,
       evolve: (state) => state,
-      decide: () => [],
+      decide: { Ping: () => [] },
     }),
   },
   projections: [
@@ -84,9 +83,9 @@ const domain = defineDomain({
 });
 
 describe('the authoring types', () => {
-  it('give the handler map form its own type, and keep projections plain data', () => {
+  it('type a decider by its state, commands and events, and keep projections plain data', () => {
     expectTypeOf(account).toEqualTypeOf<
-      HandlerMapDecider<{ balance: number }, AccountCommand, AccountEvent>
+      Decider<{ balance: number }, AccountCommand, AccountEvent>
     >();
     expectTypeOf(summary).toEqualTypeOf<Projection>();
     const event: RecordedEvent = {
@@ -149,7 +148,6 @@ defineDecider<{ balance: number }, AccountCommand, AccountEvent>({
   },
 });
 
-// @ts-expect-error: no command Withdraw (the overloads report it on the call)
 defineDecider<{ balance: number }, AccountCommand, AccountEvent>({
   category: 'account',
   streamId: (command) => command.data.accountId,
@@ -158,16 +156,17 @@ defineDecider<{ balance: number }, AccountCommand, AccountEvent>({
   decide: {
     Deposit: () => [],
     Close: () => [],
+    // @ts-expect-error: no command Withdraw
     Withdraw: () => [],
   },
 });
 
-// @ts-expect-error: a command without a handler (Close is missing)
 defineDecider<{ balance: number }, AccountCommand, AccountEvent>({
   category: 'account',
   streamId: (command) => command.data.accountId,
   initialState: () => ({ balance: 0 }),
   evolve: (state) => state,
+  // @ts-expect-error: a command without a handler (Close is missing)
   decide: { Deposit: () => [] },
 });
 

@@ -124,7 +124,7 @@ describe('check without a store', () => {
     try {
       writeFileSync(
         join(dir, 'eventlite.config.mjs'),
-        "export default { deciders: { a: { category: 'a', commands: ['Go'], streamId: () => 'x', initialState: () => 0, evolve: (s) => s, decide: () => [] } } };\n",
+        "export default { deciders: { a: { category: 'a', streamId: () => 'x', initialState: () => 0, evolve: (s) => s, decide: { Go: () => [] } } } };\n",
       );
       const result = await runCli(['check'], { cwd: dir });
       expect([result.code, result.stdout, result.stderr]).toEqual([

@@ -151,7 +151,7 @@ describe('diagram node ids', () => {
   const MODULE = `const on = (sql) => () => ({ sql, params: {} });
 export default {
   deciders: {
-    a: { category: 'a', commands: ['Pay.Now', 'Pay Now'], streamId: () => 'x', initialState: () => 0, evolve: (s) => s, decide: () => [] },
+    a: { category: 'a', streamId: () => 'x', initialState: () => 0, evolve: (s) => s, decide: { 'Pay.Now': () => [], 'Pay Now': () => [] } },
   },
   projections: [{
     name: 'p.1',

@@ -52,17 +52,17 @@ export default defineDomain({
   deciders: {
     counter: {
       category: 'counter',
-      commands: ['Add', 'Boom', 'Refuse', 'Contended'],
       streamId: (command) => command.data.id,
       initialState: () => 0,
       evolve: (total, event) => (event.type === 'Added' ? total + event.data.by : total),
-      decide(command) {
-        if (command.type === 'Boom') throw new Error('kaboom');
-        if (command.type === 'Refuse') reject('not today');
-        if (command.type === 'Contended') {
+      decide: {
+        Add: () => [{ type: 'Added', data: { by: 1 } }],
+        Boom: () => { throw new Error('kaboom'); },
+        Refuse: () => reject('NotToday', 'not today'),
+        Contended(command) {
           execFileSync(process.execPath, [${JSON.stringify(BIN)}, '--db', ${JSON.stringify(storeForOthers())}, 'append', 'counter-' + command.data.id, 'Noise', '{}']);
-        }
-        return [{ type: 'Added', data: { by: 1 } }];
+          return [{ type: 'Added', data: { by: 1 } }];
+        },
       },
     },
   },
@@ -223,7 +223,7 @@ export default defineDomain({
       const result = await cli(['--domain', 'counter.mjs', 'exec', 'Boom', '{"id":"c"}']);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        'error: command "Boom": decider "counter" decide() threw Error: kaboom\n',
+        'error: command "Boom": decider "counter" decide.Boom() threw Error: kaboom\n',
       );
       const debug = await cli(['--domain', 'counter.mjs', '--debug', 'exec', 'Boom', '{"id":"c"}']);
       expect(debug.stderr).toMatch(/Caused by: Error: kaboom\n\s+at .*counter\.mjs:12:/);
@@ -243,7 +243,7 @@ export default defineDomain({
       ]);
       expect(ok.code).toBe(0);
       const refused = await cli(['--domain', 'counter.mjs', 'exec', 'Refuse', '{"id":"c"}']);
-      expect([refused.code, refused.stderr]).toEqual([4, 'error: not today\n']);
+      expect([refused.code, refused.stderr]).toEqual([4, 'error: NotToday: not today\n']);
     });
 
     it('exit 3 when other writers win every attempt, with nothing of its own appended', async () => {
@@ -271,7 +271,7 @@ export default defineDomain({
         `import { defineDomain } from 'eventlite';
 export default defineDomain({
   deciders: {
-    account: { category: 'account', commands: ['Open'], streamId: () => 'a', initialState: () => 0, decide: () => [] },
+    account: { category: 'account', streamId: () => 'a', initialState: () => 0, decide: { Open: () => [] } },
   },
 } as never);
 `,
@@ -300,9 +300,9 @@ interface State { count: number }
 export default defineDomain({
   deciders: {
     thing: {
-      category: 'thing', commands: ['Do'], streamId: () => 'a',
+      category: 'thing', streamId: () => 'a',
       initialState: (): State => ({ count: 0 }), evolve: (state: State) => state,
-      decide: (): never => { throw new RangeError('line nine'); },
+      decide: { Do: (): never => { throw new RangeError('line nine'); } },
     },
   },
 });

@@ -14,14 +14,14 @@ export default defineDomain({
   deciders: {
     book: {
       category: 'book',
-      commands: ['LendBook'],
       streamId: (command) => command.data.bookId,
       initialState: () => ({ lent: false }),
       evolve: (state, event) => (event.type === 'BookLent' ? { lent: true } : state),
-      decide(command, state) {
-        // The earlier argument order, reject(message, reason): the message lacks the reason.
-        if (state.lent) reject('this book is already lent', 'AlreadyLent');
-        return [{ type: 'BookLent', data: { bookId: command.data.bookId } }];
+      decide: {
+        LendBook(command, state) {
+          if (state.lent) reject('AlreadyLent', 'this book is already lent');
+          return [{ type: 'BookLent', data: { bookId: command.data.bookId } }];
+        },
       },
     },
   },

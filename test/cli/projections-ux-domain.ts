@@ -28,11 +28,10 @@ export function writeTickDomain(
     `
 const ticker = {
   category: 'ticks',
-  commands: ['Tick'],
   streamId: () => 'all',
   initialState: () => ({}),
   evolve: (state) => state,
-  decide: () => [],
+  decide: { Tick: () => [] },
 };
 export default {
   deciders: { ticker },

@@ -17,12 +17,11 @@ export default defineDomain({
   deciders: {
     counter: {
       category: 'counter',
-      commands: ['Add'],
       snapshot: { every: ${options.every ?? 3} },
       streamId: (command) => command.data.id,
       initialState: () => ({ n: 0, total: 0 }),
       evolve: (state, event) => ({ n: state.n + 1, total: state.total + event.data.amount }),
-      decide: (command) => [{ type: 'Added', data: { amount: command.data.amount } }],
+      decide: { Add: (command) => [{ type: 'Added', data: { amount: command.data.amount } }] },
     },
   },
 });

@@ -14,14 +14,14 @@ export default defineDomain({
   deciders: {
     book: {
       category: 'book',
-      commands: ['LendBook'],
       streamId: (command) => command.data.bookId,
       initialState: () => ({ lent: false }),
       evolve: (state, event) => (event.type === 'BookLent' ? { lent: true } : state),
-      decide(command, state) {
-        // The earlier argument order, reject(message, reason): the message lacks the reason.
-        if (state.lent) reject('this book is already lent', 'AlreadyLent');
-        return [{ type: 'BookLent', data: { bookId: command.data.bookId } }];
+      decide: {
+        LendBook(command, state) {
+          if (state.lent) reject('AlreadyLent', 'this book is already lent');
+          return [{ type: 'BookLent', data: { bookId: command.data.bookId } }];
+        },
       },
     },
   },
@@ -133,7 +133,7 @@ describe('eventlite test', () => {
     // U+FFFF, line breaks of every kind, and TAP's own syntax.
     const HOSTILE_MESSAGE = 'held\uffff by "x" \\ y\nok 7 - forged\u2028Bail out! from the message';
     const HOSTILE_DOMAIN = LIBRARY.replace(
-      "reject('this book is already lent', 'AlreadyLent')",
+      "reject('AlreadyLent', 'this book is already lent')",
       `reject('AlreadyLent', ${JSON.stringify(HOSTILE_MESSAGE)})`,
     );
     // YAML double-quoted names: U+FFFE, a tab, and newlines that would start TAP lines.

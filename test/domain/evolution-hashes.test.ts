@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeciderDefinition } from '../../src/core/decider.js';
+import type { Decider } from '../../src/core/decider.js';
 import type { Domain } from '../../src/core/domain.js';
 import type { EventDeclarations } from '../../src/core/event-types.js';
 import type { JsonObject } from '../../src/core/events.js';
@@ -16,13 +16,12 @@ import { numbersSchema } from '../helpers/standard-schema.js';
 // snapshots unread and marks the projections that read its type stale; a domain whose events
 // read as stored keeps every key and hash it had.
 
-const account = (): DeciderDefinition<any, any, any> => ({
+const account = (): Decider<any, any, any> => ({
   category: 'account',
-  commands: ['Deposit'],
   streamId: () => 'a1',
   initialState: () => ({ n: 0 }),
   evolve: (state: { n: number }) => ({ n: state.n + 1 }),
-  decide: () => [],
+  decide: { Deposit: () => [] },
 });
 
 const deposits = (): Projection => ({

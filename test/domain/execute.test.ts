@@ -159,11 +159,10 @@ describe('executeCommand with a misbehaving decider', () => {
       deciders: {
         gadget: {
           category: 'gadget',
-          commands: ['Poke'],
           streamId: streamId as () => string,
           initialState: () => null,
           evolve: (state: unknown) => state,
-          decide: decide as () => [],
+          decide: { Poke: decide as () => [] },
         },
       },
     });
@@ -178,14 +177,14 @@ describe('executeCommand with a misbehaving decider', () => {
     );
     await expect(failure).rejects.toThrow(DomainError);
     await expect(failure).rejects.toThrow(
-      'command "Poke": decider "gadget" decide() threw TypeError: x is undefined',
+      'command "Poke": decider "gadget" decide.Poke() threw TypeError: x is undefined',
     );
     expect(await readLog()).toEqual([]);
   });
 
   it('refuses a decision that is not a list of events', async () => {
     await expect(poke(domainWith(() => ({ type: 'Poked' })))).rejects.toThrow(
-      'command "Poke": decider "gadget" decide() must return a list of events, got an object',
+      'command "Poke": decider "gadget" decide.Poke() must return a list of events, got an object',
     );
     await expect(poke(domainWith(() => [{ data: {} }]))).rejects.toThrow('event 1 needs a type');
   });

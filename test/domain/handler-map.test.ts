@@ -30,7 +30,7 @@ const book = defineDecider<{ lentTo: string | null }, BookCommand, BookEvent>({
   },
 });
 
-// Built in code and never validated, as a library user or a test would: lookup normalises it.
+// Built in code and never validated, as a library user or a test would.
 const library = defineDomain({ deciders: { book } });
 
 function decide(type: string, data: Record<string, unknown>, given: string[] = []) {
@@ -111,7 +111,7 @@ describe('a decider written as a map of handlers', () => {
   });
 });
 
-describe('modules on disk, in either form', () => {
+describe('modules on disk', () => {
   let folder: ReturnType<typeof tempDir>;
   beforeEach(() => {
     folder = tempDir();
@@ -137,44 +137,6 @@ describe('modules on disk, in either form', () => {
     throw new Error('no rejection');
   };
 
-  it('loads a module written for the earlier API and behaves as it did', async () => {
-    const domain = await load(`import { defineDecider, defineDomain, reject } from 'eventlite';
-const gadget = defineDecider({
-  category: 'gadget',
-  commands: ['Poke', 'Refuse', 'RefuseWithReason', 'RefuseLikeTheExamples'],
-  streamId: (command) => command.data.id,
-  initialState: () => null,
-  evolve: (state) => state,
-  decide(command) {
-    if (command.type === 'Refuse') reject('not today');
-    if (command.type === 'RefuseWithReason') reject('gadget is broken', 'Broken');
-    if (command.type === 'RefuseLikeTheExamples') reject('Broken: gadget is broken', 'Broken');
-    return [{ type: 'Poked', data: {} }];
-  },
-});
-export default defineDomain({ deciders: { gadget } });
-`);
-    expect(domain.deciders.gadget?.commands).toEqual([
-      'Poke',
-      'Refuse',
-      'RefuseWithReason',
-      'RefuseLikeTheExamples',
-    ]);
-    expect(run(domain, 'Poke')).toEqual([{ type: 'Poked', data: {} }]);
-    expect(rejectionOf(() => run(domain, 'Refuse'))).toEqual({
-      message: 'not today',
-      reason: undefined,
-    });
-    expect(rejectionOf(() => run(domain, 'RefuseWithReason'))).toEqual({
-      message: 'gadget is broken',
-      reason: 'Broken',
-    });
-    expect(rejectionOf(() => run(domain, 'RefuseLikeTheExamples'))).toEqual({
-      message: 'Broken: gadget is broken',
-      reason: 'Broken',
-    });
-  });
-
   it('loads a module whose deciders use handler maps and reject(reason, message)', async () => {
     const domain = await load(`import { defineDomain, reject } from 'eventlite';
 export default defineDomain({
@@ -192,12 +154,38 @@ export default defineDomain({
   },
 });
 `);
-    expect(domain.deciders.gadget?.commands).toEqual(['Poke', 'Refuse']);
+    expect(commandTypes(domain)).toEqual(['Poke', 'Refuse']);
     expect(run(domain, 'Poke')).toEqual([{ type: 'Poked', data: {} }]);
     expect(rejectionOf(() => run(domain, 'Refuse'))).toEqual({
       message: 'Broken: gadget is broken',
       reason: 'Broken',
     });
+  });
+
+  it('refuses a decide() function beside a commands list, pointing to the map', async () => {
+    await expect(
+      load(`export default { deciders: { gadget: {
+  category: 'gadget', commands: ['Poke'], streamId: () => 'x', initialState: () => null,
+  evolve: (s) => s, decide: () => [],
+} } };
+`),
+    ).rejects.toThrow(
+      'domain.ts: decider "gadget": decide must be a map of handlers by command type (decide: { Deposit: (command, state) => [...] }), got a function',
+    );
+  });
+
+  it('reports reject() with text for people first as a failure of the handler (exit 1)', async () => {
+    const domain = await load(`import { defineDomain, reject } from 'eventlite';
+export default defineDomain({ deciders: { gadget: {
+  category: 'gadget', streamId: (command) => command.data.id, initialState: () => null,
+  evolve: (state) => state, decide: { Refuse: () => reject('gadget is broken', 'Broken') },
+} } });
+`);
+    const refuse = () => run(domain, 'Refuse');
+    expect(refuse).toThrow(DomainError);
+    expect(refuse).toThrow(
+      `command "Refuse": decider "gadget" decide.Refuse() threw TypeError: reject() takes a reason first, a name such as InsufficientFunds, got "gadget is broken"; the text for people goes second: reject('Reason', 'what happened')`,
+    );
   });
 
   it('refuses a handler that is not a function, naming the file, decider and command', async () => {

@@ -48,11 +48,10 @@ export default defineDomain({
   deciders: {
     account: {
       category: 'account',
-      commands: ['Open'],
       streamId: (command) => command.data.id,
       initialState: () => null,
       evolve: (state) => state,
-      decide: () => [],
+      decide: { Open: () => [] },
     },
   },
   projections: [summary],

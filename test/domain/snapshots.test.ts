@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeCommand, type ExecStep } from '../../src/app/exec.js';
 import { StateCache } from '../../src/app/load-state.js';
 import { replayLines } from '../../src/app/replay.js';
-import type { DeciderDefinition } from '../../src/core/decider.js';
+import type { Decider } from '../../src/core/decider.js';
 import { defineDomain, type Domain } from '../../src/core/domain.js';
 import { attachSourceHash } from '../../src/core/source-hash.js';
 import { deciderForStream } from '../../src/domain/lookup.js';
@@ -15,18 +15,17 @@ import { tempDir } from '../helpers/cli.js';
 // The snapshot key and the JSON round-trip rule, and a process's kept states against another
 // writer, through the use case on a SQLite store (the CLI suites run both backends).
 
-const counter = (extra: Partial<DeciderDefinition<any, any, any>> = {}): Domain =>
+const counter = (extra: Partial<Decider<any, any, any>> = {}): Domain =>
   defineDomain({
     deciders: {
       counter: {
         category: 'counter',
-        commands: ['Add'],
         streamId: (command: any) => command.data.id,
         initialState: () => ({ n: 0 }),
         evolve: (state: any) => ({ n: state.n + 1 }),
-        decide: () => [{ type: 'Added', data: {} }],
+        decide: { Add: () => [{ type: 'Added', data: {} }] },
         ...extra,
-      } as DeciderDefinition<any, any, any>,
+      } as Decider<any, any, any>,
     },
   });
 const policy = (domain: Domain) => snapshotPolicyOf(domain, deciderForStream(domain, 'counter-c'));
@@ -120,7 +119,7 @@ describe('kept states and another writer', () => {
 
   it('reads what another writer appended after the kept state, and still meets conflicts', async () => {
     const domain = counter({
-      decide: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }],
+      decide: { Add: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }] },
     });
     const states = new StateCache();
     const add = (observe?: (step: ExecStep) => void) =>

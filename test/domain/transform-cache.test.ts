@@ -113,7 +113,7 @@ export default defineDomain({ deciders: { counter } });
 async function decidedAmount(): Promise<unknown> {
   const domain = await loadDomain('domain.ts', folder.dir, { cacheDir });
   const decider = domain.deciders.counter!;
-  const events = decider.decide({ type: 'Add', data: { id: 'a' } }, decider.initialState());
+  const events = decider.decide.Add!({ type: 'Add', data: { id: 'a' } }, decider.initialState());
   return (events as { data: { n: number } }[])[0]!.data.n;
 }
 

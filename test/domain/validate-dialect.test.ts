@@ -4,11 +4,10 @@ import { validateDomain } from '../../src/domain/validate.js';
 
 const decider = () => ({
   category: 'account',
-  commands: ['Deposit'],
   streamId: () => 'a1',
   initialState: () => ({}),
   evolve: (state: unknown) => state,
-  decide: () => [],
+  decide: { Deposit: () => [] },
 });
 
 const withProjections = (...projections: object[]) => ({

@@ -4,14 +4,13 @@ import { validateDomain } from '../../src/domain/validate.js';
 
 const decider = () => ({
   category: 'account',
-  commands: ['Deposit'],
   streamId: () => 'a1',
   initialState: () => ({}),
   evolve: (state: unknown) => state,
-  decide: () => [],
+  decide: { Deposit: () => [] } as Record<string, unknown>,
 });
 
-const handlerMapDecider = () => ({
+const bookDecider = () => ({
   category: 'book',
   streamId: () => 'b1',
   initialState: () => ({}),
@@ -35,19 +34,6 @@ describe('validateDomain', () => {
     expect(validateDomain(domain, 'eventlite.config.ts')).toBe(domain);
   });
 
-  it('returns a domain with a handler-map decider in the list form, its keys as commands', () => {
-    const book = handlerMapDecider();
-    const domain = { deciders: { account: decider(), book }, projections: [] };
-    const loaded = validateDomain(domain, 'eventlite.config.ts');
-    expect(loaded.deciders.account).toBe(domain.deciders.account);
-    expect(loaded.projections).toBe(domain.projections);
-    expect(loaded.deciders.book?.commands).toEqual(['Lend', 'Return']);
-    expect(loaded.deciders.book?.category).toBe('book');
-    // The original object is left as the module wrote it.
-    expect(domain.deciders.book).toBe(book);
-    expect(typeof book.decide).toBe('object');
-  });
-
   it('names the file and the missing function', () => {
     const noEvolve: Record<string, unknown> = decider();
     delete noEvolve.evolve;
@@ -63,11 +49,15 @@ describe('validateDomain', () => {
     [{ deciders: {} }, 'the domain has no deciders'],
     [
       { deciders: { account: { ...decider(), decide: 'yes' } } },
-      'decider "account": decide must be a function, got string "yes"',
+      'decider "account": decide must be a map of handlers by command type (decide: { Deposit: (command, state) => [...] }), got string "yes"',
     ],
     [
-      { deciders: { account: { ...decider(), commands: [] } } },
-      'decider "account" has no commands list',
+      { deciders: { account: { ...decider(), decide: () => [] } } },
+      'decider "account": decide must be a map of handlers by command type',
+    ],
+    [
+      { deciders: { account: { ...decider(), decide: undefined } } },
+      'decider "account" has no decide map of handlers by command type',
     ],
     [{ deciders: { account: { ...decider(), category: 'bank-account' } } }, 'no "-"'],
     [
@@ -75,34 +65,26 @@ describe('validateDomain', () => {
       'command "Deposit" is handled by both "a" and "b"',
     ],
     [
-      { deciders: { a: decider(), b: { ...decider(), commands: ['Other'] } } },
+      { deciders: { a: decider(), b: { ...decider(), decide: { Other: () => [] } } } },
       'share the category "account"',
     ],
     [
-      {
-        deciders: {
-          book: { ...decider(), category: 'book', commands: ['Lend', 'Return', 'Lend'] },
-        },
-      },
-      'command "Lend" is listed twice in decider "book"',
-    ],
-    [
-      { deciders: { book: { ...handlerMapDecider(), decide: { Lend: () => [], Return: 42 } } } },
+      { deciders: { book: { ...bookDecider(), decide: { Lend: () => [], Return: 42 } } } },
       'decider "book": decide.Return must be a function, got number 42',
     ],
     [
-      { deciders: { book: { ...handlerMapDecider(), decide: {} } } },
+      { deciders: { book: { ...bookDecider(), decide: {} } } },
       'decider "book": decide has no handlers',
     ],
     [
-      { deciders: { book: { ...handlerMapDecider(), commands: ['Lend', 'Return'] } } },
-      'decider "book" has both a commands list and a map of decide handlers',
+      { deciders: { book: { ...bookDecider(), commands: ['Lend', 'Return'] } } },
+      'decider "book" has a commands list; the keys of its decide map are its commands, so drop it',
     ],
     [
       {
         deciders: {
           account: decider(),
-          book: { ...handlerMapDecider(), decide: { Deposit: () => [] } },
+          book: { ...bookDecider(), decide: { Deposit: () => [] } },
         },
       },
       'command "Deposit" is handled by both "account" and "book"',
@@ -110,14 +92,14 @@ describe('validateDomain', () => {
     [
       {
         deciders: {
-          book: handlerMapDecider(),
-          shelf: { ...handlerMapDecider(), category: 'shelf' },
+          book: bookDecider(),
+          shelf: { ...bookDecider(), category: 'shelf' },
         },
       },
       'command "Lend" is handled by both "book" and "shelf"',
     ],
     [
-      { deciders: { book: { ...handlerMapDecider(), evolve: undefined } } },
+      { deciders: { book: { ...bookDecider(), evolve: undefined } } },
       'decider "book" has no evolve()',
     ],
     [{ deciders: { a: decider() }, projections: {} }, 'projections must be a list'],

@@ -36,11 +36,10 @@ export function domainSource(options: DomainOptions = {}): string {
   return `
 const account = {
   category: 'account',
-  commands: ['Deposit'],
   streamId: (command) => String(command.data.accountId),
   initialState: () => ({}),
   evolve: (state) => state,
-  decide: () => [],
+  decide: { Deposit: () => [] },
 };
 
 const accountSummary = {

@@ -40,15 +40,16 @@ export default {
   deciders: {
     odd: {
       category: 'odd',
-      commands: ['Give', 'Later'],
       streamId: (command) => command.data.id,
       initialState: () => null,
       evolve: (state) => state,
-      decide(command) {
-        if (command.type === 'Later') return Promise.reject(new Error('no'));
-        const data = datas[command.data.kind]();
-        if (data === 'bad type') return [{ type: 'Odd\\u009b', data: {} }];
-        return [{ type: 'Given', data }];
+      decide: {
+        Give(command) {
+          const data = datas[command.data.kind]();
+          if (data === 'bad type') return [{ type: 'Odd\\u009b', data: {} }];
+          return [{ type: 'Given', data }];
+        },
+        Later: () => Promise.reject(new Error('no')),
       },
     },
   },
@@ -137,7 +138,7 @@ describe.each(backends())('on $name', (backend) => {
         await refused(
           ['--domain', 'odd.mjs', 'exec', 'Give', JSON.stringify({ id: 'a', kind })],
           1,
-          `command "Give": decider "odd" decide(): event 1 (Given): ${problem}`,
+          `command "Give": decider "odd" decide.Give(): event 1 (Given): ${problem}`,
         );
       });
     }
@@ -146,7 +147,7 @@ describe.each(backends())('on $name', (backend) => {
       await refused(
         ['--domain', 'odd.mjs', 'exec', 'Give', '{"id":"a","kind":"badType"}'],
         1,
-        'command "Give": decider "odd" decide(): event 1: event type name "Odd\\u009b" contains a control character',
+        'command "Give": decider "odd" decide.Give(): event 1: event type name "Odd\\u009b" contains a control character',
       );
     });
 
@@ -154,7 +155,7 @@ describe.each(backends())('on $name', (backend) => {
       await refused(
         ['--domain', 'odd.mjs', 'exec', 'Later', '{"id":"a"}'],
         1,
-        'command "Later": decider "odd" decide() returned a Promise: decider functions must be synchronous (no async, no await)',
+        'command "Later": decider "odd" decide.Later() returned a Promise: decider functions must be synchronous (no async, no await)',
       );
     });
 
@@ -315,8 +316,8 @@ describe('the process, spawned', () => {
     writeFileSync(
       join(folder.dir, 'timer.mjs'),
       `setInterval(() => {}, 1000);
-export default { deciders: { t: { category: 't', commands: ['Tick'], streamId: () => '1',
-  initialState: () => 0, evolve: (s) => s, decide: () => [{ type: 'Ticked', data: {} }] } } };
+export default { deciders: { t: { category: 't', streamId: () => '1',
+  initialState: () => 0, evolve: (s) => s, decide: { Tick: () => [{ type: 'Ticked', data: {} }] } } } };
 `,
     );
     expect((await run(['init'])).code).toBe(0);
@@ -331,7 +332,7 @@ export default { deciders: { t: { category: 't', commands: ['Tick'], streamId: (
     const result = await run(['--domain', 'odd.mjs', 'exec', 'Later', '{"id":"a"}']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'error: command "Later": decider "odd" decide() returned a Promise: decider functions must be synchronous (no async, no await)\n',
+      'error: command "Later": decider "odd" decide.Later() returned a Promise: decider functions must be synchronous (no async, no await)\n',
     );
   });
 

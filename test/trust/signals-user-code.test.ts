@@ -25,14 +25,13 @@ const spin = () => {
 
 const account = {
   category: 'account',
-  commands: ['Deposit', 'Spin'],
   streamId: (command) => String(command.data.accountId),
   initialState: () => ({}),
   evolve: (state) => state,
-  decide: (command) =>
-    command.type === 'Spin'
-      ? spin()
-      : [{ type: 'Deposited', data: { accountId: command.data.accountId, amount: command.data.amount } }],
+  decide: {
+    Deposit: (command) => [{ type: 'Deposited', data: { accountId: command.data.accountId, amount: command.data.amount } }],
+    Spin: () => spin(),
+  },
 };
 
 const deposits = {

@@ -18,7 +18,6 @@ export default defineDomain({
   deciders: {
     counter: {
       category: 'counter',
-      commands: ['Add'],
       snapshot: {
         every: 1,
         serialize(state) {
@@ -30,7 +29,7 @@ export default defineDomain({
       streamId: (command) => command.data.id,
       initialState: () => ({ n: 0, total: 0 }),
       evolve: (state, event) => ({ n: state.n + 1, total: state.total + event.data.amount }),
-      decide: (command) => [{ type: 'Added', data: { amount: command.data.amount } }],
+      decide: { Add: (command) => [{ type: 'Added', data: { amount: command.data.amount } }] },
     },
   },
 });

@@ -14,11 +14,10 @@ function notesDomain(version: number): string {
   deciders: {
     note: {
       category: 'notes',
-      commands: ['Note'],
       streamId: () => 'notes',
       initialState: () => ({}),
       evolve: (state) => state,
-      decide: () => [],
+      decide: { Note: () => [] },
     },
   },
   projections: [{
@@ -86,11 +85,10 @@ function pgNotesDomain(version: number): string {
   deciders: {
     note: {
       category: 'notes',
-      commands: ['Note'],
       streamId: () => 'notes',
       initialState: () => ({}),
       evolve: (state) => state,
-      decide: () => [],
+      decide: { Note: () => [] },
     },
   },
   projections: [{
