@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../core/errors.js';
+import { hasControlCharacter, quoteText } from '../core/input.js';
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
-/** The given correlation id, checked, or a new UUID: ids come from the edge, not the core. */
+/**
+ * The given correlation id, checked as stream names are (no C0 or C1 control character, no
+ * DEL: it is printed back in `log`), or a new UUID: ids come from the edge, not the core.
+ */
 export function correlationIdOf(given: string | undefined): string {
   if (given === undefined) return randomUUID();
-  if (given === '' || given.length > 200 || CONTROL_CHARACTER.test(given)) {
+  if (given === '' || given.length > 200 || hasControlCharacter(given)) {
     throw new InputError(
-      `--correlation-id must be 1 to 200 printable characters, got ${JSON.stringify(given)}`,
+      `--correlation-id must be 1 to 200 printable characters, got ${quoteText(given)}`,
     );
   }
   return given;

@@ -213,8 +213,8 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
       `${kind} name is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`,
     );
   }
-  if (CONTROL_CHARACTER.test(name)) {
-    throw new InputError(`${kind} name ${quoteName(name)} contains a control character`);
+  if (hasControlCharacter(name)) {
+    throw new InputError(`${kind} name ${quoteText(name)} contains a control character`);
   }
   if (LONE_SURROGATE.test(name)) {
     throw new InputError(`${kind} name ${JSON.stringify(name)} is not valid Unicode`);
@@ -222,8 +222,13 @@ export function validateName(kind: 'stream' | 'event type', name: unknown): stri
   return name;
 }
 
-/** A name as JSON, with DEL and C1 controls escaped too: U+009B on a terminal starts an escape. */
-function quoteName(name: string): string {
+/** Whether `text` holds a C0 or C1 control character or DEL: what names and ids refuse. */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL_CHARACTER.test(text);
+}
+
+/** Text as JSON, with DEL and C1 controls escaped too: U+009B on a terminal starts an escape. */
+export function quoteText(name: string): string {
   return JSON.stringify(name).replace(
     /[\u007f-\u009f]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -208,6 +208,12 @@ export default defineDomain({
         2,
         'error: --max-attempts must be a positive integer, got "0"\n',
       ],
+      [
+        '2: a --correlation-id with a C1 control, as a stream name would be refused',
+        ['Deposit', '{"accountId":"acc-1","amount":5}', '--correlation-id', 'run\u009b1'],
+        2,
+        'error: --correlation-id must be 1 to 200 printable characters, got "run\\u009b1"\n',
+      ],
     ])('exit %s', async (_what, args, code, stderr) => {
       const result = await cli(['exec', ...args]);
       expect({ code: result.code, stderr: result.stderr, stdout: result.stdout }).toEqual({
