@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/core/domain.js';
 import { InputError } from '../../src/core/errors.js';
 import { ExpectationError, given } from '../../src/testing.js';
-import { loadExample } from '../domain/given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 let bank: Domain;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
 import { openSqliteEventStore, openSqliteReadStore } from '../../src/store/sqlite/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
-import { loadExample } from '../domain/given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 // The orders example declares monthly_customer_summary as a materialized view with one query
 // per dialect (strftime on SQLite, the article's DATE_TRUNC on PostgreSQL). The same events

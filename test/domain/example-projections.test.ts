@@ -14,7 +14,7 @@ import { executeCommand } from '../../src/app/exec.js';
 import { recordGiven } from '../../src/app/specs/run-specs.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { ROOT } from '../helpers/cli.js';
-import { loadExample } from './given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 // The examples' projections are data plus pure functions; here their statements run against
 // an in-memory SQLite, without the runner, to prove the read tables answer the article's queries.

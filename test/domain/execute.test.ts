@@ -12,7 +12,7 @@ import { executeCommand, type ExecStep } from '../../src/app/exec.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/index.js';
 import { appendToStream } from '../../src/store/sqlite/append.js';
 import { tempDir } from '../helpers/cli.js';
-import { loadExample } from './given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 let bank: Domain;
 let folder: ReturnType<typeof tempDir>;

@@ -7,7 +7,7 @@ import { InputError } from '../../src/core/errors.js';
 import { runSpecCases } from '../../src/app/specs/run-specs.js';
 import { readSpecFile } from '../../src/app/specs/spec-file.js';
 import { runProjectionCase } from '../../src/app/specs/projection-case.js';
-import { loadExample } from './given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 // The projection half of specs: given events, then a query's rows, through the real runner.
 

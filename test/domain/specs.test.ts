@@ -6,7 +6,7 @@ import { InputError } from '../../src/core/errors.js';
 import { runSpecCases } from '../../src/app/specs/run-specs.js';
 import { readSpecFile } from '../../src/app/specs/spec-file.js';
 import { tempDir } from '../helpers/cli.js';
-import { loadExample } from './given-when-then.js';
+import { loadExample } from '../helpers/examples.js';
 
 let bank: Domain;
 let folder: ReturnType<typeof tempDir>;
