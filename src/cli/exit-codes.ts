@@ -24,5 +24,4 @@ export const EXIT_CODE_OF: Record<ErrorCode, number> = {
   INTERRUPTED: EXIT.interrupted,
   PROJECTION_FAILED: EXIT.failure,
   DOMAIN: EXIT.failure,
-  SPECS_FAILED: EXIT.failure,
 };

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EventliteError, InterruptedError, StoreError } from '../core/errors.js';
 import { invalidUtf8Argument } from './argv-bytes.js';
+import { CommandFailed } from './command-failed.js';
 import { COMPLETE_COMMAND, commandWordIndex } from './command-word.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
 import { failureJson, wantsJsonErrors, withReason } from './failure.js';
@@ -94,6 +95,13 @@ async function describeFailure(
     // A stop on a signal is not a failure to report: only its note, if any, in every format.
     const human = error.message ? `${error.message}${stack}\n` : '';
     return { code: interruptedExitCode(), human };
+  }
+  if (error instanceof CommandFailed) {
+    return {
+      code: EXIT.failure,
+      message: error.message,
+      human: `error: ${error.message}${stack}\n`,
+    };
   }
   if (error instanceof EventliteError) {
     const hint = await rebuildHint(error, program, io);

@@ -3,6 +3,13 @@ import type { SchemaIssue } from './standard-schema.js';
 /**
  * The error family. Each error carries a stable string `code`; only the CLI maps codes to exit
  * statuses and stderr text, so library code can throw without knowing how it will be shown.
+ *
+ * Four errors stay outside the family on purpose, because no user or script ever sees them as
+ * a command's failure: HandlerFailure and SetupFailure (core/ports.ts) and MaterializedViewError
+ * (core/projection.ts) pass from a read store to the projection runner, which records them as
+ * the projection's failure and reports a ProjectionFailedError; ExpectationError (testing.ts)
+ * is thrown into the user's own test runner, as a plain Error any runner reports. A command's
+ * failed outcome (`eventlite test` with failing specs) is the CLI's CommandFailed.
  */
 export type ErrorCode =
   | 'CONCURRENCY'
@@ -14,8 +21,7 @@ export type ErrorCode =
   | 'STORE'
   | 'INTERRUPTED'
   | 'PROJECTION_FAILED'
-  | 'DOMAIN'
-  | 'SPECS_FAILED';
+  | 'DOMAIN';
 
 export class EventliteError extends Error {
   constructor(
@@ -193,13 +199,6 @@ export class DomainError extends EventliteError {
     const cause = options?.cause;
     if (cause instanceof Error && cause.stack)
       this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
-  }
-}
-
-/** `eventlite test` ran and at least one spec case failed. */
-export class SpecsFailedError extends EventliteError {
-  constructor(message: string) {
-    super('SPECS_FAILED', message);
   }
 }
 

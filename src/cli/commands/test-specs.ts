@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { type CaseResult } from '../../app/specs/spec-case.js';
 import { runSpecs } from '../../app/test-specs.js';
-import { InputError, SpecsFailedError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
+import { CommandFailed } from '../command-failed.js';
 import { withFormatOptions } from '../format-options.js';
 import { DATA_FORMATS, type FormatFlags } from '../formats.js';
 import { type CliIo, domainLoader, formatOf, type Run, startRun } from '../io.js';
@@ -53,7 +54,7 @@ export function registerTest(program: Command, io: CliIo): void {
       );
     const failed = results.filter((result) => !result.passed).length;
     const passed = results.length - failed;
-    if (failed > 0) throw new SpecsFailedError(`${failed} of ${results.length} specs failed`);
+    if (failed > 0) throw new CommandFailed(`${failed} of ${results.length} specs failed`);
     run.note(`${passed} of ${results.length} specs passed`);
   });
 }
