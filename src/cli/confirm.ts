@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { InputError } from '../core/errors.js';
-import type { Run } from './io.js';
+import type { Run } from './run.js';
 
 /**
  * Asks before something that cannot be undone. `--yes` answers for a script; without it a

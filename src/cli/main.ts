@@ -5,12 +5,12 @@ import { invalidUtf8Argument } from './argv-bytes.js';
 import { CommandFailed } from './command-failed.js';
 import { COMPLETE_COMMAND, commandWordIndex } from './command-word.js';
 import { EXIT, EXIT_CODE_OF } from './exit-codes.js';
-import { failureJson, wantsJsonErrors, withReason } from './failure.js';
-import { processStream, type OutStream } from './fd-stream.js';
+import { failureJson, wantsJsonErrors, withReason } from './output/failure.js';
+import { processStream, type OutStream } from './output/fd-stream.js';
 import type { CliIo } from './io.js';
 import { savedHelp } from './saved-help.js';
-import { printableJson, printableLines } from './printable.js';
-import { prepareStyles } from './style.js';
+import { printableJson, printableLines } from './output/printable.js';
+import { prepareStyles } from './output/style.js';
 import { interruptedExitCode, resetInterrupt } from './signals.js';
 import { VERSION } from './version.js';
 

@@ -2,7 +2,7 @@ import { Command, type HelpContext } from 'commander';
 import { addExamples, nestedCommandHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { commandWordIndex } from './command-word.js';
-import { printableLines } from './printable.js';
+import { printableLines } from './output/printable.js';
 import { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `

@@ -1,4 +1,4 @@
-import type { Run } from './io.js';
+import type { Run } from './run.js';
 
 /** A status line on stderr that updates in place, or nothing where one does not belong. */
 export interface Spinner {

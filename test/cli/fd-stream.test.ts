@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FdStream } from '../../src/cli/fd-stream.js';
+import { FdStream } from '../../src/cli/output/fd-stream.js';
 
 // FdStream is what stdout and stderr are when they are a pipe or a file (src/cli/main.ts):
 // these drive it over real descriptors, a FIFO standing in for the pipe.

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { PLAIN, styleFor } from '../../src/cli/style.js';
+import { PLAIN, styleFor } from '../../src/cli/output/style.js';
 import { cliEnv } from '../helpers/cli.js';
 
 // Colour is for terminals only, and chalk is loaded only when a stream is one (see
-// src/cli/style.ts): these check both sides of that.
+// src/cli/output/style.ts): these check both sides of that.
 describe('styles', () => {
   let dir: string;
   beforeEach(() => {

@@ -11,11 +11,12 @@ import {
 } from '../../core/input.js';
 import { toNewEvent } from '../../core/new-event.js';
 import { appendEvents } from '../../app/append.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
 import { describeSource, readAll, readLines } from '../input.js';
-import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
-import { printEvents } from '../print.js';
+import type { CliIo } from '../io.js';
+import { formatOf, type Run, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printEvents } from '../output/print.js';
 
 interface AppendFlags extends FormatFlags {
   file?: string;

@@ -6,7 +6,9 @@ import {
   type UnknownHandler,
 } from '../../app/check.js';
 import { InputError, NotFoundError } from '../../core/errors.js';
-import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
 
 interface CheckFlags {
   types?: boolean;

@@ -2,7 +2,9 @@ import { Option, type Command } from 'commander';
 import { domainFlow } from '../../app/diagram.js';
 import { renderMermaid } from '../diagram-mermaid.js';
 import { renderHtml, renderSvg } from '../diagram-svg.js';
-import { type CliIo, startRun, withApp } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { withApp } from '../with-app.js';
 
 const DIAGRAM_FORMATS = ['mermaid', 'markdown', 'svg', 'html'] as const;
 type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];

@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../core/events.js';
 import type { ExecStep, SnapshotOutcome } from '../../app/exec.js';
 import type { FoldBase } from '../../app/load-state.js';
-import type { OutStream } from '../fd-stream.js';
-import { printable } from '../printable.js';
-import { styleFor } from '../style.js';
+import type { OutStream } from '../output/fd-stream.js';
+import { printable } from '../output/printable.js';
+import { styleFor } from '../output/style.js';
 
 // `exec --trace`: the teaching view of one command, step by step, on stderr so that stdout
 // still holds only the appended events.

@@ -5,11 +5,17 @@ import { parseJsonObject, parsePositiveInteger } from '../../core/input.js';
 import { correlationIdOf } from '../../app/correlation.js';
 import { DEFAULT_MAX_ATTEMPTS, executeCommand, type ExecuteResult } from '../../app/exec.js';
 import { executeCommands } from '../../app/exec-many.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
+import {
+  DATA_FORMATS,
+  type Format,
+  type FormatFlags,
+  withFormatOptions,
+} from '../output/formats.js';
 import { describeSource, readAll, readLines } from '../input.js';
-import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from '../io.js';
-import { printEvents, printRows } from '../print.js';
+import type { CliIo } from '../io.js';
+import { formatOf, type Run, startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
+import { printEvents, printRows } from '../output/print.js';
 import { traceTo } from './exec-trace.js';
 
 interface ExecFlags extends FormatFlags {

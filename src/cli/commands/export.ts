@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { exportEvents } from '../../app/read.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { type CliIo, startRun, withApp } from '../io.js';
-import { printEvents } from '../print.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printEvents } from '../output/print.js';
 
 interface ExportFlags {
   stream?: string;

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { importEvents } from '../../app/import.js';
 import { describeSource, readLineBatches } from '../input.js';
-import { type CliIo, startRun, withApp } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { withApp } from '../with-app.js';
 import { startSpinner } from '../spinner.js';
 
 export function registerImport(program: Command, io: CliIo): void {

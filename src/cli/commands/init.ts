@@ -3,7 +3,8 @@ import { EXAMPLES } from '../../app/examples.js';
 import { initStore } from '../../app/init.js';
 import { shownLocation } from '../../app/open.js';
 import { InputError } from '../../core/errors.js';
-import { type CliIo, startRun } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
 
 interface InitFlags {
   example?: string;

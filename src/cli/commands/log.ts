@@ -3,11 +3,12 @@ import { CAUGHT_UP, followLog, readLogEvents } from '../../app/log.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { InterruptedError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printEvents } from '../print.js';
-import { type ReaderWatch, watchStdoutReader } from '../reader-gone.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printEvents } from '../output/print.js';
+import { type ReaderWatch, watchStdoutReader } from '../output/reader-gone.js';
 import { interruptSignal } from '../signals.js';
 
 interface LogFlags extends FormatFlags {

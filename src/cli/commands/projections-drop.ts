@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { openReadStore, shownLocation } from '../../app/open.js';
 import { assertProjectionStored, dropProjection } from '../../app/projections-drop.js';
 import { confirm } from '../confirm.js';
-import { type CliIo, startRun } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
 
 export function registerProjectionsDrop(projections: Command, io: CliIo): void {
   projections

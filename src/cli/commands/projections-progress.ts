@@ -1,5 +1,5 @@
 import type { Progress } from '../../app/projections-run.js';
-import type { Run } from '../io.js';
+import type { Run } from '../run.js';
 import { startSpinner } from '../spinner.js';
 
 export interface ProgressReporter {

@@ -8,9 +8,11 @@ import {
 import { selectProjections } from '../../app/select-projections.js';
 import { InputError } from '../../core/errors.js';
 import { parsePositiveInteger } from '../../core/input.js';
-import { DATA_FORMATS, type Format, type FormatFlags } from '../formats.js';
-import { type CliIo, domainLoader, formatOf, type Run, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
+import { DATA_FORMATS, type Format, type FormatFlags } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, type Run, startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
+import { printRows } from '../output/print.js';
 import { startProgress } from './projections-progress.js';
 import { traceWriter } from './projections-trace.js';
 

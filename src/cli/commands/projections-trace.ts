@@ -1,8 +1,8 @@
 import type { EventTrace } from '../../app/projections-run.js';
 import { InputError } from '../../core/errors.js';
-import type { Format } from '../formats.js';
-import type { Output } from '../output.js';
-import { printable } from '../printable.js';
+import type { Format } from '../output/formats.js';
+import type { Output } from '../output/output.js';
+import { printable } from '../output/printable.js';
 
 /**
  * `--trace`: what each event did, as it is committed. On stdout, since it is what was asked

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { openReadStore } from '../../app/open.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, waitForProjections } from '../../app/projections-wait.js';
 import { selectProjections } from '../../app/select-projections.js';
-import { type CliIo, domainLoader, startRun, withApp } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
 import { interruptSignal } from '../signals.js';
 import { parseSeconds } from './projections-shared.js';
 

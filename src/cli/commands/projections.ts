@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import type { Style } from '../style.js';
+import type { Style } from '../output/style.js';
 import { type ProjectionStatus } from '../../app/projections-list.js';
 import { listProjections } from '../../app/projections-list.js';
 import { selectProjections } from '../../app/select-projections.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
-import { StyledCell } from '../styled.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
+import { printRows } from '../output/print.js';
+import { StyledCell } from '../output/styled.js';
 
 const COLUMNS = ['name', 'version', 'status', 'checkpoint', 'head', 'lag', 'lastRunAt', 'detail'];
 

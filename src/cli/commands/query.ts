@@ -3,11 +3,12 @@ import { runQueryPages } from '../../app/query.js';
 import { isNestedTooDeep } from '../../core/input.js';
 import type { QueryParams } from '../../core/ports.js';
 import { parseQueryParam } from '../../core/query-param.js';
-import { withFormatOptions } from '../format-options.js';
-import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
+import { TABULAR_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
 import { readAll } from '../input.js';
-import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
-import { printRowPages } from '../print.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withReadModels } from '../with-app.js';
+import { printRowPages } from '../output/print.js';
 
 interface QueryFlags extends FormatFlags {
   param?: QueryParams;

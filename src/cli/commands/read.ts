@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { readStreamEvents } from '../../app/read.js';
 import { parsePositiveInteger, validateName } from '../../core/input.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printEvents } from '../print.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printEvents } from '../output/print.js';
 
 interface ReadFlags extends FormatFlags {
   from?: string;

@@ -10,9 +10,10 @@ import {
   type ReadModelRows,
 } from '../../app/replay-step.js';
 import { InputError } from '../../core/errors.js';
-import type { CliIo, Run } from '../io.js';
-import { printable, printableLines } from '../printable.js';
-import { renderEventLine } from '../render.js';
+import type { CliIo } from '../io.js';
+import type { Run } from '../run.js';
+import { printable, printableLines } from '../output/printable.js';
+import { renderEventLine } from '../output/render.js';
 
 // `replay --step`: one line at a time, for a class. Before a line: the line and the state of
 // the stream it touches; then it waits for Enter (q stops); after: the events appended, the

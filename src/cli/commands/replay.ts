@@ -5,12 +5,13 @@ import { CAUGHT_UP } from '../../app/log.js';
 import { replayLines, type ReplayStep } from '../../app/replay.js';
 import { EventliteError, InputError, withMessage } from '../../core/errors.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../../core/input.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
 import { describeSource, readLines } from '../input.js';
-import { type CliIo, formatOf, type Run, startRun, withApp } from '../io.js';
-import { printEvents } from '../print.js';
-import { printableLines } from '../printable.js';
+import type { CliIo } from '../io.js';
+import { formatOf, type Run, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printEvents } from '../output/print.js';
+import { printableLines } from '../output/printable.js';
 import { continuation } from './replay-continue.js';
 import { openEnterReader, Stepper } from './replay-step.js';
 

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { shownLocation } from '../../app/open.js';
 import { resetStore } from '../../app/reset.js';
 import { confirm } from '../confirm.js';
-import { type CliIo, startRun } from '../io.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
 
 export function registerReset(program: Command, io: CliIo): void {
   program

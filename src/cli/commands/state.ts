@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { parseNonNegativeInteger, validateName } from '../../core/input.js';
 import { streamState } from '../../app/state.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
-import { printable, printableJson } from '../printable.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
+import { printable, printableJson } from '../output/printable.js';
 
 interface StateFlags extends FormatFlags {
   at?: string;

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { readModelsBytes, shownLocation } from '../../app/open.js';
 import { storeStatus, type RecordedLag } from '../../app/status.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRecord } from '../print.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printRecord } from '../output/print.js';
 
 export function registerStatus(program: Command, io: CliIo): void {
   withFormatOptions(

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../../core/input.js';
 import { streamPages } from '../../app/streams.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRowPages } from '../print.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printRowPages } from '../output/print.js';
 
 interface StreamsFlags extends FormatFlags {
   prefix?: string;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { listColumns, listTables } from '../../app/query.js';
-import { withFormatOptions } from '../format-options.js';
-import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withReadModels } from '../io.js';
-import { printRows } from '../print.js';
+import { TABULAR_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withReadModels } from '../with-app.js';
+import { printRows } from '../output/print.js';
 
 interface TablesFlags extends FormatFlags {
   columns?: boolean;

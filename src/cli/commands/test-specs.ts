@@ -3,12 +3,13 @@ import { type CaseResult } from '../../app/specs/spec-case.js';
 import { runSpecs } from '../../app/test-specs.js';
 import { InputError } from '../../core/errors.js';
 import { CommandFailed } from '../command-failed.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, domainLoader, formatOf, type Run, startRun } from '../io.js';
-import { printRows } from '../print.js';
-import { printable } from '../printable.js';
-import { REPORTERS, renderSpecReport, type Reporter } from '../spec-reports.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, type Run, startRun } from '../run.js';
+import { domainLoader } from '../with-app.js';
+import { printRows } from '../output/print.js';
+import { printable } from '../output/printable.js';
+import { REPORTERS, renderSpecReport, type Reporter } from '../output/spec-reports.js';
 
 interface TestFlags extends FormatFlags {
   reporter?: Reporter;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { listEventTypes } from '../../app/types.js';
-import { withFormatOptions } from '../format-options.js';
-import { TABULAR_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
+import type { CliIo } from '../io.js';
+import { TABULAR_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import { printRows } from '../output/print.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
 
 const COLUMNS = [
   'type',

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { verifyStore } from '../../app/status.js';
 import { StoreError } from '../../core/errors.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
-import { StyledCell } from '../styled.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printRows } from '../output/print.js';
+import { StyledCell } from '../output/styled.js';
 
 export function registerVerify(program: Command, io: CliIo): void {
   withFormatOptions(

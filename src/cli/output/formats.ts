@@ -1,4 +1,5 @@
-import { InputError } from '../core/errors.js';
+import { Option, type Command } from 'commander';
+import { InputError } from '../../core/errors.js';
 
 export type Format = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'markdown';
 
@@ -33,4 +34,16 @@ export function resolveFormat(
     throw new InputError(`--format must be one of ${allowed.join(', ')}, got "${flags.format}"`);
   }
   return flags.format as Format;
+}
+
+/** Adds `--format` and `--json` to a command that prints data. */
+export function withFormatOptions(command: Command, formats: readonly Format[]): Command {
+  return command
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (default: table on a terminal, else ndjson)',
+      ).choices(formats),
+    )
+    .option('--json', 'short for --format json');
 }

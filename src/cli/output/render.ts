@@ -1,6 +1,6 @@
 import type { Style } from './style.js';
-import type { RecordedEvent } from '../core/events.js';
-import { StoredEvent } from '../core/recorded-event.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { StoredEvent } from '../../core/recorded-event.js';
 import { printable, printableJson } from './printable.js';
 
 /** CSV (RFC 4180 quoting) or TSV (tabs and newlines escaped) with a header line. */

@@ -1,6 +1,6 @@
-import { CAUGHT_UP } from '../app/log.js';
-import type { RecordedEvent } from '../core/events.js';
-import { eventJsonLine } from '../core/recorded-event.js';
+import { CAUGHT_UP } from '../../app/log.js';
+import type { RecordedEvent } from '../../core/events.js';
+import { eventJsonLine } from '../../core/recorded-event.js';
 import type { Format } from './formats.js';
 import type { Output } from './output.js';
 import { delimitedLine, renderDelimited, renderEventLine } from './render.js';

@@ -1,4 +1,4 @@
-import type { CaseResult } from '../app/specs/spec-case.js';
+import type { CaseResult } from '../../app/specs/spec-case.js';
 
 export const REPORTERS = ['junit', 'tap'] as const;
 export type Reporter = (typeof REPORTERS)[number];

@@ -3,8 +3,8 @@ import {
   DomainRejection,
   DuplicateEventIdError,
   SchemaIssuesError,
-} from '../core/errors.js';
-import { EXIT } from './exit-codes.js';
+} from '../../core/errors.js';
+import { EXIT } from '../exit-codes.js';
 
 /** The word a script matches on, one per exit code: stable, unlike the message. */
 const KIND_OF: Record<number, string> = {
