@@ -26,10 +26,13 @@ export default tseslint.config(
     },
   },
   {
-    // The two CommonJS files: the CLI's entry and the bench's measuring preload, CommonJS so
-    // that Node's ES module loader is not part of a short command's start-up.
-    files: ['bin/eventlite.js', 'bench/rss-preload.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    // The CommonJS files: the CLI's entry, the bundle's loader and the bench's measuring
+    // preload, CommonJS so that Node's ES module loader is not part of a short command's start-up.
+    files: ['bin/eventlite.js', 'scripts/startup/loader.cjs', 'bench/rss-preload.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // Flat config: for one rule, the last matching block wins, so each block below states the

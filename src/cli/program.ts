@@ -106,7 +106,7 @@ export async function buildProgram(
       // Commander's messages quote what was typed: an unknown command, a bad value.
       writeErr: (text) => io.stderr.write(printableLines(text)),
       // Laid out for the streams given, not the process's: a pipe gets the width
-      // dist/help-texts.json was saved at (scripts/help-texts.mjs).
+      // dist/help-texts.json was saved at (scripts/startup/help-texts.mjs).
       getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns) || HELP_WIDTH,
       getErrHelpWidth: () => (io.stderr.isTTY && io.stderr.columns) || HELP_WIDTH,
       // With JSON errors, runCli reports a usage error itself, as one JSON object.

@@ -14,7 +14,7 @@ export function helpRequest(argv: readonly string[]): string | undefined {
 }
 
 /**
- * The help text saved at build time (scripts/help-texts.mjs) for a help request printed to
+ * The help text saved at build time (scripts/startup/help-texts.mjs) for a help request printed to
  * something other than a terminal, so that it need not build the program, which costs as much
  * as Node's own start-up. Undefined when there is none to use: on a terminal (commander lays
  * the text out for its width), for anything but a plain help request, a path that names no

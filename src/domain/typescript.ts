@@ -13,7 +13,7 @@ export function requireTypeScript(folder: string): TypeScript | undefined {
   for (const from of [join(folder, 'package.json'), fileURLToPath(import.meta.url)]) {
     try {
       // Required, not imported: TypeScript is CommonJS, and a dynamic import() from the bundled
-      // CLI's code-cached chunks fails on Node 20 (see scripts/bundle-cli.mjs).
+      // CLI's code-cached chunks fails on Node 20 (see scripts/startup/README.md).
       const loaded = createRequire(from)('typescript') as { default?: TypeScript };
       return loaded.default ?? (loaded as unknown as TypeScript);
     } catch {

@@ -14,7 +14,7 @@ function caches(): Map<string, number> {
   );
 }
 
-// The CLI as built (scripts/bundle-cli.mjs, scripts/code-cache.mjs): CommonJS chunks, each with
+// The CLI as built (scripts/startup/): CommonJS chunks, each with
 // V8's code cache, loaded by dist/bundle/eventlite.cjs. Domain modules loaded with import(),
 // PostgreSQL and spec files (yaml) go through the same loader in the other spawned tests.
 describe('the bundled CLI', () => {

@@ -14,6 +14,5 @@ export default function buildOnce(): void {
   });
   // bin/eventlite.js starts the bundle made from what tsc just wrote, with its saved help texts
   // and code cache, as `npm run build` makes them.
-  for (const script of ['bundle-cli.mjs', 'help-texts.mjs', 'code-cache.mjs'])
-    execFileSync(process.execPath, [`scripts/${script}`], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/startup/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }

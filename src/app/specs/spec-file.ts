@@ -22,7 +22,7 @@ import type {
  */
 export async function readSpecFile(path: string, label: string): Promise<SpecCase[]> {
   // Required, not imported: a dynamic import() from the bundled CLI's code-cached chunks fails
-  // on Node 20 (see scripts/bundle-cli.mjs), and yaml's CommonJS build has the same exports.
+  // on Node 20 (see scripts/startup/README.md), and yaml's CommonJS build has the same exports.
   const { LineCounter, parseDocument, isMap, isNode, isSeq } = createRequire(import.meta.url)(
     'yaml',
   ) as typeof import('yaml');

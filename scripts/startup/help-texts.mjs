@@ -1,13 +1,13 @@
 // Writes dist/help-texts.json: every command's `--help` text as it is printed to a pipe or a
 // file, keyed by the command's path ("" for the program, "projections run"). Building the
-// program to lay out one help text loads commander and every command's module, twice what
+// program to lay out one help text loads commander and every command's module, more than
 // Node itself takes to start; `eventlite [COMMAND...] --help` into a pipe then prints the saved
 // text instead (src/cli/saved-help.ts). On a terminal the help is laid out for its width, so
 // commander still does it there. Run by `npm run build`, after tsc.
 import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { buildProgram } from '../dist/cli/program.js';
-import { allCommands, commandPath } from '../dist/cli/help.js';
+import { buildProgram } from '../../dist/cli/program.js';
+import { allCommands, commandPath } from '../../dist/cli/help.js';
 
 // Not a terminal, as a pipe is not: commander lays help out at its default width.
 let text = '';
@@ -21,4 +21,4 @@ for (const command of [program, ...allCommands(program)]) {
   command.outputHelp();
   texts[commandPath(command)] = text;
 }
-writeFileSync(new URL('../dist/help-texts.json', import.meta.url), `${JSON.stringify(texts)}\n`);
+writeFileSync(new URL('../../dist/help-texts.json', import.meta.url), `${JSON.stringify(texts)}\n`);

@@ -9,7 +9,7 @@
 // bundled, its CommonJS build lost its named exports to a dynamic import).
 //
 // The chunks are then turned into CommonJS and loaded by dist/bundle/eventlite.cjs (written
-// below): Node's ES module loader costs a short command about a tenth of its CPU before any
+// below): Node's ES module loader costs a short command a share of its CPU before any
 // of our code runs (it reads each file through fs/promises, resolves URLs, and loads
 // readline), and Node's CommonJS loader spends as much again resolving each chunk's path. The
 // loader here knows where every chunk is, reads and compiles it, and nothing else.
@@ -17,16 +17,16 @@
 // The bundle sits at the depth of dist/cli/*.js, so paths taken from import.meta.url
 // (package.json, fixtures/) resolve as they do from the modules tsc wrote.
 import { build, transform } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
 // commander requires node:child_process when it loads, for subcommands that are programs of
 // their own, which eventlite has none of; loading it (and the net and stream modules it pulls
-// in) was a tenth of a short command's CPU. commander gets a stand-in that loads the real
+// in) was a measurable part of a short command's CPU. commander gets a stand-in that loads the real
 // module on first use.
 const lazyChildProcess = {
   name: 'lazy-child-process',
@@ -90,10 +90,10 @@ for (const file of built.outputFiles) {
     target: 'node20',
     sourcefile: `${name}.src`,
     sourcemap: 'external',
-    // Without comments and layout a chunk is a third smaller to read: 5% of a short command's
-    // CPU. Names are kept, and the maps lead a stack trace's positions back to the sources.
+    // Without comments and layout a chunk is smaller to read (bench/README.md has the
+    // figures). Names are kept, and the maps lead a stack trace's positions back to the sources.
     minifyWhitespace: true,
-    // The loader gives each chunk its own file's URL (see LOADER).
+    // The loader gives each chunk its own file's URL (see loader.cjs).
     define: { 'import.meta.url': '__eventliteUrl' },
     logLevel: 'warning',
   });
@@ -114,61 +114,5 @@ function chunkImportsAsRequires(code) {
     .replace(/(from\s+|import\s+)"\.\/(chunk-\w+)\.js"/g, '$1"./$2.cjs"');
 }
 
-// The file bin/eventlite.js requires. Each chunk is compiled as Node compiles a CommonJS
-// module, with a require that finds the other chunks by name and everything else (Node's
-// built-ins, better-sqlite3, pg, yaml) as Node's own require does from this folder. A chunk's
-// import() (of pg, yaml, or a domain module) is Node's, as in any CommonJS module. On a Node
-// without vm's USE_MAIN_CONTEXT_DEFAULT_LOADER, Node's own require loads the chunks.
-const LOADER = `'use strict';
-// Written by scripts/bundle-cli.mjs: loads the CommonJS chunks of the bundled CLI.
-const { readFileSync } = require('node:fs');
-const vm = require('node:vm');
-const dynamicImport = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-const folderUrl = require('node:url').pathToFileURL(__dirname).href;
-const loaded = new Map();
-// Set by scripts/code-cache.mjs: each chunk compiled without a cache gets one, written as the
-// process exits, with every function this run compiled.
-const writeCache = process.env.EVENTLITE_WRITE_CODE_CACHE === '1';
-const compiled = [];
-if (writeCache)
-  process.on('exit', () => {
-    const fs = require('node:fs');
-    for (const [filename, script] of compiled) {
-      // Whole or not at all: a command starting meanwhile reads the old file or the new one.
-      const temporary = \`\${filename}.cache.\${process.pid}\`;
-      fs.writeFileSync(temporary, script.createCachedData());
-      fs.renameSync(temporary, \`\${filename}.cache\`);
-    }
-  });
-const chunkRequire = Object.assign(
-  (id) => (id.startsWith('./chunk-') ? load(id.slice(2)) : require(id)),
-  { resolve: require.resolve, cache: require.cache, main: require.main },
-);
-function load(name) {
-  const known = loaded.get(name);
-  if (known) return known.exports;
-  const filename = \`\${__dirname}/\${name}\`;
-  if (dynamicImport === undefined) return require(filename);
-  const module = { exports: {} };
-  loaded.set(name, module);
-  const wrapped =
-    '(function (exports, require, module, __filename, __dirname, __eventliteUrl) {' +
-    readFileSync(filename, 'utf8') +
-    '\\n})';
-  let cachedData;
-  try {
-    cachedData = readFileSync(\`\${filename}.cache\`);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(wrapped, { filename, cachedData, importModuleDynamically: dynamicImport });
-  if (writeCache && (cachedData === undefined || script.cachedDataRejected)) compiled.push([filename, script]);
-  script
-    .runInThisContext()
-    .call(module.exports, module.exports, chunkRequire, module, filename, __dirname, \`\${folderUrl}/\${name}\`);
-  return module.exports;
-}
-module.exports = load('main.cjs');
-`;
-
-writeFileSync(`${outdir}/eventlite.cjs`, LOADER);
+// The loader bin/eventlite.js requires, beside the chunks it loads.
+copyFileSync(new URL('./loader.cjs', import.meta.url), `${outdir}/eventlite.cjs`);

@@ -1,7 +1,7 @@
 // Writes V8's code cache beside each chunk of the bundled CLI (dist/bundle/chunk-*.cjs.cache),
 // so that a command starts without parsing and compiling the JavaScript it runs. Compiling was
 // the largest part of a short command's start-up left after bundling. Run by `npm run build`,
-// after scripts/bundle-cli.mjs.
+// after bundle.mjs.
 //
 // The cache is written by the CLI itself (the loader in dist/bundle/eventlite.cjs, under
 // EVENTLITE_WRITE_CODE_CACHE=1) as each of the commands below exits: a chunk's cache holds
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'bin', 'eventlite.js');
 const bank = join(root, 'fixtures', 'bank', 'eventlite.config.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'eventlite-code-cache-'));
