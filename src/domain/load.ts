@@ -90,7 +90,7 @@ function cacheVersions(): string {
   return `eventlite ${ours.version}, jiti ${ours.dependencies.jiti}`;
 }
 
-// jiti is required, not imported: its CommonJS entry loads in half the time of its ES one.
+// jiti is required, not imported: its CommonJS entry loads faster than its ES one.
 // Both are loaded lazily: commands that need no domain never pay for them, nor for the
 // TypeScript compiler, which jiti loads only to compile what the cache does not hold.
 function jitiLoader(): { createJiti: typeof CreateJiti; transform: Transform } {
@@ -161,8 +161,8 @@ const LOADER_HOOKS = /\b(?:jitiImport|jitiESMResolve|require|__jiti\w*)\b|import
 
 /**
  * Runs the module as jiti runs it, from the code jiti compiled from this very source when it
- * last imported the file (the transform cache keeps it), without loading jiti: loading jiti
- * was about a fifth of the start-up of `exec` and `state`. Only a module that imports nothing
+ * last imported the file (the transform cache keeps it), without loading jiti, which
+ * `exec` and `state` would otherwise load on every run (bench/README.md has what it saves). Only a module that imports nothing
  * but eventlite: anything else it imports, jiti resolves and compiles. Undefined when this
  * cannot be done; the module has not run then.
  */

@@ -14,7 +14,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isTrustedEntry, untrustedCacheReason } from './cache-trust.js';
 
-// Compiling a TypeScript domain module (jiti's Babel transform) costs about 400 ms a run; the
+// Compiling a TypeScript domain module (jiti's Babel transform) costs far more than a short
+// command's whole start-up (bench/README.md has the figure); the
 // compiled code of unchanged source is the same every time, so it is kept in a cache:
 // - keyed by content: a hash of the source, the file name (it is in the source map), the
 //   transform's options, and the versions of eventlite and jiti. An edited module, or a new

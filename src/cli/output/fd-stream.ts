@@ -13,8 +13,8 @@ export interface OutStream extends Pick<EventEmitter, 'on' | 'off'> {
 /**
  * stdout or stderr when it is a pipe, a socket or a file: written with blocking writes to its
  * descriptor, as Node itself writes to pipes and files on Linux. Node's process.stdout for a
- * pipe is a net.Socket, and making it loads the net and stream modules, about a tenth of the
- * start-up of a short command (`eventlite streams | jq`). A terminal keeps Node's stream (see
+ * pipe is a net.Socket, and making it loads the net and stream modules, a measurable part of a
+ * short command's start-up (`eventlite streams | jq`; bench/README.md has the figures). A terminal keeps Node's stream (see
  * processStream).
  *
  * A descriptor that turns out to be non-blocking (EAGAIN: a parent shared its own) is handed

@@ -26,8 +26,8 @@ let chalk: typeof import('chalk') | undefined;
 
 /**
  * Loads chalk when one of the streams is a terminal, the only place colour is shown. Loading
- * it loads Node's tty module, and with it net and stream: a tenth of the start-up of a short
- * command whose output goes to a pipe or a file. Called once, before a command runs.
+ * it loads Node's tty module, and with it net and stream, a measurable part of the start-up
+ * of a short command whose output goes to a pipe or a file. Called once, before a command runs.
  */
 export async function prepareStyles(...streams: readonly { isTTY?: boolean }[]): Promise<void> {
   if (chalk === undefined && streams.some((stream) => stream.isTTY === true))

@@ -33,7 +33,7 @@ let searching: typeof BetterSqlite3 | undefined;
 
 /**
  * A connection. better-sqlite3's JavaScript is imported with this module (the CLI's bundle
- * holds it: loading its dozen files one by one was a twentieth of a short command's start-up);
+ * holds it rather than load its dozen files one by one; see bench/README.md);
  * its native addon is loaded on the first open, so `--help` and the commands that fail before
  * they open a store never pay for it.
  */
@@ -51,8 +51,8 @@ let addon: string | false | undefined;
 
 /**
  * better-sqlite3 finds its addon through the `bindings` package, which tries a dozen paths
- * (and stats each) before the one `npm install` builds into. Loading that one directly took
- * a tenth of a short command's start-up. Elsewhere (a prebuilt addon in another folder), the
+ * (and stats each) before the one `npm install` builds into. Loading that one directly saves
+ * a short command the search (bench/README.md has the figure). Elsewhere (a prebuilt addon in another folder), the
  * usual search.
  */
 function findAddon(): string | false {
