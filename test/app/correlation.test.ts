@@ -17,7 +17,7 @@ describe('correlationIdOf', () => {
     ['a\u0000b', '"a\\u0000b"'],
     ['a\nb', '"a\\nb"'],
     ['a\u001bb', '"a\\u001bb"'],
-    ['a\u007fb', '"a\u007fb"'],
+    ['a\u007fb', '"a\\u007fb"'],
     ['a\u0085b', '"a\\u0085b"'],
     ['a\u009b31mb', '"a\\u009b31mb"'],
     ['a\u009fb', '"a\\u009fb"'],

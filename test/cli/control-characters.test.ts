@@ -98,12 +98,13 @@ export default defineDomain({
   deciders: {
     echo: {
       category: 'echo',
-      commands: ['Say'],
       streamId: () => 'one',
       initialState: () => null,
       evolve: (state) => state,
-      decide(command) {
-        reject('Refused', 'will not say ' + command.data.text);
+      decide: {
+        Say(command) {
+          reject('Refused', 'will not say ' + command.data.text);
+        },
       },
     },
   },
