@@ -146,7 +146,7 @@ describe.each(backends())('declared commands and events on $name', (backend) => 
     expect(await refused(['exec', 'Deposit', '{"accountId":"a1","amount":1,"cents":0}'])).toEqual([
       1,
       '',
-      `error: command "Deposit": decider "account" decide(): ${problem}\n`,
+      `error: command "Deposit": decider "account" decide.Deposit(): ${problem}\n`,
     ]);
   });
 

@@ -8,11 +8,10 @@ import { numbersSchema } from '../helpers/standard-schema.js';
 
 const account = () => ({
   category: 'account',
-  commands: ['Deposit', 'Withdraw'],
   streamId: () => 'a1',
   initialState: () => ({}),
   evolve: (state: unknown) => state,
-  decide: () => [],
+  decide: { Deposit: () => [], Withdraw: () => [] },
 });
 
 const problemWith = (declarations: Record<string, unknown>): string => {

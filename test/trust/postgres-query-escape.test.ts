@@ -18,8 +18,8 @@ import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
 const enabled = inject('pgServerUrl') !== null;
 
 const DOMAIN = `export default {
-  deciders: { note: { category: 'note', commands: ['Note'], streamId: (c) => c.data.id,
-    initialState: () => null, evolve: (s) => s, decide: (c) => [{ type: 'Noted', data: c.data }] } },
+  deciders: { note: { category: 'note', streamId: (c) => c.data.id,
+    initialState: () => null, evolve: (s) => s, decide: { Note: (c) => [{ type: 'Noted', data: c.data }] } } },
   projections: [{ name: 'notes', version: 1, setup: ['CREATE TABLE notes (id TEXT PRIMARY KEY)'],
     on: { Noted: (e) => ({ sql: 'INSERT INTO notes (id) VALUES (:id)', params: { id: e.data.id } }) } }],
 };`;
