@@ -47,11 +47,11 @@ interface Sizes {
 
 const SIZES: Record<Backend['name'], Sizes> = {
   sqlite: {
-    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 250, 1500),
-    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 4, 20),
-    batch: sized('EVENTLITE_TRUST_BATCH', 3000, 20_000),
-    steps: sized('EVENTLITE_TRUST_STEPS', 4, 8),
-    kills: sized('EVENTLITE_TRUST_KILLS', 8, 40),
+    replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 150, 1500),
+    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 3, 20),
+    batch: sized('EVENTLITE_TRUST_BATCH', 1500, 20_000),
+    steps: sized('EVENTLITE_TRUST_STEPS', 3, 8),
+    kills: sized('EVENTLITE_TRUST_KILLS', 4, 40),
     lifetimeMs: 300,
   },
   // Every command costs more on PostgreSQL (a connection, more round trips: a replayed line
@@ -61,14 +61,14 @@ const SIZES: Record<Backend['name'], Sizes> = {
   // kills land in its work rather than always in its start-up.
   postgres: {
     replayLines: sized('EVENTLITE_TRUST_REPLAY_LINES', 60, 1500),
-    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 3, 20),
+    replayKills: sized('EVENTLITE_TRUST_REPLAY_KILLS', 2, 20),
     batch: sized('EVENTLITE_TRUST_BATCH', 500, 20_000),
     steps: sized('EVENTLITE_TRUST_STEPS', 2, 8),
-    kills: sized('EVENTLITE_TRUST_KILLS', 5, 40),
+    kills: sized('EVENTLITE_TRUST_KILLS', 3, 40),
     lifetimeMs: 2000,
   },
 };
-const SINGLE_FILE_KILLS = sized('EVENTLITE_TRUST_SINGLE_FILE_KILLS', 4, 20);
+const SINGLE_FILE_KILLS = sized('EVENTLITE_TRUST_SINGLE_FILE_KILLS', 2, 20);
 
 const CORRELATION = 'trust-crash-replay';
 
