@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, runCli, tempDir, type CliResult } from '../helpers/cli.js';
-import { bankFolder, digest, expectRefused, snapshot, type Folder } from './hostile-helpers.js';
+import { bankFolderWithReadModels, type Folder } from '../helpers/bank-folder.js';
+import { digest, expectRefused, snapshot } from './hostile-helpers.js';
 
 // Damaged files: the store cut short or overwritten, a read database from a newer eventlite,
 // deleted or damaged, a read-only folder, a full disk. Each is refused with exit 1 and one line
@@ -77,7 +78,7 @@ function removeReadDb(dir: string): void {
 }
 
 beforeAll(async () => {
-  pristine = await bankFolder('eventlite-damaged-pristine-');
+  pristine = await bankFolderWithReadModels('eventlite-damaged-pristine-');
   const notes = Array.from({ length: 300 }, (_, n) =>
     JSON.stringify({ type: 'Noted', data: { n, text: 'x'.repeat(200) } }),
   );

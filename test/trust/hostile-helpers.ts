@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { BIN, cliEnv, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, cliEnv, type CliResult } from '../helpers/cli.js';
 
 export const STRESS = process.env.EVENTLITE_STRESS === '1';
 
@@ -12,24 +12,7 @@ export function runs(normal: number, stress: number): number {
   return STRESS ? stress : normal;
 }
 
-export type Folder = ReturnType<typeof tempDir>;
-
-/**
- * A store with events and a built read database, the way a user gets one: the bank example,
- * its scenario replayed (one command in it is rejected, hence --keep-going), projections run.
- */
-export async function bankFolder(prefix = 'eventlite-hostile-'): Promise<Folder> {
-  const folder = tempDir(prefix);
-  for (const args of [
-    ['init', '--example', 'bank'],
-    ['replay', 'scenario.ndjson', '--keep-going'],
-    ['projections', 'run'],
-  ]) {
-    const result = await runCli(args, { cwd: folder.dir });
-    if (result.code !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
-  }
-  return folder;
-}
+export type { Folder } from '../helpers/bank-folder.js';
 
 /**
  * Runs the built CLI with stdin given as bytes, so a test can send what a string cannot hold

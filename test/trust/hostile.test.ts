@@ -11,14 +11,8 @@ import { parseExportedEvent } from '../../src/core/exported-event.js';
 import { toNewEvent } from '../../src/core/new-event.js';
 import { parseQueryParam } from '../../src/core/query-param.js';
 import { parseNdjson, runCli, tempDir } from '../helpers/cli.js';
-import {
-  bankFolder,
-  expectRefused,
-  runCliBytes,
-  runs,
-  snapshot,
-  type Folder,
-} from './hostile-helpers.js';
+import { bankFolderWithReadModels } from '../helpers/bank-folder.js';
+import { expectRefused, runCliBytes, runs, snapshot, type Folder } from './hostile-helpers.js';
 
 // Hostile input, end to end and in-process. Each refusal must be the documented exit code with
 // one `error:` line, and must leave the store and the read database as they were (see
@@ -63,7 +57,7 @@ describe('hostile input through the CLI changes nothing', () => {
   const file = (name: string) => join(inputs.dir, name);
 
   beforeAll(async () => {
-    folder = await bankFolder();
+    folder = await bankFolderWithReadModels('eventlite-hostile-');
     inputs = tempDir('eventlite-hostile-inputs-');
     const files: Record<string, string | Buffer> = {
       'latin1.ndjson': Buffer.concat([

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { expect } from 'vitest';
+import { bankFolder } from '../helpers/bank-folder.js';
 import type { Backend } from '../helpers/backends.js';
-import { collect, parseNdjson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { collect, parseNdjson, runCli, type CliResult } from '../helpers/cli.js';
 import {
   pgClient,
   pgOthersGone,
@@ -52,19 +53,6 @@ export function seededRandom(seed: number): () => number {
 export function trustSeed(): number {
   const given = process.env.EVENTLITE_TRUST_SEED;
   return given ? Number(given) : Math.floor(Math.random() * 2 ** 31);
-}
-
-export type Folder = ReturnType<typeof tempDir>;
-
-/**
- * A temporary folder holding the bank example (domain module with account_summary) and a store:
- * `eventlite.db` in it, or the one that `env` names.
- */
-export async function bankFolder(env?: Record<string, string>): Promise<Folder> {
-  const folder = tempDir('eventlite-trust-');
-  const init = await runCli(['init', '--example', 'bank', '--quiet'], { cwd: folder.dir, env });
-  expect(init.code, init.stderr).toBe(0);
-  return folder;
 }
 
 export interface LoggedEvent {
@@ -275,7 +263,7 @@ export async function bankStore(backend: Backend, readDb?: string): Promise<Bank
     };
   }
   const store = await backend.freshStore();
-  const folder = await bankFolder(store.env);
+  const folder = await bankFolder({ env: store.env });
   const clients: pg.Client[] = [];
   const drops: (() => Promise<void>)[] = [];
   const client = await pgClient(store.db);
