@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 
 // `eventlite check` for CI: the module loads with the right shape, type-checks, and its
@@ -103,10 +103,13 @@ describe('check under CI', () => {
     const { dir, cleanup } = tempDir();
     try {
       cpSync(template.dir, dir, { recursive: true, verbatimSymlinks: true });
-      const ci = await runCli(['check', '--require-types'], { cwd: dir, env: { CI: 'true' } });
+      const ci = await runInProcess(['check', '--require-types'], {
+        cwd: dir,
+        env: { CI: 'true' },
+      });
       expect([ci.code, ci.stderr]).toEqual([0, '']);
       expect(ci.stdout).toContain(`eventlite.config.ts: type-checks (TypeScript ${TS_VERSION})\n`);
-      const both = await runCli(['check', '--require-types', '--no-types'], { cwd: dir });
+      const both = await runInProcess(['check', '--require-types', '--no-types'], { cwd: dir });
       expect([both.code, both.stdout, both.stderr]).toEqual([
         2,
         '',
@@ -126,7 +129,7 @@ describe('check without a store', () => {
         join(dir, 'eventlite.config.mjs'),
         "export default { deciders: { a: { category: 'a', streamId: () => 'x', initialState: () => 0, evolve: (s) => s, decide: { Go: () => [] } } } };\n",
       );
-      const result = await runCli(['check'], { cwd: dir });
+      const result = await runInProcess(['check'], { cwd: dir });
       expect([result.code, result.stdout, result.stderr]).toEqual([
         0,
         'eventlite.config.mjs: loads, 1 decider and 0 projections\n' +

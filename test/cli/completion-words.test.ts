@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultReadDb, readModelsExist, runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { BIN, cliEnv, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // Completion of the user's words: `exec <TAB>` offers the domain's commands, `read <TAB>` and
 // `state <TAB>` the store's streams, `projections run <TAB>` the projections, `tables <TAB>`
@@ -51,7 +51,7 @@ describe('eventlite __complete and the shell scripts, in the bank example', () =
     writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     chmodSync(wrapper, 0o755);
     const cli = (args: string[]) =>
-      runCli(args, { cwd: project, env: { EVENTLITE_CACHE_DIR: cache } });
+      runInProcess(args, { cwd: project, env: { EVENTLITE_CACHE_DIR: cache } });
     expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
     // The example's scenario holds a rejected withdrawal, to show one: kept going past it.
     expect((await cli(['replay', 'scenario.ndjson', '--keep-going'])).code).toBe(0);

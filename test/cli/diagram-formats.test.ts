@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 import { xmlProblem } from '../helpers/xml.js';
 
@@ -13,7 +13,7 @@ import { xmlProblem } from '../helpers/xml.js';
 const template = bankTemplate();
 
 let folder: ReturnType<typeof tempDir>;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir });
 beforeEach(() => {
   folder = tempDir();
   cpSync(template.dir, folder.dir, { recursive: true, verbatimSymlinks: true });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn, storeExists } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 
 // `eventlite diagram`: a Mermaid flowchart from the domain module and the log; once per backend.
@@ -93,7 +93,7 @@ describe.each(backends())('on $name', (backend) => {
 it('needs a domain module: exit 2, one line', async () => {
   const empty = tempDir();
   try {
-    const result = await runCli(['diagram'], { cwd: empty.dir });
+    const result = await runInProcess(['diagram'], { cwd: empty.dir });
     expect([result.code, result.stdout, result.stderr.split('\n').length]).toEqual([2, '', 2]);
     expect(result.stderr).toMatch(/^error: .*domain/);
   } finally {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // A domain module that cannot be loaded says where: file:line:column and the offending line,
 // whether the module is TypeScript or JavaScript. The module is loaded before any store is
@@ -12,7 +12,7 @@ let folder: ReturnType<typeof tempDir>;
 beforeEach(() => (folder = tempDir()));
 afterEach(() => folder.cleanup());
 
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir });
 const write = (name: string, text: string) => writeFileSync(join(folder.dir, name), text);
 
 describe.each(['ts', 'mjs', 'js'])('a .%s module', (extension) => {

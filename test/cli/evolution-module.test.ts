@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn, storeFingerprint } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // Each bad module case of issue 20, through the CLI in process: its one line on stderr, its
 // exit code, and nothing appended. Schemas here are hand-written Standard Schema objects.
@@ -189,7 +189,7 @@ describe('a declaration that cannot load', () => {
   ])('%s is refused on load, by exec and check alike: exit 2', async (_case, events, problem) => {
     writeFileSync(join(folder.dir, 'eventlite.config.mjs'), module({ events }));
     for (const args of [['exec', 'Deposit', '{"accountId":"a1","amount":1}'], ['check']]) {
-      const result = await runCli(args, { cwd: folder.dir });
+      const result = await runInProcess(args, { cwd: folder.dir });
       expect([result.code, result.stdout, result.stderr]).toEqual([
         2,
         '',

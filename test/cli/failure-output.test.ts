@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // How a failure reaches a person and a script: the human line names a rejection's reason, and
 // with --format json|ndjson stderr holds one JSON object that says what went wrong.
@@ -113,7 +113,7 @@ describe('usage errors', () => {
   afterEach(() => folder.cleanup());
 
   it('an unknown flag with --json is one JSON object, not commander text', async () => {
-    const result = await runCli(['streams', '--json', '--frobnicate'], { cwd: folder.dir });
+    const result = await runInProcess(['streams', '--json', '--frobnicate'], { cwd: folder.dir });
     expect(result).toEqual({
       code: 2,
       signal: null,
@@ -124,7 +124,7 @@ describe('usage errors', () => {
   });
 
   it('without a JSON format the same error stays commander text', async () => {
-    const result = await runCli(['streams', '--frobnicate'], { cwd: folder.dir });
+    const result = await runInProcess(['streams', '--frobnicate'], { cwd: folder.dir });
     expect([result.code, result.stderr]).toEqual([2, "error: unknown option '--frobnicate'\n"]);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { helpRequest } from '../../src/cli/saved-help.js';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // Help that teaches and completion that cannot go stale: the top-level help lists every
 // command, nested ones included; each command's help ends with examples; `completion` prints
@@ -31,7 +31,7 @@ const program = await buildProgram(quiet);
 const commands = allCommands(program);
 const folder = tempDir();
 afterAll(() => folder.cleanup());
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir });
 
 describe('eventlite --help', () => {
   it('lists every command, nested ones by their full name, in one list', async () => {

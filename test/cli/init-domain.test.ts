@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPgUrl, runOn, storeExists } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // `init --domain NAME`: a domain of one's own, scaffolded from a template. As written, it
 // type-checks with the real TypeScript (check, and tsc in the folder as an editor runs it),
@@ -114,16 +114,16 @@ describe('init --domain', () => {
   it.each(['class', 'Library', 'parking_lot', 'toString', 'x'])(
     '%s: tsc in the folder, check and test pass as written',
     async (name) => {
-      const init = await runCli(['init', '--domain', name], { cwd: folder.dir });
+      const init = await runInProcess(['init', '--domain', name], { cwd: folder.dir });
       expect(init.code).toBe(0);
       const tsc = spawnSync(process.execPath, [TSC, '--noEmit', '-p', '.'], {
         cwd: folder.dir,
         encoding: 'utf8',
       });
       expect([tsc.status, tsc.stdout, tsc.stderr]).toEqual([0, '', '']);
-      const check = await runCli(['check'], { cwd: folder.dir });
+      const check = await runInProcess(['check'], { cwd: folder.dir });
       expect([check.code, check.stderr]).toEqual([0, '']);
-      const test = await runCli(['test', '--format', 'ndjson'], { cwd: folder.dir });
+      const test = await runInProcess(['test', '--format', 'ndjson'], { cwd: folder.dir });
       expect([test.code, test.stderr]).toEqual([0, '7 of 7 specs passed\n']);
     },
   );
@@ -133,7 +133,7 @@ describe('init --domain', () => {
     [['init', '--domain', 'two words'], '"two words"'],
     [['init', '--domain', '-x'], '"-x"'],
   ])('refuses a name that is not one: %j', async (args, shown) => {
-    const result = await runCli(args, { cwd: folder.dir });
+    const result = await runInProcess(args, { cwd: folder.dir });
     expect([result.code, result.stdout, result.stderr]).toEqual([
       2,
       '',
@@ -143,7 +143,7 @@ describe('init --domain', () => {
   });
 
   it('refuses --domain with --example; the environment never scaffolds', async () => {
-    const both = await runCli(['init', '--domain', 'library', '--example', 'bank'], {
+    const both = await runInProcess(['init', '--domain', 'library', '--example', 'bank'], {
       cwd: folder.dir,
     });
     expect([both.code, both.stderr]).toEqual([
@@ -151,7 +151,7 @@ describe('init --domain', () => {
       'error: init takes --example NAME or --domain NAME, not both\n',
     ]);
     expect(readdirSync(folder.dir)).toEqual([]);
-    const fromEnv = await runCli(['init'], {
+    const fromEnv = await runInProcess(['init'], {
       cwd: folder.dir,
       env: { EVENTLITE_DOMAIN: 'library' },
     });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectNoPassword, runOn, serverPassword, shown } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -17,7 +17,7 @@ it.each([
   ['events.sqlite', 'events.sqlite.read.db'],
   ['bank.db', 'bank.read.db'],
 ])('status names the read database beside --db %s as %s', async (db, readDb) => {
-  const cli = (args: string[]) => runCli(['--db', db, ...args], { cwd: folder.dir });
+  const cli = (args: string[]) => runInProcess(['--db', db, ...args], { cwd: folder.dir });
   expect((await cli(['init'])).code).toBe(0);
   const status = await cli(['status', '--json']);
   expect(status.code).toBe(0);

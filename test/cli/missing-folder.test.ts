@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // A SQLite store (or read database) named in a folder that does not exist is the user's slip,
 // not an "unexpected failure": exit 5, naming the folder, and nothing created. A folder is a
@@ -16,7 +16,7 @@ describe('a --db in a folder that does not exist', () => {
   it.each([[['init']], [['append', 'book-1', 'BookAdded', '{}']], [['import', '-']]])(
     '%j exits 5 naming the folder',
     async (args) => {
-      const result = await runCli(['--db', 'data/library.db', ...args], {
+      const result = await runInProcess(['--db', 'data/library.db', ...args], {
         cwd: folder.dir,
         input: '',
       });
@@ -30,8 +30,8 @@ describe('a --db in a folder that does not exist', () => {
   );
 
   it('a --read-db in a missing folder says so too', async () => {
-    expect((await runCli(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
-    const result = await runCli(['--read-db', 'read/bank.db', 'projections', 'run'], {
+    expect((await runInProcess(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
+    const result = await runInProcess(['--read-db', 'read/bank.db', 'projections', 'run'], {
       cwd: folder.dir,
     });
     expect([result.code, result.stdout, result.stderr]).toEqual([

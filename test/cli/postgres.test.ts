@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 
 // What only a server has: URLs with passwords, roles, and moving a store between backends.
@@ -13,7 +13,7 @@ const enabled = backends().some((backend) => backend.name === 'postgres');
 describe.runIf(enabled)('the CLI on PostgreSQL', () => {
   let folder: ReturnType<typeof tempDir>;
   let database: { url: string; drop(): Promise<void> };
-  const cli = (args: string[], input?: string) => runCli(args, { cwd: folder.dir, input });
+  const cli = (args: string[], input?: string) => runInProcess(args, { cwd: folder.dir, input });
   const password = () => decodeURIComponent(new URL(database.url).password);
 
   beforeEach(async () => {

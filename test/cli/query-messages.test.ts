@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareStoreOn, runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // What `query` shows beyond its rows: NULL told apart from the empty string, an empty result
 // said on stderr, and parameter mistakes (`?` copied from an article, a :name with no value)
@@ -84,7 +84,7 @@ describe('query --help', () => {
   it('does not show an empty object as the default of --param', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const result = await runCli(['query', '--help'], { cwd: dir });
+      const result = await runInProcess(['query', '--help'], { cwd: dir });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('bind :name (repeatable); numbers bind as numbers\n');
       expect(result.stdout).not.toContain('(default: {})');

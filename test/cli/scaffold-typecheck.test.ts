@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // A scaffolded example type-checks as it stands: `tsc --noEmit` in the folder finds
 // 'eventlite' (a tsconfig.json, and node_modules/eventlite linked to this package, as
@@ -17,7 +17,7 @@ afterEach(() => folder.cleanup());
 
 describe('init --example', () => {
   it.each(['bank', 'orders'])('%s: tsc --noEmit passes in the scaffolded folder', async (name) => {
-    const init = await runCli(['init', '--example', name], { cwd: folder.dir });
+    const init = await runInProcess(['init', '--example', name], { cwd: folder.dir });
     expect(init.code).toBe(0);
     expect(init.stderr).toContain(', tsconfig.json, node_modules/eventlite\n');
     expect(realpathSync(join(folder.dir, 'node_modules/eventlite'))).toBe(realpathSync(ROOT));
@@ -29,7 +29,7 @@ describe('init --example', () => {
   });
 
   it('a type error in the scaffolded module is found by tsc there', async () => {
-    expect((await runCli(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
+    expect((await runInProcess(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
     const path = join(folder.dir, 'eventlite.config.ts');
     writeFileSync(path, `${readFileSync(path, 'utf8')}\nexport const oops: number = 'text';\n`);
     const tsc = spawnSync(process.execPath, [TSC, '--noEmit', '-p', '.'], {
@@ -43,7 +43,7 @@ describe('init --example', () => {
   it('keeps a tsconfig.json and a node_modules/eventlite the folder has already', async () => {
     writeFileSync(join(folder.dir, 'tsconfig.json'), '{"mine":true}\n');
     mkdirSync(join(folder.dir, 'node_modules/eventlite'), { recursive: true });
-    const init = await runCli(['init', '--example', 'bank'], { cwd: folder.dir });
+    const init = await runInProcess(['init', '--example', 'bank'], { cwd: folder.dir });
     expect(init.code).toBe(0);
     expect(init.stderr).toContain('specs/account.spec.yaml\n');
     expect(readFileSync(join(folder.dir, 'tsconfig.json'), 'utf8')).toBe('{"mine":true}\n');

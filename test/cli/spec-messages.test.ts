@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNdjson, tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 
 // What `eventlite test` says when a spec is not what its author meant: a reason named as a
@@ -12,7 +12,7 @@ import { bankTemplate } from '../helpers/bank-template.js';
 const template = bankTemplate();
 
 let folder: ReturnType<typeof tempDir>;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir });
 const write = (name: string, text: string) => writeFileSync(join(folder.dir, name), text);
 
 beforeEach(() => {

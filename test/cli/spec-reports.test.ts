@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // `eventlite test` for people and for CI: a failing case shows the actual reason beside the
 // expected one, and `--reporter junit|tap` prints what CI systems read. Command cases run
@@ -49,7 +49,7 @@ beforeEach(() => {
   writeFileSync(join(folder.dir, 'specs/book.spec.yaml'), SPECS);
 });
 afterEach(() => folder.cleanup());
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir });
+const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir });
 
 describe('eventlite test', () => {
   it('a failing case shows the actual reason, not only the expected one', async () => {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { parseNdjson, runCli, tempDir } from '../helpers/cli.js';
+import { parseNdjson, spawnCli, tempDir } from '../helpers/cli.js';
 
 // The bank example's read model holds the balance its events carry, to the cent, on every
 // backend: `query` gives what `state` folds. (Balances past 2^17 need more than a 4-byte float.)
 
 let folder: ReturnType<typeof tempDir>;
 let store: StoreUnderTest;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir, env: store.env });
+const cli = (args: string[]) => spawnCli(args, { cwd: folder.dir, env: store.env });
 
 for (const backend of backends()) {
   describe(backend.name, () => {
@@ -27,7 +27,7 @@ for (const backend of backends()) {
         { command: 'Deposit', data: { accountId: 'big', amount: 149_999.99 } },
         { command: 'Deposit', data: { accountId: 'big', amount: 0.02 } },
       ];
-      const replayed = await runCli(['replay', '-', '--quiet'], {
+      const replayed = await spawnCli(['replay', '-', '--quiet'], {
         cwd: folder.dir,
         env: store.env,
         input: replay.map((line) => JSON.stringify(line)).join('\n') + '\n',

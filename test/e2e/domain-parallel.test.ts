@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 
 // Many processes deciding on one stream at once: optimistic concurrency plus re-deciding on
 // a conflict must lose no deposit and double none. On a SQLite file, and on PostgreSQL, where
@@ -8,7 +8,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 
 let folder: ReturnType<typeof tempDir>;
 let store: StoreUnderTest;
-const cli = (args: string[]) => runCli(args, { cwd: folder.dir, env: store.env });
+const cli = (args: string[]) => spawnCli(args, { cwd: folder.dir, env: store.env });
 
 for (const backend of backends()) {
   describe(backend.name, () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { BIN, cliEnv, collect, parseNdjson, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, cliEnv, collect, parseNdjson, spawnCli, tempDir } from '../helpers/cli.js';
 
 // `eventlite log --follow | head -3` through a real pipe made by a shell: once head has its
 // three lines and exits, the follower must end too, with no new event to write (before, it
@@ -16,7 +16,7 @@ for (const backend of backends()) {
       folder = tempDir();
       store = await backend.freshStore();
       for (const n of [1, 2, 3, 4, 5]) {
-        const appended = await runCli(['append', `s-${n}`, 'Noted', JSON.stringify({ n })], {
+        const appended = await spawnCli(['append', `s-${n}`, 'Noted', JSON.stringify({ n })], {
           cwd: folder.dir,
           env: store.env,
         });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { collect, runCli, shellStatus } from '../helpers/cli.js';
+import { collect, spawnCli, shellStatus } from '../helpers/cli.js';
 import { projectionStore, type ProjectionStore } from '../helpers/projection-stores.js';
 import { pgServerUrl } from '../helpers/postgres.js';
 import { sleep } from '../projections/harness.js';
@@ -89,7 +89,7 @@ for (const backend of backends()) {
         if (stderr) expect(result.stderr).toBe(stderr);
         else expect(result.stderr.split('\n')).toHaveLength(2);
       }
-      const noDomain = await runCli(['projections', 'run'], { cwd: dir, env: store.env });
+      const noDomain = await spawnCli(['projections', 'run'], { cwd: dir, env: store.env });
       expect(noDomain.code).toBe(2);
       expect(noDomain.stderr).toContain('no domain module');
       expect(await store.readModels.exist()).toBe(false);

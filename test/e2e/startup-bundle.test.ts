@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, spawnCli } from '../helpers/cli.js';
 
 const BUNDLE = join(ROOT, 'dist', 'bundle');
 
@@ -26,13 +26,13 @@ describe('the bundled CLI', () => {
 
   it('has a code cache for every chunk a store-only command loads, and this Node accepts it', async () => {
     const db = join(dir, 'store.db');
-    expect((await runCli(['--db', db, 'append', 'a', 'T', '{}'], { cwd: dir })).code).toBe(0);
+    expect((await spawnCli(['--db', db, 'append', 'a', 'T', '{}'], { cwd: dir })).code).toBe(0);
     const before = caches();
     expect(before.size).toBeGreaterThan(0);
     // Asked to, the loader writes a cache for each chunk that had none or whose cache V8
     // rejected: nothing may be written.
     for (const args of [['streams'], ['read', 'a'], ['log', '--limit', '1'], ['status']]) {
-      const result = await runCli(['--db', db, ...args, '--format', 'ndjson'], {
+      const result = await spawnCli(['--db', db, ...args, '--format', 'ndjson'], {
         cwd: dir,
         env: { EVENTLITE_WRITE_CODE_CACHE: '1' },
       });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 
 // The rules of scripts/startup/README.md, checked on the built CLI: a command that only reads
 // the store loads no built-in it does not need and nothing from node_modules but the SQLite
@@ -39,14 +39,14 @@ describe('what a command loads at start-up', () => {
     ({ dir, cleanup } = tempDir('eventlite-loads-'));
     writeFileSync(join(dir, 'probe.cjs'), PROBE);
     db = join(dir, 'store.db');
-    const appended = await runCli(['--db', db, 'append', 'a', 'Opened', '{"n":1}'], { cwd: dir });
+    const appended = await spawnCli(['--db', db, 'append', 'a', 'Opened', '{"n":1}'], { cwd: dir });
     expect(appended.code, appended.stderr).toBe(0);
   });
   afterEach(() => cleanup());
 
   async function loadsOf(args: readonly string[]): Promise<Loads> {
     const file = join(dir, 'loads.json');
-    const result = await runCli(args, {
+    const result = await spawnCli(args, {
       cwd: dir,
       env: {
         NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { collect, spawnCli, startCli, tempDir } from '../helpers/cli.js';
 
 // A process killed mid-batch leaves all of the batch or none of it, and the store verifies.
 
@@ -38,7 +38,7 @@ function exportLines(count: number): string {
 }
 
 async function eventCount(): Promise<number> {
-  const status = await runCli(['status', '--format', 'json'], { cwd: folder.dir });
+  const status = await spawnCli(['status', '--format', 'json'], { cwd: folder.dir });
   expect(status.code).toBe(0);
   return (JSON.parse(status.stdout) as { events: number }).events;
 }
@@ -47,7 +47,7 @@ describe('SIGKILL mid-batch', () => {
   it('leaves an import whole or absent, and a rerun converges to the source', async () => {
     const source = exportLines(EVENTS);
     writeFileSync(join(folder.dir, 'export.ndjson'), source);
-    expect((await runCli(['init'], { cwd: folder.dir })).code).toBe(0);
+    expect((await spawnCli(['init'], { cwd: folder.dir })).code).toBe(0);
     for (let kill = 0; kill < KILLS; kill += 1) {
       const importer = startCli(['import', 'export.ndjson'], { cwd: folder.dir });
       const done = collect(importer);
@@ -55,12 +55,12 @@ describe('SIGKILL mid-batch', () => {
       importer.kill('SIGKILL');
       await done;
       expect([0, EVENTS]).toContain(await eventCount());
-      const verify = await runCli(['verify', '--format', 'json'], { cwd: folder.dir });
+      const verify = await spawnCli(['verify', '--format', 'json'], { cwd: folder.dir });
       expect(verify.code).toBe(0);
     }
-    const finished = await runCli(['import', 'export.ndjson'], { cwd: folder.dir });
+    const finished = await spawnCli(['import', 'export.ndjson'], { cwd: folder.dir });
     expect(finished.code).toBe(0);
-    const exported = await runCli(['export'], { cwd: folder.dir });
+    const exported = await spawnCli(['export'], { cwd: folder.dir });
     expect(exported.stdout).toBe(source);
   });
 
@@ -69,7 +69,7 @@ describe('SIGKILL mid-batch', () => {
       JSON.stringify({ type: 'Tick', data: { n } }),
     ).join('\n');
     writeFileSync(join(folder.dir, 'batch.ndjson'), batch);
-    expect((await runCli(['init'], { cwd: folder.dir })).code).toBe(0);
+    expect((await spawnCli(['init'], { cwd: folder.dir })).code).toBe(0);
     for (let kill = 0; kill < KILLS; kill += 1) {
       const before = await eventCount();
       const appender = startCli(
@@ -83,7 +83,7 @@ describe('SIGKILL mid-batch', () => {
       appender.kill('SIGKILL');
       await done;
       expect([before, before + EVENTS]).toContain(await eventCount());
-      expect((await runCli(['verify', '--format', 'json'], { cwd: folder.dir })).code).toBe(0);
+      expect((await spawnCli(['verify', '--format', 'json'], { cwd: folder.dir })).code).toBe(0);
     }
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { BIN, cliEnv, collect, parseNdjson, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { BIN, cliEnv, collect, parseNdjson, spawnCli, startCli, tempDir } from '../helpers/cli.js';
 import { pgStoredLog, withPgClient } from '../helpers/pg-inspect.js';
 import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { STORE_SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
@@ -14,7 +14,7 @@ import { STORE_SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 let folder: ReturnType<typeof tempDir>;
 let store: StoreUnderTest;
 const cli = (args: string[], input?: string) =>
-  runCli(args, { cwd: folder.dir, input, env: store.env });
+  spawnCli(args, { cwd: folder.dir, input, env: store.env });
 
 async function events(): Promise<
   { position: number; stream: string; version: number; data: { n?: number } }[]

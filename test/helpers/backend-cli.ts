@@ -11,7 +11,7 @@ import {
 } from '../projections/harness.js';
 import type { StoreUnderTest } from './backends.js';
 import type { CliOptions, CliResult } from './cli.js';
-import { runCli } from './in-process.js';
+import { runInProcess } from './in-process.js';
 
 // What a CLI suite needs to run the same test on either backend: the CLI pointed at a store,
 // a check that no output ever shows the test server's password, and ways to look at a store
@@ -63,7 +63,7 @@ export async function runOn(
   args: readonly string[],
   options: CliOptions,
 ): Promise<CliResult> {
-  const result = await runCli(args, { ...options, env: { ...store.env, ...options.env } });
+  const result = await runInProcess(args, { ...options, env: { ...store.env, ...options.env } });
   expectNoPassword(result);
   return result;
 }

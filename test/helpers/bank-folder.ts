@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { runCli, tempDir } from './cli.js';
+import { spawnCli, tempDir } from './cli.js';
 
 export type Folder = ReturnType<typeof tempDir>;
 
@@ -11,7 +11,7 @@ export async function bankFolder(
   options: { env?: Record<string, string>; prefix?: string } = {},
 ): Promise<Folder> {
   const folder = tempDir(options.prefix ?? 'eventlite-bank-');
-  const init = await runCli(['init', '--example', 'bank', '--quiet'], {
+  const init = await spawnCli(['init', '--example', 'bank', '--quiet'], {
     cwd: folder.dir,
     env: options.env,
   });
@@ -29,7 +29,7 @@ export async function bankFolderWithReadModels(prefix?: string): Promise<Folder>
     ['replay', 'scenario.ndjson', '--keep-going'],
     ['projections', 'run'],
   ]) {
-    const result = await runCli(args, { cwd: folder.dir });
+    const result = await spawnCli(args, { cwd: folder.dir });
     if (result.code !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   }
   return folder;

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { tempDir } from './cli.js';
-import { runCli } from './in-process.js';
+import { runInProcess } from './in-process.js';
 
 /**
  * The bank example's files (`init --example bank`) without a store, scaffolded once for the
@@ -12,7 +12,7 @@ export function bankTemplate(): { readonly dir: string } {
   let folder: ReturnType<typeof tempDir> | undefined;
   beforeAll(async () => {
     folder = tempDir();
-    expect((await runCli(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
+    expect((await runInProcess(['init', '--example', 'bank'], { cwd: folder.dir })).code).toBe(0);
     rmSync(join(folder.dir, 'eventlite.db'));
   });
   afterAll(() => folder?.cleanup());

@@ -44,7 +44,7 @@ export function startCli(args: readonly string[], options: CliOptions): ChildPro
 }
 
 /** Runs the built CLI to the end and collects its output. */
-export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+export function spawnCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   const child = startCli(args, options);
   return collect(child);
 }

@@ -7,7 +7,10 @@ import { cliEnv, type CliOptions, type CliResult } from './cli.js';
  * exact stdout, stderr and exit code out. The streams are pipes, not terminals, so output is
  * NDJSON unless a format is given and nothing is coloured; stdin holds `input` (or nothing).
  */
-export async function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+export async function runInProcess(
+  args: readonly string[],
+  options: CliOptions,
+): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const collected = { stdout: '', stderr: '' };

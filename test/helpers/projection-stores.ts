@@ -9,7 +9,7 @@ import {
 } from '../projections/harness.js';
 import { bankLog, writeDomain, type DomainOptions } from '../projections/fixtures.js';
 import type { Backend } from './backends.js';
-import { runCli, startCli, tempDir, type CliResult } from './cli.js';
+import { spawnCli, startCli, tempDir, type CliResult } from './cli.js';
 import {
   pgCheckpoint,
   pgClient,
@@ -124,7 +124,7 @@ export async function projectionStore(
     backend: backend.name,
     dir,
     env,
-    cli: (args, input) => runCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input, env }),
+    cli: (args, input) => spawnCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input, env }),
     start: (args) => startCli(['--domain', 'domain.mjs', ...args], { cwd: dir, env }),
     readModels: sqlite ? sqliteReadModels('eventlite.read.db') : await pgReadModels(store.db),
     async otherReadModels(name) {

@@ -1,12 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { spawnCli, type CliResult } from '../helpers/cli.js';
 import { bankLog, writeDomain, type DomainOptions } from './fixtures.js';
 
 /** Runs the built CLI in `dir` with the test domain module. */
 export function cli(dir: string, args: readonly string[], input?: string): Promise<CliResult> {
-  return runCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input });
+  return spawnCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input });
 }
 
 /** A store of `events` bank events in `dir` (through `eventlite import`) and a domain module. */

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 
 // The compiled-module cache holds code that runs as the user who runs eventlite. Code planted
 // there by someone else must never run: a cache folder (or a folder above it) that another user
@@ -44,7 +44,7 @@ beforeEach(() => {
 afterEach(() => folder.cleanup());
 
 const run = (cacheDir = cache) =>
-  runCli(['--domain', 'domain.ts', 'exec', 'Add', '{"id":"a"}', '--format', 'ndjson'], {
+  spawnCli(['--domain', 'domain.ts', 'exec', 'Add', '{"id":"a"}', '--format', 'ndjson'], {
     cwd: folder.dir,
     env: { EVENTLITE_CACHE_DIR: cacheDir },
   });

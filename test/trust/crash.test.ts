@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type Backend } from '../helpers/backends.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { spawnCli, startCli } from '../helpers/cli.js';
 import {
   bankStore,
   cliLog,
@@ -245,7 +245,7 @@ async function killReplays(backend: Backend, sizes: Sizes): Promise<void> {
   // The uninterrupted run: the reference, and a check on the test's own model of the bank.
   const reference = await newBankStore(backend);
   writeFileSync(join(reference.dir, 'long.ndjson'), scenarioText);
-  const whole = await runCli(replayArgs('long.ndjson'), {
+  const whole = await spawnCli(replayArgs('long.ndjson'), {
     cwd: reference.dir,
     env: reference.env,
   });
@@ -315,7 +315,7 @@ async function killReplays(backend: Backend, sizes: Sizes): Promise<void> {
   const final = await cliLog(dir, env);
   expect(comparable(final, expected), `seed ${seed}`).toEqual(placed(expected));
   expectContiguous(final);
-  const run = await runCli(['projections', 'run', '--quiet'], { cwd: dir, env });
+  const run = await spawnCli(['projections', 'run', '--quiet'], { cwd: dir, env });
   expect(run.code, run.stderr).toBe(0);
   expect(await store.readModel()).toEqual({
     checkpoint: final.length,
@@ -331,7 +331,7 @@ async function killAnything(store: BankStore, sizes: Sizes, killTarget: number):
   const seed = trustSeed();
   const random = seededRandom(seed);
   const { dir, env } = store;
-  const cli = (args: string[]) => runCli(args, { cwd: dir, env });
+  const cli = (args: string[]) => spawnCli(args, { cwd: dir, env });
   const { steps: STEPS, batch: BATCH } = sizes;
   const plan = writePlan(dir, STEPS, BATCH);
   const expected = plan.flatMap((step) => step.events);

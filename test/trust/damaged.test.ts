@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliEnv, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, cliEnv, spawnCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { bankFolderWithReadModels, type Folder } from '../helpers/bank-folder.js';
 import { digest, expectRefused, snapshot } from './hostile-helpers.js';
 
@@ -42,7 +42,7 @@ function copyOfPristine(): string {
   return folder.dir;
 }
 
-const cli = (dir: string, args: string[]) => runCli(args, { cwd: dir });
+const cli = (dir: string, args: string[]) => spawnCli(args, { cwd: dir });
 const summaryRows = async (dir: string) =>
   (await cli(dir, ['query', 'SELECT * FROM account_summary ORDER BY account_id', '--json'])).stdout;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { withPgClient } from '../helpers/pg-inspect.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 
@@ -32,7 +32,7 @@ describe('a failing write command into a folder with no store', () => {
   const example = tempDir();
   const made: { cleanup: () => void }[] = [example];
   beforeAll(async () => {
-    expect((await runCli(['init', '--example', 'bank'], { cwd: example.dir })).code).toBe(0);
+    expect((await runInProcess(['init', '--example', 'bank'], { cwd: example.dir })).code).toBe(0);
   });
   afterAll(() => made.forEach((folder) => folder.cleanup()));
 
@@ -59,7 +59,7 @@ describe('a failing write command into a folder with no store', () => {
   ])('$args exits $code and leaves no file behind', async ({ args, code, lines = 2 }) => {
     const dir = bankWithoutStore();
     const before = readdirSync(dir).sort();
-    const result = await runCli(args, { cwd: dir });
+    const result = await runInProcess(args, { cwd: dir });
     expect({ code: result.code, lines: result.stderr.split('\n').length }).toEqual({
       code,
       lines,
@@ -76,7 +76,7 @@ describe('a failing write command into a folder with no store', () => {
     '$args exits $code and creates the store: it succeeded, or stored an event first',
     async ({ args, code }) => {
       const dir = bankWithoutStore();
-      expect((await runCli(args, { cwd: dir })).code).toBe(code);
+      expect((await runInProcess(args, { cwd: dir })).code).toBe(code);
       expect(readdirSync(dir)).toContain('eventlite.db');
     },
   );
@@ -87,7 +87,9 @@ describe.runIf(backends().some((backend) => backend.name === 'postgres'))(
   () => {
     const example = tempDir();
     beforeAll(async () => {
-      expect((await runCli(['init', '--example', 'bank'], { cwd: example.dir })).code).toBe(0);
+      expect((await runInProcess(['init', '--example', 'bank'], { cwd: example.dir })).code).toBe(
+        0,
+      );
       writeFileSync(
         join(example.dir, 'bad.ndjson'),
         '{"stream":"s","type":"T","data":{}}\nnot json\n',
@@ -114,13 +116,13 @@ describe.runIf(backends().some((backend) => backend.name === 'postgres'))(
     ])('$args exits $code and leaves no schema behind', async ({ args, code, lines = 2 }) => {
       const database = await freshPgDatabase();
       try {
-        const result = await runCli(['--db', database.url, ...args], { cwd: example.dir });
+        const result = await runInProcess(['--db', database.url, ...args], { cwd: example.dir });
         expect({ code: result.code, lines: result.stderr.split('\n').length }).toEqual({
           code,
           lines,
         });
         expect(await schemas(database.url)).toEqual([]);
-        const ok = await runCli(
+        const ok = await runInProcess(
           ['--db', database.url, 'exec', 'OpenAccount', '{"accountId":"acc-1","owner":"Ada"}'],
           { cwd: example.dir },
         );

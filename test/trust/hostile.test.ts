@@ -10,7 +10,7 @@ import { MAX_JSON_DEPTH, MAX_NAME_LENGTH, parseJsonObject } from '../../src/core
 import { parseExportedEvent } from '../../src/core/exported-event.js';
 import { toNewEvent } from '../../src/core/new-event.js';
 import { parseQueryParam } from '../../src/core/query-param.js';
-import { parseNdjson, runCli, tempDir } from '../helpers/cli.js';
+import { parseNdjson, spawnCli, tempDir } from '../helpers/cli.js';
 import { bankFolderWithReadModels } from '../helpers/bank-folder.js';
 import { expectRefused, runCliBytes, runs, snapshot, type Folder } from './hostile-helpers.js';
 
@@ -82,7 +82,7 @@ describe('hostile input through the CLI changes nothing', () => {
     };
     for (const [name, content] of Object.entries(files)) writeFileSync(file(name), content);
     before = snapshot(folder.dir);
-    exportBefore = (await runCli(['export'], { cwd: folder.dir })).stdout;
+    exportBefore = (await spawnCli(['export'], { cwd: folder.dir })).stdout;
   });
   afterAll(() => {
     folder.cleanup();
@@ -327,7 +327,7 @@ describe('hostile input through the CLI changes nothing', () => {
   it('binds --param values as data, never as SQL, and keeps numbers JSON cannot hold as text', async () => {
     const sql = 'SELECT :__proto__ AS proto, :big AS big, typeof(:big) AS t, :sql AS sql';
     const injected = "x'); DROP TABLE account_summary; --";
-    const result = await runCli(
+    const result = await spawnCli(
       [
         'query',
         sql,
@@ -350,12 +350,12 @@ describe('hostile input through the CLI changes nothing', () => {
   });
 
   it('after all of it: the same export, the same read model, and verify passes', async () => {
-    expect((await runCli(['export'], { cwd: folder.dir })).stdout).toBe(exportBefore);
-    const rows = await runCli(['query', 'SELECT * FROM account_summary ORDER BY 1', '--json'], {
+    expect((await spawnCli(['export'], { cwd: folder.dir })).stdout).toBe(exportBefore);
+    const rows = await spawnCli(['query', 'SELECT * FROM account_summary ORDER BY 1', '--json'], {
       cwd: folder.dir,
     });
     expect(JSON.parse(rows.stdout)).toHaveLength(2);
-    expect((await runCli(['verify'], { cwd: folder.dir })).code).toBe(0);
+    expect((await spawnCli(['verify'], { cwd: folder.dir })).code).toBe(0);
     expect(snapshot(folder.dir)).toEqual(before);
   });
 
@@ -436,7 +436,7 @@ function parses(work: () => unknown): boolean {
 
 describe('what only looks hostile is stored as data and given back exactly', () => {
   let folder: Folder;
-  const cli = (args: string[], input?: string) => runCli(args, { cwd: folder.dir, input });
+  const cli = (args: string[], input?: string) => spawnCli(args, { cwd: folder.dir, input });
   beforeAll(() => {
     folder = tempDir('eventlite-hostile-data-');
   });

@@ -9,7 +9,7 @@ import { streamState } from '../../src/app/state.js';
 import { loadDomain } from '../../src/app/load-domain.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/index.js';
 import { appendToStream } from '../../src/store/sqlite/append.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 import {
   CLI_LIMITS,
   CLI_TEST_TIMEOUT_MS,
@@ -431,7 +431,7 @@ describe('exec through the built CLI against the model', () => {
           const model = new BankModel();
           for (const command of commands) {
             const { expected } = predict(model, command);
-            const result = await runCli(
+            const result = await spawnCli(
               [
                 '--db',
                 'bank.db',

@@ -7,7 +7,7 @@ import type { EventStore } from '../../src/core/ports.js';
 import { openPostgresEventStore } from '../../src/store/postgres/index.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { backends } from '../helpers/backends.js';
-import { parseNdjson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { parseNdjson, spawnCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { pgClient, resetPgDatabase } from '../helpers/pg-inspect.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import {
@@ -51,7 +51,7 @@ interface CliReal {
 type CliCommand = fc.AsyncCommand<StoreModel, CliReal>;
 
 function cli(real: CliReal, args: readonly string[], input?: string): Promise<CliResult> {
-  return runCli(['--db', real.db, ...args], { cwd: real.dir, input });
+  return spawnCli(['--db', real.db, ...args], { cwd: real.dir, input });
 }
 
 async function cliAppendAndCheck(

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import { bankFolder } from '../helpers/bank-folder.js';
 import type { Backend } from '../helpers/backends.js';
-import { collect, parseNdjson, runCli, type CliResult } from '../helpers/cli.js';
+import { collect, parseNdjson, spawnCli, type CliResult } from '../helpers/cli.js';
 import {
   pgClient,
   pgOthersGone,
@@ -68,7 +68,7 @@ export interface LoggedEvent {
 
 /** The global log as `eventlite log` prints it. */
 export async function cliLog(dir: string, env?: Record<string, string>): Promise<LoggedEvent[]> {
-  const result = await runCli(['log', '--format', 'ndjson'], { cwd: dir, env });
+  const result = await spawnCli(['log', '--format', 'ndjson'], { cwd: dir, env });
   expect(result.code, result.stderr).toBe(0);
   return parseNdjson(result.stdout) as LoggedEvent[];
 }
@@ -102,7 +102,7 @@ export async function expectVerified(
   context = '',
   env?: Record<string, string>,
 ): Promise<void> {
-  const verify = await runCli(['verify', '--format', 'json'], { cwd: dir, env });
+  const verify = await spawnCli(['verify', '--format', 'json'], { cwd: dir, env });
   expect(verify.code, `verify ${context}: ${verify.stdout}${verify.stderr}`).toBe(0);
 }
 

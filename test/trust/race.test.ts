@@ -4,7 +4,7 @@ import { backends, type Backend } from '../helpers/backends.js';
 import {
   collect,
   parseNdjson,
-  runCli,
+  spawnCli,
   shellStatus,
   startCli,
   type CliResult,
@@ -133,7 +133,7 @@ for (const backend of backends()) {
       it('writers, depositors, readers, tailers and projection runners at once: every event once, in order, everywhere', async () => {
         const on = (store = await bankStore(backend));
         const { dir, env } = on;
-        const cli = (args: string[], input?: string) => runCli(args, { cwd: dir, input, env });
+        const cli = (args: string[], input?: string) => spawnCli(args, { cwd: dir, input, env });
 
         // Accounts to deposit into, and a first event in `race-one` so that `read` never misses it.
         const accounts = ['shared', ...Array.from({ length: DEPOSITORS }, (_, d) => `dep-${d}`)];
@@ -361,7 +361,7 @@ for (const backend of backends()) {
             }),
           );
         }
-        const seeded = await runCli(['append', 'account-f', '--file', '-', '--format', 'json'], {
+        const seeded = await spawnCli(['append', 'account-f', '--file', '-', '--format', 'json'], {
           cwd: dir,
           input: lines.join('\n'),
           env,
@@ -372,7 +372,7 @@ for (const backend of backends()) {
           on,
         );
         await until('the first catch-up began', async () => (await on.readModel()).checkpoint > 0);
-        const deposit = await runCli(
+        const deposit = await spawnCli(
           ['exec', 'Deposit', '{"accountId":"f","amount":5}', '--quiet'],
           {
             cwd: dir,

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { parseNdjson, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { parseNdjson, spawnCli, startCli, tempDir } from '../helpers/cli.js';
 import { expectContiguous, expectVerified, killWhen, type LoggedEvent } from './process-helpers.js';
 
 // SIGKILL while a snapshot is being taken or written, through the built binary, on both
@@ -41,7 +41,7 @@ describe.each(backends())('a kill while a snapshot is written, on $name', (backe
   let folder: ReturnType<typeof tempDir>;
   let store: StoreUnderTest;
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { cwd: folder.dir, env: { ...store.env, ...env } });
+    spawnCli(args, { cwd: folder.dir, env: { ...store.env, ...env } });
 
   async function events(): Promise<LoggedEvent[]> {
     const result = await cli(['export']);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // Virtual tables (FTS5, R*Tree) keep their data in shadow tables that SQLite will not let
 // anyone drop on their own: a rebuild must drop, build and swap them through the virtual table.
@@ -42,7 +42,7 @@ describe('a projection with FTS5 and R*Tree tables, on sqlite', () => {
   const { dir, cleanup } = tempDir();
   afterAll(cleanup);
   const cli = (args: readonly string[]) =>
-    runCli(['--domain', 'domain.mjs', ...args], { cwd: dir });
+    runInProcess(['--domain', 'domain.mjs', ...args], { cwd: dir });
   const search = async () =>
     JSON.parse(
       (
