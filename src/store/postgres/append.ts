@@ -1,25 +1,37 @@
 import type pg from 'pg';
-import { checkBatch, eventRowsToWrite, idsOf, isStoredBatch } from '../../core/batch.js';
+import { checkBatch, eventRowsToWrite, isStoredBatch } from '../../core/batch.js';
+import { StoreError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
-import { checkExpectedVersion } from '../../core/expected-version.js';
+import { checkExpectedVersion, type ExpectedVersion } from '../../core/expected-version.js';
 import type { AppendOptions, AppendResult } from '../../core/ports.js';
 import { toRecordedAt } from '../../core/time-range.js';
 import { newEventId } from '../ids.js';
 import type { PgTarget } from './connection.js';
-import {
-  eventFromInsertRow,
-  insertEvents,
-  streamsOfIds,
-  type EventInsertRow,
-} from './statements.js';
-import { streamVersionOn } from './read.js';
-import { inTransaction } from './transaction.js';
+import { translatePgError } from './errors.js';
+import { eventFromInsertRow } from './statements.js';
+
+// eventlite.append_events (append-function.ts) does the whole append in one autocommitted
+// statement: one round trip from the pool's idle connection, no BEGIN and no COMMIT of ours.
+const APPEND_EVENTS = `SELECT outcome, head_before, stream_version, stored_in
+  FROM eventlite.append_events($1, $2, $3::text[], $4::text[], $5::text[], $6::text[], $7)`;
+
+type AppendRow = [
+  outcome: 'appended' | 'stored',
+  headBefore: string | null,
+  streamVersion: number,
+  storedIn: (string | null)[] | null,
+];
+
+/** The SQLSTATE that append_events raises when the expected version does not fit. */
+const VERSION_CONFLICT = 'EL409';
+/** An id stored by another writer after the look-up and before our INSERT: call again. */
+const ID_TAKEN_MEANWHILE = 'events_id_key';
+const MAX_CALLS = 3;
 
 /**
- * Appends a batch to one stream, all or nothing. The transaction locks the head row first, so
- * writers queue as under SQLite's BEGIN IMMEDIATE; the expected version is checked after that
- * lock, and `UNIQUE(stream, version)` guards the rest. Re-sending a batch whose ids are all
- * stored in this stream is a successful no-op.
+ * Appends a batch to one stream, all or nothing, in one round trip. The expected version is
+ * checked under the head row's lock, and `UNIQUE(stream, version)` guards the rest.
+ * Re-sending a batch whose ids are all stored in this stream is a successful no-op.
  */
 export async function appendToPgStream(
   pool: pg.Pool,
@@ -29,34 +41,74 @@ export async function appendToPgStream(
   options: AppendOptions = {},
 ): Promise<AppendResult> {
   const prepared = checkBatch(stream, events);
-  const ids = idsOf(prepared);
-
-  return inTransaction(pool, target, async (client) => {
-    const head = await lockHead(client);
-    // Separate statements after the lock: each sees what the writer before us committed.
-    const storedIn = await streamsOfIds(client, ids);
-    const stored = isStoredBatch(stream, prepared, (id) => storedIn.get(id));
-    const actual = await streamVersionOn(client, stream);
-    if (stored) return { stream, events: [], version: actual, alreadyStored: true };
-
-    checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
-    const recordedAt = toRecordedAt(options.now?.() ?? new Date());
-    const rows: EventInsertRow[] = eventRowsToWrite(stream, prepared, {
-      version: actual,
-      recordedAt,
-      newId: newEventId,
-    }).map((row, index) => ({ ...row, position: head + index + 1 }));
-    if (rows.length > 0) {
-      await insertEvents(client, rows);
-      await setHead(client, head + rows.length);
+  const expected = options.expectedVersion ?? 'any';
+  const recordedAt = toRecordedAt(options.now?.() ?? new Date());
+  const rows = eventRowsToWrite(stream, prepared, { version: 0, recordedAt, newId: newEventId });
+  const values = [
+    stream,
+    String(expected),
+    rows.map((row) => row.id),
+    rows.map((row) => row.type),
+    rows.map((row) => row.data),
+    rows.map((row) => row.metadata),
+    recordedAt,
+  ];
+  for (let call = 1; ; call += 1) {
+    let row: AppendRow;
+    try {
+      const result = await pool.query<AppendRow>({
+        name: 'eventlite.appendEvents',
+        text: APPEND_EVENTS,
+        values,
+        rowMode: 'array',
+      });
+      row = result.rows[0]!;
+    } catch (error) {
+      if (call < MAX_CALLS && constraintOf(error) === ID_TAKEN_MEANWHILE) continue;
+      throw appendError(error, target, stream, expected);
     }
+    const [outcome, headBefore, version, storedIn] = row;
+    if (outcome === 'stored') {
+      const streamOf = new Map(rows.map((written, index) => [written.id, storedIn?.[index]]));
+      // Throws DuplicateEventIdError for an id stored elsewhere or a partly stored batch.
+      if (isStoredBatch(stream, prepared, (id) => streamOf.get(id) ?? undefined)) {
+        return { stream, events: [], version, alreadyStored: true };
+      }
+      throw new StoreError(`${target.location}: a newly drawn event id is already stored`);
+    }
+    const first = Number(headBefore);
+    const base = version - rows.length;
     return {
       stream,
-      events: rows.map(eventFromInsertRow),
-      version: actual + rows.length,
+      events: rows.map((written, index) =>
+        eventFromInsertRow({ ...written, position: first + index + 1, version: base + index + 1 }),
+      ),
+      version,
       alreadyStored: false,
     };
-  });
+  }
+}
+
+/** A version conflict as ConcurrencyError (stream, expected, actual); the rest translated. */
+function appendError(
+  error: unknown,
+  target: PgTarget,
+  stream: string,
+  expected: ExpectedVersion,
+): unknown {
+  const { code, detail } = (error ?? {}) as { code?: unknown; detail?: unknown };
+  if (code === VERSION_CONFLICT) {
+    checkExpectedVersion(stream, expected, Number(detail));
+    return new StoreError(`${target.location}: a version conflict that the version fits`, {
+      cause: error,
+    });
+  }
+  return translatePgError(error, target);
+}
+
+function constraintOf(error: unknown): unknown {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' ? constraint : undefined;
 }
 
 /** Locks the head row, queueing behind any other writer, and returns the last position given out. */

@@ -60,6 +60,9 @@ export function createPool(url: string, options: { readOnly?: boolean } = {}): p
     allowExitOnIdle: true,
     lock_timeout: LOCK_TIMEOUT_MS,
     application_name: 'eventlite',
+    // An append is one autocommitted statement (append-function.ts) that must read what the
+    // writer before it committed: READ COMMITTED, whatever the database's or role's default.
+    onConnect: (client) => client.query(`SET default_transaction_isolation = 'read committed'`),
   });
   // An idle connection that the server drops (a restart) emits 'error' on the pool, and an
   // unhandled 'error' event would end the process; the next query just takes a new connection.

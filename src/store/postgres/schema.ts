@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { NotFoundError, StoreError } from '../../core/errors.js';
+import { APPEND_FUNCTION } from './append-function.js';
 import type { PgTarget } from './connection.js';
 
 /**
@@ -76,6 +77,7 @@ const MIGRATIONS: readonly string[] = [
     ADD COLUMN schema_version integer NOT NULL DEFAULT 1,
     ADD CONSTRAINT events_schema_version_check CHECK (schema_version >= 1) NOT VALID;
   `,
+  APPEND_FUNCTION,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;
