@@ -4,12 +4,13 @@ import type { CommandTypeOf } from '../core/domain-types.js';
 import { ConcurrencyError, EventliteError } from '../core/errors.js';
 import type { JsonObject, NewEvent, RecordedEvent } from '../core/events.js';
 import type { AppendResult, EventStore } from '../core/ports.js';
-import { decideCommand, foldEvents, streamOfCommand } from '../domain/decide.js';
+import { decideCommand, streamOfCommand, type VersionedEvent } from '../domain/decide.js';
 import { checkCommandData } from '../domain/declared.js';
-import { deciderForCommand, type NamedDecider } from '../domain/lookup.js';
+import { deciderForCommand } from '../domain/lookup.js';
 import { clockOf, domainOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
-import { loadState, type FoldBase, type LoadedState, type StateCache } from './load-state.js';
+import { keepNewState } from './keep-state.js';
+import { loadState, type FoldBase, type StateCache } from './load-state.js';
 import { sleep } from './sleep.js';
 
 /** Enough for a handful of processes hammering one stream; each retry re-reads and decides anew. */
@@ -39,6 +40,13 @@ export type ExecStep =
       version: number;
       base: FoldBase;
     }
+  /** Decided on the state kept at `version`, without reading the stream (see executeCommand). */
+  | { kind: 'kept'; stream: string; version: number }
+  /**
+   * A decision on a kept state that must be made again on what the stream holds: it failed
+   * (a rejection), it decided no events, or the append found the stream moved on.
+   */
+  | { kind: 'recheck'; stream: string; reason: 'failed' | 'no events' | 'moved on' }
   | { kind: 'state'; state: unknown }
   | { kind: 'deciding'; command: Command }
   | { kind: 'decided'; events: DecidedEvent[] }
@@ -84,14 +92,39 @@ export async function executeCommand<D extends Domain = Domain>(
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const observe = options.observe ?? (() => {});
   const metadata = { command: command.type, correlationId: correlationIdOf(options.correlationId) };
-  for (let attempt = 1; ; attempt += 1) {
-    const loaded = await loadState(ctx.store, domain, named, stream, { cache: options.states });
+  // A state this process kept for the stream is decided on without reading the stream: the
+  // append's expected version tells whether it was still current, so a command on a current
+  // state costs the append alone. What else it decides (a rejection, no events) is decided
+  // again on what the stream holds before it counts; neither costs an attempt.
+  let trustKept = options.states !== undefined && !options.dryRun;
+  for (let attempt = 1; ;) {
+    const loaded = await loadState(ctx.store, domain, named, stream, {
+      cache: options.states,
+      trustKept,
+    });
+    const unread = trustKept && loaded.base.source === 'memory';
+    trustKept = false;
     const { events, base, state, version: versionRead } = loaded;
-    observe({ kind: 'read', attempt, stream, events, version: versionRead, base });
+    observe(
+      unread
+        ? { kind: 'kept', stream, version: versionRead }
+        : { kind: 'read', attempt, stream, events, version: versionRead, base },
+    );
     observe({ kind: 'state', state });
     observe({ kind: 'deciding', command });
-    const decision = decideCommand(named, command, state, domain.events);
+    let decision: VersionedEvent[];
+    try {
+      decision = decideCommand(named, command, state, domain.events);
+    } catch (error) {
+      if (!(unread && error instanceof EventliteError)) throw error;
+      observe({ kind: 'recheck', stream, reason: 'failed' });
+      continue;
+    }
     observe({ kind: 'decided', events: decision });
+    if (unread && decision.length === 0) {
+      observe({ kind: 'recheck', stream, reason: 'no events' });
+      continue;
+    }
     const decided = decision.map((event) => ({ ...event, metadata }));
     const outcome = { stream, decided, versionRead, attempts: attempt };
     if (options.dryRun) {
@@ -109,71 +142,15 @@ export async function executeCommand<D extends Domain = Domain>(
       return { ...outcome, appended: result.events };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
+      if (unread) {
+        observe({ kind: 'recheck', stream, reason: 'moved on' });
+        continue;
+      }
       if (attempt >= maxAttempts) throw gaveUp(error, attempt);
       observe({ kind: 'conflict', attempt, maxAttempts, error });
       await (options.backoff ?? randomBackoff)(attempt);
+      attempt += 1;
     }
-  }
-}
-
-/**
- * After an append: the state with the new events folded in, kept for this process's next
- * command, and stored as a snapshot when one is due. Outside the append's transaction, and
- * never a failure of the command, whose events are committed: a state that cannot be folded
- * or stored here is simply not kept, and the next command folds from further back.
- */
-async function keepNewState(
-  ctx: AppContext,
-  named: NamedDecider,
-  loaded: LoadedState,
-  result: AppendResult,
-  states: StateCache | undefined,
-  observe: (step: ExecStep) => void,
-): Promise<void> {
-  const { policy } = loaded;
-  const last = result.events.at(-1);
-  const due = policy !== undefined && result.version >= loaded.snapshotVersion + policy.every;
-  if (last === undefined || (!states && !due)) return;
-  let state: unknown;
-  try {
-    state = foldEvents(named, result.events, { state: loaded.state });
-  } catch (error) {
-    if (!(error instanceof EventliteError)) throw error;
-    states?.forget(result.stream);
-    return;
-  }
-  let snapshotVersion = loaded.snapshotVersion;
-  if (due) {
-    const snapshot = { stream: result.stream, version: last.version, eventId: last.id };
-    const outcome = await storeSnapshot(ctx, policy, { ...snapshot, state });
-    observe({ kind: 'snapshot', stream: result.stream, version: last.version, outcome });
-    if (outcome.stored) snapshotVersion = last.version;
-  }
-  states?.keep(result.stream, {
-    key: loaded.key,
-    state,
-    version: last.version,
-    eventId: last.id,
-    snapshotVersion,
-  });
-}
-
-async function storeSnapshot(
-  ctx: AppContext,
-  policy: NonNullable<LoadedState['policy']>,
-  snapshot: { stream: string; version: number; eventId: string; state: unknown },
-): Promise<SnapshotOutcome> {
-  try {
-    const text = policy.encode(snapshot.state);
-    if (text === undefined) return { stored: false, reason: 'not-json' };
-    await ctx.store.writeSnapshot(
-      { ...snapshot, decider: policy.key, state: text },
-      { now: clockOf(ctx) },
-    );
-    return { stored: true };
-  } catch (error) {
-    if (!(error instanceof EventliteError)) throw error;
-    return { stored: false, reason: 'failed', error };
   }
 }
 

@@ -36,6 +36,8 @@ export interface KeptState {
   version: number;
   eventId?: string;
   snapshotVersion: number;
+  /** Known to be behind the stream: never trusted without a read. */
+  behind?: boolean;
 }
 
 /**
@@ -65,12 +67,23 @@ export class StateCache {
   forget(stream: string): void {
     this.#states.delete(stream);
   }
+
+  /** Another append reached the stream: its kept state is a start to read on from, no more. */
+  behind(stream: string): void {
+    const kept = this.#states.get(stream);
+    if (kept) kept.behind = true;
+  }
 }
 
 export interface LoadStateOptions {
   /** The state as of this version (default: the stream's last). */
   atMost?: number;
   cache?: StateCache;
+  /**
+   * A state kept in `cache` is returned as it is, without reading the events after it: for a
+   * caller whose append checks the version anyway (see executeCommand).
+   */
+  trustKept?: boolean;
 }
 
 /** Folds the stream's state from the newest start known, at or below `atMost`. */
@@ -90,6 +103,10 @@ export async function loadState(
   if (kept && kept.version <= atMost) {
     start = kept;
     base = { source: 'memory', version: kept.version };
+    if (options.trustKept && !kept.behind) {
+      const { state, version, eventId, snapshotVersion } = kept;
+      return { key, state, version, eventId, base, events: [], snapshotVersion, policy };
+    }
   } else if (policy) {
     const snapshot = await store.readSnapshot(stream, policy.key, { atMost });
     if (snapshot) {

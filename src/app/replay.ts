@@ -99,6 +99,7 @@ export async function* replayLines(
           now: clock.now,
         });
         clock.saw(result.events);
+        states.behind(stream);
         yield { kind: 'applied', where, label, events: result.events };
       }
     } catch (error) {

@@ -66,15 +66,15 @@ describe.each(backends())('exec --file on $name', (backend) => {
     }
   });
 
-  it('reads stdin with -, and a command reads only what was appended since the one before', async () => {
+  it('reads stdin with -, and a command on a kept state reads nothing (its append checks the version)', async () => {
     const result = await cli(['exec', '--file', '-', '--trace'], `${COMMANDS.join('\n')}\n`);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('read    account-a: 0 events, version 0\n');
     expect(result.stderr).toContain(
-      'read    account-a: 0 events after the state kept at version 1, version 1\n',
+      'read    account-a: nothing, the state kept at version 1 (the append checks the version)\n',
     );
     expect(result.stderr).toContain(
-      'read    account-a: 0 events after the state kept at version 2, version 2\nfold    → state {"open":true,"owner":"Ada","balance":5}\n',
+      'read    account-a: nothing, the state kept at version 2 (the append checks the version)\nfold    → state {"open":true,"owner":"Ada","balance":5}\n',
     );
     const state = await cli(['state', 'account-a', '--format', 'json']);
     expect(JSON.parse(state.stdout)).toEqual({ open: true, owner: 'Ada', balance: 12 });

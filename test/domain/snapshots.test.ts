@@ -117,7 +117,31 @@ describe('kept states and another writer', () => {
     folder.cleanup();
   });
 
-  it('reads what another writer appended after the kept state, and still meets conflicts', async () => {
+  it('a command on a kept state that is current appends without reading the stream', async () => {
+    const states = new StateCache();
+    const domain = counter();
+    const add = () =>
+      executeCommand({ store, domain }, { type: 'Add', data: { id: 'c' } }, { states });
+    await add();
+    let reads = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = (...args) => {
+      reads += 1;
+      return readStream(...args);
+    };
+    const steps: ExecStep['kind'][] = [];
+    const second = await executeCommand(
+      { store, domain },
+      { type: 'Add', data: { id: 'c' } },
+      { states, observe: (step) => steps.push(step.kind) },
+    );
+    expect(reads).toBe(0);
+    expect(steps).toEqual(['kept', 'state', 'deciding', 'decided', 'appended']);
+    expect(second).toMatchObject({ versionRead: 1, attempts: 1 });
+    expect(second.appended.map((event) => event.version)).toEqual([2]);
+  });
+
+  it('sees what another writer appended after the kept state: the append finds it, and reads on', async () => {
     const domain = counter({
       decide: { Add: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }] },
     });
@@ -126,35 +150,116 @@ describe('kept states and another writer', () => {
       executeCommand(
         { store, domain },
         { type: 'Add', data: { id: 'c' } },
-        {
-          states,
-          observe,
-          backoff: async () => {},
-        },
+        { states, observe, maxAttempts: 1 },
       );
     await add();
     await other.append('counter-c', [{ type: 'Added', data: {} }]);
     const steps: ExecStep[] = [];
     const second = await add((step) => steps.push(step));
-    expect(steps[0]).toMatchObject({
+    expect(steps.map((step) => step.kind)).toEqual([
+      'kept',
+      'state',
+      'deciding',
+      'decided',
+      'recheck',
+      'read',
+      'state',
+      'deciding',
+      'decided',
+      'appended',
+    ]);
+    expect(steps[4]).toEqual({ kind: 'recheck', stream: 'counter-c', reason: 'moved on' });
+    expect(steps[5]).toMatchObject({
       kind: 'read',
       version: 2,
       base: { source: 'memory', version: 1 },
     });
+    // Even with --max-attempts 1: deciding on a kept state is not an attempt.
+    expect(second).toMatchObject({ versionRead: 2, attempts: 1 });
     expect(second.appended[0]!.data).toEqual({ seen: 2 });
 
-    // Another writer between this read and this append: the append conflicts, and the retry
-    // reads on from the kept state.
-    let interfered = false;
-    const third = await add((step) => {
-      if (step.kind === 'decided' && !interfered) {
-        interfered = true;
-        void other.append('counter-c', [{ type: 'Added', data: {} }]);
-      }
-    });
+    // Another writer between the read and the append: a conflict like any other, counted.
+    let interfered = 0;
+    const third = await executeCommand(
+      { store, domain },
+      { type: 'Add', data: { id: 'c' } },
+      {
+        states,
+        backoff: async () => {},
+        observe: (step) => {
+          if (step.kind === 'decided' && interfered < 2) {
+            interfered += 1;
+            void other.append('counter-c', [{ type: 'Added', data: {} }]);
+          }
+        },
+      },
+    );
     expect(third.attempts).toBe(2);
-    expect(third.versionRead).toBe(4);
-    expect(third.appended[0]!.data).toEqual({ seen: 4 });
+    expect(third.versionRead).toBe(5);
+    expect(third.appended[0]!.data).toEqual({ seen: 5 });
+  });
+
+  it('a rejection or a decision of no events on a kept state is made again on the stream', async () => {
+    const domain = counter({
+      decide: (command: any, state: any) => {
+        if (command.data.at !== undefined && state.n < command.data.at) {
+          throw new Error(`only at ${state.n}`);
+        }
+        return command.data.quiet && state.n < 4 ? [] : [{ type: 'Added', data: {} }];
+      },
+    });
+    const states = new StateCache();
+    const run = (data: object, observe?: (step: ExecStep) => void) =>
+      executeCommand(
+        { store, domain },
+        { type: 'Add', data: { id: 'c', ...data } },
+        { states, observe },
+      );
+    await run({});
+    await other.append('counter-c', [{ type: 'Added', data: {} }]);
+    const rejected: ExecStep[] = [];
+    const accepted = await run({ at: 2 }, (step) => rejected.push(step));
+    expect(rejected.filter((step) => step.kind === 'recheck')).toEqual([
+      { kind: 'recheck', stream: 'counter-c', reason: 'failed' },
+    ]);
+    expect(accepted.appended.map((event) => event.version)).toEqual([3]);
+
+    await other.append('counter-c', [{ type: 'Added', data: {} }]);
+    const quiet: ExecStep[] = [];
+    const decided = await run({ quiet: true }, (step) => quiet.push(step));
+    expect(quiet.filter((step) => step.kind === 'recheck')).toEqual([
+      { kind: 'recheck', stream: 'counter-c', reason: 'no events' },
+    ]);
+    expect(decided.appended.map((event) => event.version)).toEqual([5]);
+    // A rejection that holds on the stream is the command's outcome.
+    await expect(run({ at: 99 })).rejects.toThrow('only at 5');
+  });
+
+  it('replay: a raw event line leaves the kept state of its stream to be read on from', async () => {
+    const domain = counter({
+      decide: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }],
+    });
+    async function* lines() {
+      yield { number: 1, text: '{"command":"Add","data":{"id":"c"}}' };
+      yield { number: 2, text: '{"stream":"counter-c","type":"Added","data":{}}' };
+      yield { number: 3, text: '{"command":"Add","data":{"id":"c"}}' };
+    }
+    let appends = 0;
+    const append = store.append.bind(store);
+    store.append = (...args) => {
+      appends += 1;
+      return append(...args);
+    };
+    const seen = [];
+    for await (const step of replayLines({ store, domain }, lines(), {
+      source: 'scenario',
+      keepGoing: false,
+    })) {
+      if (step.kind === 'applied') seen.push(...step.events.map((event) => event.data));
+    }
+    expect(seen).toEqual([{ seen: 0 }, {}, { seen: 2 }]);
+    // Line 3 read on from its kept state: no append on a state known to be behind.
+    expect(appends).toBe(3);
   });
 
   it('replay folds each event of a stream once, not once per command after it', async () => {

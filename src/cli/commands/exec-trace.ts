@@ -23,6 +23,14 @@ export function traceTo(stderr: OutStream, color: boolean) {
           ...eventLines(step.events),
         ]);
         break;
+      case 'kept':
+        write([
+          `${heading('read')}    ${step.stream}: nothing, the state kept at version ${step.version} (the append checks the version)`,
+        ]);
+        break;
+      case 'recheck':
+        write([`${heading('recheck')} ${step.stream}: ${RECHECKS[step.reason]}; reading it`]);
+        break;
       case 'state':
         write([`${heading('fold')}    → state ${json(step.state)}`]);
         break;
@@ -63,6 +71,12 @@ export function traceTo(stderr: OutStream, color: boolean) {
     }
   };
 }
+
+const RECHECKS: Record<Extract<ExecStep, { kind: 'recheck' }>['reason'], string> = {
+  failed: 'the kept state may be behind the stream',
+  'no events': 'the kept state may be behind the stream',
+  'moved on': 'the stream moved on since the kept state',
+};
 
 function after(base: FoldBase): string {
   if (base.source === 'snapshot') return ` after the snapshot at version ${base.version}`;
