@@ -465,6 +465,19 @@ export function describeEventStore(label: string, open: () => Promise<OpenedStor
         expect(await session.commit()).toEqual({ imported: 1, skipped: 2, head: 1 });
       });
 
+      it('into an empty store, an id of an earlier batch again in another stream is refused', async () => {
+        const events = exportLines().map(toImported);
+        const session = await store.beginImport();
+        await session.add(events.slice(0, 5));
+        const error = await caught(session.add([{ ...events[2]!, stream: 'elsewhere' }]));
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(error.message).toBe(
+          `duplicate event id ${ID(3)}: already stored in stream "${events[2]!.stream}"`,
+        );
+        await session.rollback();
+        expect(await store.counts()).toEqual({ head: 0, streams: 0, events: 0 });
+      });
+
       it('a rollback leaves nothing', async () => {
         await store.append('a', newEvents(1));
         const session = await store.beginImport();

@@ -86,18 +86,3 @@ export function eventFromInsertRow(row: EventInsertRow): StoredEvent {
     schemaVersion: row.schemaVersion,
   });
 }
-
-/** The stream each of `ids` is stored in, for those stored. */
-export async function streamsOfIds(
-  client: pg.ClientBase,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await client.query<[string, string]>({
-    name: 'eventlite.streamsOfIds',
-    text: 'SELECT id, stream FROM eventlite.events WHERE id = ANY($1::text[])',
-    values: [ids],
-    rowMode: 'array',
-  });
-  return new Map(rows);
-}
