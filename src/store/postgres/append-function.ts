@@ -5,69 +5,84 @@
  *
  * The head row is what orders the writers: it is locked by the UPDATE and held until the
  * commit, so positions are handed out, and become visible, in commit order with no gaps. The
- * function holds it as briefly as it can: ids are looked up before it takes the lock, and once
- * it holds it, one index probe reads the stream's version and one INSERT writes the batch. A
- * VOLATILE function in READ COMMITTED takes a new snapshot for each statement, so the version
- * read after the lock sees every append committed before it (the pool sets READ COMMITTED on
- * every connection, whatever the database's default).
+ * function holds it as briefly as it can: the ids the caller gave are looked up before it takes
+ * the lock (ids drawn by eventlite are new by construction and cost nothing), and once it
+ * holds it, one statement reads the stream's version by an index probe, checks it and inserts
+ * the batch. A VOLATILE function in READ COMMITTED takes a new snapshot for each statement, so
+ * that one sees every append committed before the lock was granted (the pool sets READ
+ * COMMITTED on every connection, whatever the database's default).
  *
  * Outcomes: 'appended' with the position before the batch's first (null for an empty batch)
- * and the stream's new version; 'stored' when some id is stored already, with the stream each
- * id is stored in (null for one that is not) and the stream's version, having written nothing
- * (the caller tells a retry from a duplicate); a version that does not fit the expected one
- * raises SQLSTATE EL409 with the actual version as its detail, which undoes the head bump.
- * An id stored by another writer between the look-up and the INSERT fails the INSERT with a
- * unique violation; the caller then calls again, and the look-up sees it.
+ * and the stream's new version; 'stored' when some given id is stored already, with those ids
+ * and the streams they are in and the stream's version, having written nothing (the caller
+ * tells a retry from a duplicate); a version that does not fit the expected one raises
+ * SQLSTATE EL409 with the actual version as its detail, which undoes the head bump. An id
+ * stored by another writer between the look-up and the INSERT fails the INSERT with a unique
+ * violation; the caller then calls again, and the look-up sees it.
  */
 export const APPEND_FUNCTION = `
   CREATE FUNCTION eventlite.append_events(
     to_stream   text,
     expected    text,
+    given_ids   text[],
     ids         text[],
     types       text[],
     datas       text[],
     metadatas   text[],
     recorded    text
-  ) RETURNS TABLE (outcome text, head_before bigint, stream_version integer, stored_in text[])
+  ) RETURNS TABLE (
+    outcome        text,
+    head_before    bigint,
+    stream_version integer,
+    stored_ids     text[],
+    stored_in      text[]
+  )
   LANGUAGE plpgsql VOLATILE AS $$
   DECLARE
-    batch   integer := coalesce(cardinality(ids), 0);
-    stored  integer;
-    streams text[];
-    actual  integer;
-    head    bigint;
+    batch    integer := coalesce(cardinality(ids), 0);
+    found    text[];
+    streams  text[];
+    head     bigint;
+    version  integer;
   BEGIN
-    IF batch > 0 THEN
-      SELECT count(e.stream), array_agg(e.stream ORDER BY given.n)
-        INTO stored, streams
-        FROM unnest(ids) WITH ORDINALITY AS given(id, n)
-        LEFT JOIN eventlite.events e ON e.id = given.id;
-      IF stored > 0 THEN
-        RETURN QUERY SELECT 'stored', NULL::bigint, coalesce(max(e.version), 0), streams
+    IF cardinality(given_ids) > 0 THEN
+      SELECT array_agg(e.id), array_agg(e.stream) INTO found, streams
+        FROM eventlite.events e WHERE e.id = ANY (given_ids);
+      IF found IS NOT NULL THEN
+        RETURN QUERY SELECT 'stored', NULL::bigint, coalesce(max(e.version), 0), found, streams
           FROM eventlite.events e WHERE e.stream = to_stream;
         RETURN;
       END IF;
+    END IF;
+    IF batch > 0 THEN
       UPDATE eventlite.head SET position = position + batch RETURNING position - batch INTO head;
     END IF;
-    SELECT coalesce(max(e.version), 0) INTO actual FROM eventlite.events e
-      WHERE e.stream = to_stream;
-    -- In parentheses: plpgsql would end the IF's condition at the CASE's first THEN.
-    IF NOT (CASE expected
-              WHEN 'any' THEN true
-              WHEN 'no-stream' THEN actual = 0
-              WHEN 'exists' THEN actual > 0
-              ELSE actual = expected::bigint
-            END) THEN
+    WITH current AS (
+           SELECT coalesce(max(e.version), 0) AS version FROM eventlite.events e
+            WHERE e.stream = to_stream),
+         fits AS (
+           SELECT current.version FROM current
+            WHERE CASE expected
+                    WHEN 'any' THEN true
+                    WHEN 'no-stream' THEN current.version = 0
+                    WHEN 'exists' THEN current.version > 0
+                    ELSE current.version = expected::bigint
+                  END),
+         inserted AS (
+           INSERT INTO eventlite.events
+             (position, id, stream, version, type, data, metadata, recorded_at)
+             SELECT head + given.n, given.id, to_stream, fits.version + given.n, given.type,
+                    given.data, given.metadata, recorded
+               FROM fits, unnest(ids, types, datas, metadatas) WITH ORDINALITY
+                    AS given(id, type, data, metadata, n))
+    SELECT fits.version INTO version FROM fits;
+    IF version IS NULL THEN
+      SELECT coalesce(max(e.version), 0) INTO version FROM eventlite.events e
+        WHERE e.stream = to_stream;
       RAISE EXCEPTION 'version conflict on stream "%": expected %, actual %',
-        to_stream, expected, actual USING ERRCODE = 'EL409', DETAIL = actual::text;
+        to_stream, expected, version USING ERRCODE = 'EL409', DETAIL = version::text;
     END IF;
-    INSERT INTO eventlite.events
-      (position, id, stream, version, type, data, metadata, recorded_at)
-      SELECT head + given.n, given.id, to_stream, actual + given.n, given.type, given.data,
-             given.metadata, recorded
-        FROM unnest(ids, types, datas, metadatas) WITH ORDINALITY
-             AS given(id, type, data, metadata, n);
-    RETURN QUERY SELECT 'appended', head, actual + batch, NULL::text[];
+    RETURN QUERY SELECT 'appended', head, version + batch, NULL::text[], NULL::text[];
   END
   $$;
 `;

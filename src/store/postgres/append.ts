@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { checkBatch, eventRowsToWrite, isStoredBatch } from '../../core/batch.js';
+import { checkBatch, eventRowsToWrite, idsOf, isStoredBatch } from '../../core/batch.js';
 import { StoreError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { checkExpectedVersion, type ExpectedVersion } from '../../core/expected-version.js';
@@ -12,14 +12,16 @@ import { eventFromInsertRow } from './statements.js';
 
 // eventlite.append_events (append-function.ts) does the whole append in one autocommitted
 // statement: one round trip from the pool's idle connection, no BEGIN and no COMMIT of ours.
-const APPEND_EVENTS = `SELECT outcome, head_before, stream_version, stored_in
-  FROM eventlite.append_events($1, $2, $3::text[], $4::text[], $5::text[], $6::text[], $7)`;
+const APPEND_EVENTS = `SELECT outcome, head_before, stream_version, stored_ids, stored_in
+  FROM eventlite.append_events($1, $2, $3::text[], $4::text[], $5::text[], $6::text[],
+                               $7::text[], $8)`;
 
 type AppendRow = [
   outcome: 'appended' | 'stored',
   headBefore: string | null,
   streamVersion: number,
-  storedIn: (string | null)[] | null,
+  storedIds: string[] | null,
+  storedIn: string[] | null,
 ];
 
 /** The SQLSTATE that append_events raises when the expected version does not fit. */
@@ -47,6 +49,8 @@ export async function appendToPgStream(
   const values = [
     stream,
     String(expected),
+    // Only the ids the caller gave may be stored already: the ones drawn here are new.
+    idsOf(prepared),
     rows.map((row) => row.id),
     rows.map((row) => row.type),
     rows.map((row) => row.data),
@@ -67,14 +71,13 @@ export async function appendToPgStream(
       if (call < MAX_CALLS && constraintOf(error) === ID_TAKEN_MEANWHILE) continue;
       throw appendError(error, target, stream, expected);
     }
-    const [outcome, headBefore, version, storedIn] = row;
+    const [outcome, headBefore, version, storedIds, storedIn] = row;
     if (outcome === 'stored') {
-      const streamOf = new Map(rows.map((written, index) => [written.id, storedIn?.[index]]));
-      // Throws DuplicateEventIdError for an id stored elsewhere or a partly stored batch.
-      if (isStoredBatch(stream, prepared, (id) => streamOf.get(id) ?? undefined)) {
-        return { stream, events: [], version, alreadyStored: true };
-      }
-      throw new StoreError(`${target.location}: a newly drawn event id is already stored`);
+      const streamOf = new Map(storedIds!.map((id, index) => [id, storedIn![index]!]));
+      // True for a retry; throws DuplicateEventIdError for an id stored elsewhere, or for a
+      // batch only partly stored.
+      isStoredBatch(stream, prepared, (id) => streamOf.get(id));
+      return { stream, events: [], version, alreadyStored: true };
     }
     const first = Number(headBefore);
     const base = version - rows.length;
