@@ -90,7 +90,8 @@ export async function executeCommand<D extends Domain = Domain>(
   const command = checkCommandData(domain, given);
   const stream = streamOfCommand(named, command);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const observe = options.observe ?? (() => {});
+  // Called with `?.`: without an observer no step object is even built.
+  const observe = options.observe;
   const metadata = { command: command.type, correlationId: correlationIdOf(options.correlationId) };
   // A state this process kept for the stream is decided on without reading the stream: the
   // append's expected version tells whether it was still current, so a command on a current
@@ -105,49 +106,61 @@ export async function executeCommand<D extends Domain = Domain>(
     const unread = trustKept && loaded.base.source === 'memory';
     trustKept = false;
     const { events, base, state, version: versionRead } = loaded;
-    observe(
+    observe?.(
       unread
         ? { kind: 'kept', stream, version: versionRead }
         : { kind: 'read', attempt, stream, events, version: versionRead, base },
     );
-    observe({ kind: 'state', state });
-    observe({ kind: 'deciding', command });
+    observe?.({ kind: 'state', state });
+    observe?.({ kind: 'deciding', command });
     let decision: VersionedEvent[];
     try {
       decision = decideCommand(named, command, state, domain.events);
     } catch (error) {
       if (!(unread && error instanceof EventliteError)) throw error;
-      observe({ kind: 'recheck', stream, reason: 'failed' });
+      observe?.({ kind: 'recheck', stream, reason: 'failed' });
       continue;
     }
-    observe({ kind: 'decided', events: decision });
+    observe?.({ kind: 'decided', events: decision });
     if (unread && decision.length === 0) {
-      observe({ kind: 'recheck', stream, reason: 'no events' });
+      observe?.({ kind: 'recheck', stream, reason: 'no events' });
       continue;
     }
-    const decided = decision.map((event) => ({ ...event, metadata }));
-    const outcome = { stream, decided, versionRead, attempts: attempt };
+    // The schema version its type declares goes with each event (absent: version 1).
+    const decided = decision.map(({ type, data, schemaVersion }) =>
+      schemaVersion === undefined
+        ? { type, data, metadata }
+        : { type, data, metadata, schemaVersion },
+    );
+    const outcome: ExecuteResult = {
+      stream,
+      appended: [],
+      decided,
+      versionRead,
+      attempts: attempt,
+    };
     if (options.dryRun) {
-      observe({ kind: 'dry-run', expectedVersion: versionRead });
-      return { ...outcome, appended: [] };
+      observe?.({ kind: 'dry-run', expectedVersion: versionRead });
+      return outcome;
     }
-    if (decided.length === 0) return { ...outcome, appended: [] };
+    if (decided.length === 0) return outcome;
     try {
       const result = await ctx.store.append(stream, decided, {
         expectedVersion: versionRead,
         now: clockOf(ctx),
       });
-      observe({ kind: 'appended', expectedVersion: versionRead, result });
+      observe?.({ kind: 'appended', expectedVersion: versionRead, result });
       await keepNewState(ctx, named, loaded, result, options.states, observe);
-      return { ...outcome, appended: result.events };
+      outcome.appended = result.events;
+      return outcome;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       if (unread) {
-        observe({ kind: 'recheck', stream, reason: 'moved on' });
+        observe?.({ kind: 'recheck', stream, reason: 'moved on' });
         continue;
       }
       if (attempt >= maxAttempts) throw gaveUp(error, attempt);
-      observe({ kind: 'conflict', attempt, maxAttempts, error });
+      observe?.({ kind: 'conflict', attempt, maxAttempts, error });
       await (options.backoff ?? randomBackoff)(attempt);
       attempt += 1;
     }

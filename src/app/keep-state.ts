@@ -18,7 +18,7 @@ export async function keepNewState(
   loaded: LoadedState,
   result: AppendResult,
   states: StateCache | undefined,
-  observe: (step: ExecStep) => void,
+  observe: ((step: ExecStep) => void) | undefined,
 ): Promise<void> {
   const { policy } = loaded;
   const last = result.events.at(-1);
@@ -36,7 +36,7 @@ export async function keepNewState(
   if (due) {
     const snapshot = { stream: result.stream, version: last.version, eventId: last.id };
     const outcome = await storeSnapshot(ctx, policy, { ...snapshot, state });
-    observe({ kind: 'snapshot', stream: result.stream, version: last.version, outcome });
+    observe?.({ kind: 'snapshot', stream: result.stream, version: last.version, outcome });
     if (outcome.stored) snapshotVersion = last.version;
   }
   states?.keep(result.stream, {

@@ -25,11 +25,10 @@ export function checkBatch(stream: string, events: readonly NewEvent[]): NewEven
         `event ${index + 1} (${String(event.type)}): schemaVersion must be a positive integer, got ${String(event.schemaVersion)}`,
       );
     }
-    return {
-      ...event,
-      type: validateName('event type', event.type),
-      id: event.id === undefined ? undefined : validateEventId(event.id),
-    };
+    const type = validateName('event type', event.type);
+    const id = event.id === undefined ? undefined : validateEventId(event.id);
+    // A copy only when something changed (an id lower-cased): a one-event append is common.
+    return type === event.type && id === event.id ? event : { ...event, type, id };
   });
   // A set, not a search of the list: a batch of 200k ids must not take n² steps.
   const seen = new Set<string>();

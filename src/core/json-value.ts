@@ -11,7 +11,41 @@ import { MAX_JSON_DEPTH } from './input.js';
  */
 export function jsonObjectProblem(value: unknown, name: string): string | undefined {
   if (!isPlainObject(value)) return `${name} must be a plain object, got ${kindOf(value)}`;
+  if (isShallowJson(value, 1)) return undefined;
   return jsonValueProblem(value, name);
+}
+
+// Every event appended passes here, most of them a handful of scalars: a first walk that builds
+// no paths and no bookkeeping answers for them. It gives up (false) on anything unusual, deeper
+// than this, or wrong, and the full walk below then decides and says why.
+const SHALLOW_DEPTH = Math.min(MAX_JSON_DEPTH, 32);
+
+function isShallowJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > SHALLOW_DEPTH) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let index = 0; index < value.length; index += 1) {
+          if (!isShallowJson(value[index], depth + 1)) return false;
+        }
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      for (const key of Object.keys(value)) {
+        if (!isShallowJson(value[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Iterative, so that a value nested 100,000 deep gets an answer, not a stack overflow. */

@@ -13,7 +13,7 @@ import type { NamedDecider } from './lookup.js';
 
 /** `${category}-${streamId(command)}`, e.g. `account-a1`. */
 export function streamOfCommand({ name, decider }: NamedDecider, command: Command): string {
-  const where = `command "${command.type}": decider "${name}" streamId()`;
+  const where = () => `command "${command.type}": decider "${name}" streamId()`;
   const id = callUserCode(where, () => decider.streamId(command), command.type);
   if (typeof id !== 'string' || id === '') {
     throw new InputError(
@@ -39,7 +39,9 @@ export function foldEvents(
     : callUserCode(`decider "${name}" initialState()`, () => decider.initialState());
   for (const stored of events) {
     const event = read === undefined ? stored : read(stored);
-    const where = `decider "${name}" evolve() on ${event.stream} version ${event.version} (${event.type})`;
+    // Named only when it fails: a fold runs this for every event it reads.
+    const where = () =>
+      `decider "${name}" evolve() on ${event.stream} version ${event.version} (${event.type})`;
     state = callUserCode(where, () => decider.evolve(state, event));
   }
   return state;
@@ -60,7 +62,8 @@ export function decideCommand(
   state: unknown,
   events?: EventDeclarations,
 ): VersionedEvent[] {
-  const where = `command "${command.type}": decider "${name}" decide.${command.type}()`;
+  // Named only when something is wrong: every command passes here.
+  const where = () => `command "${command.type}": decider "${name}" decide.${command.type}()`;
   // Called as a method of the map, as `decide.Deposit(command, state)` would be.
   const handlers = decider.decide as Record<string, (command: Command, state: unknown) => unknown>;
   const decided: unknown = callUserCode(
@@ -69,7 +72,7 @@ export function decideCommand(
     command.type,
   );
   if (!Array.isArray(decided)) {
-    throw new DomainError(`${where} must return a list of events, got ${describe(decided)}`);
+    throw new DomainError(`${where()} must return a list of events, got ${describe(decided)}`);
   }
   const checked = decided.map((event: unknown, index) => {
     const item = event as Partial<DecidedEvent> | null;
@@ -79,18 +82,19 @@ export function decideCommand(
       typeof item.type !== 'string' ||
       item.type === ''
     ) {
-      throw new DomainError(`${where}: event ${index + 1} needs a type, got ${describe(event)}`);
+      throw new DomainError(`${where()}: event ${index + 1} needs a type, got ${describe(event)}`);
     }
-    const which = `${where}: event ${index + 1} (${item.type})`;
     try {
       validateName('event type', item.type);
     } catch (error) {
-      throw new DomainError(`${where}: event ${index + 1}: ${(error as Error).message}`);
+      throw new DomainError(`${where()}: event ${index + 1}: ${(error as Error).message}`);
     }
     // What is stored must be what typed-in JSON could be, or verify and import break later.
     const data = item.data ?? {};
     const problem = jsonObjectProblem(data, 'data');
-    if (problem !== undefined) throw new DomainError(`${which}: ${problem}`);
+    if (problem !== undefined) {
+      throw new DomainError(`${where()}: event ${index + 1} (${item.type}): ${problem}`);
+    }
     return { type: item.type, data: data as JsonObject };
   });
   const versions = checkDecidedEvents(events, where, checked);
@@ -100,22 +104,33 @@ export function decideCommand(
   });
 }
 
-/** Runs one call into user code and sorts what it throws; `commandType` prefixes bad-data messages. */
-export function callUserCode<T>(where: string, call: () => T, commandType?: string): T {
+/**
+ * Runs one call into user code and sorts what it throws; `where` names the call (or makes its
+ * name, when it is needed), `commandType` prefixes bad-data messages.
+ */
+export function callUserCode<T>(
+  where: string | (() => string),
+  call: () => T,
+  commandType?: string,
+): T {
   let result: T;
   try {
     result = call();
   } catch (error) {
-    throw sortUserError(error, where, commandType);
+    throw sortUserError(error, nameOf(where), commandType);
   }
   if (isThenable(result)) {
     // Its rejection would otherwise surface later as an unhandled one, with a stack trace.
     Promise.resolve(result).catch(() => {});
     throw new DomainError(
-      `${where} returned a Promise: decider functions must be synchronous (no async, no await)`,
+      `${nameOf(where)} returned a Promise: decider functions must be synchronous (no async, no await)`,
     );
   }
   return result;
+}
+
+function nameOf(where: string | (() => string)): string {
+  return typeof where === 'string' ? where : where();
 }
 
 function isThenable(value: unknown): boolean {

@@ -39,29 +39,30 @@ export function checkCommandData(domain: Domain, command: Command): Command {
  */
 export function checkDecidedEvents(
   events: EventDeclarations | undefined,
-  where: string,
+  where: () => string,
   decided: readonly DecidedEvent[],
 ): (number | undefined)[] {
   if (events === undefined) return decided.map(() => undefined);
   return decided.map((event, index) => {
-    const which = `${where}: event ${index + 1} (${event.type})`;
+    // Named only when something is wrong: every decided event passes here.
+    const which = () => `${where()}: event ${index + 1} (${event.type})`;
     const declaration = Object.hasOwn(events, event.type) ? events[event.type] : undefined;
     if (declaration === undefined) {
       const today = Object.keys(events).filter((type) => events[type]!.renamedTo === undefined);
       throw new DomainError(
-        `${which} is not a declared event type (events declares ${today.join(', ')})`,
+        `${which()} is not a declared event type (events declares ${today.join(', ')})`,
       );
     }
     if (declaration.renamedTo !== undefined) {
       throw new DomainError(
-        `${which} is an old name, read today as ${declaration.renamedTo}: decide ${declaration.renamedTo}`,
+        `${which()} is an old name, read today as ${declaration.renamedTo}: decide ${declaration.renamedTo}`,
       );
     }
     if (declaration.schema !== undefined) {
       const outcome = runSchema(declaration.schema, event.data, `events.${event.type}.schema`);
       if (!outcome.ok) {
         throw new DomainError(
-          `${which} does not match its schema: ${describeIssue(outcome.issues[0]!)}`,
+          `${which()} does not match its schema: ${describeIssue(outcome.issues[0]!)}`,
         );
       }
     }

@@ -19,8 +19,31 @@ export function appendToStream(
   options: AppendOptions = {},
 ): AppendResult {
   const checked = checkBatch(stream, events);
-  // better-sqlite3 transactions must stay synchronous: no await may happen inside.
-  return db.transaction(() => insertBatch(db, stream, checked, options)).immediate();
+  return appendTransaction(db)(stream, checked, options);
+}
+
+type AppendTransaction = (
+  stream: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+) => AppendResult;
+
+// One transaction function per connection: better-sqlite3 builds four wrappers each time
+// transaction() is called, a measurable part of a one-event append.
+const transactions = new WeakMap<Db, AppendTransaction>();
+
+function appendTransaction(db: Db): AppendTransaction {
+  let append = transactions.get(db);
+  if (!append) {
+    // better-sqlite3 transactions must stay synchronous: no await may happen inside.
+    const transaction = db.transaction(
+      (stream: string, events: readonly NewEvent[], options: AppendOptions) =>
+        insertBatch(db, stream, events, options),
+    );
+    append = transaction.immediate.bind(transaction) as AppendTransaction;
+    transactions.set(db, append);
+  }
+  return append;
 }
 
 function insertBatch(
@@ -40,7 +63,18 @@ function insertBatch(
   const recordedAt = toRecordedAt(options.now?.() ?? new Date());
   const rows = eventRowsToWrite(stream, events, { version: actual, recordedAt, newId: newEventId });
   const written = rows.map((row) => {
-    const position = Number(insert.run(row).lastInsertRowid);
+    const { id, type, data, metadata } = row;
+    const { lastInsertRowid } = insert.run(
+      id,
+      stream,
+      row.version,
+      type,
+      data,
+      metadata,
+      recordedAt,
+      row.schemaVersion,
+    );
+    const position = Number(lastInsertRowid);
     return new StoredEvent(
       position,
       row.stream,

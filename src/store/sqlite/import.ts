@@ -15,7 +15,7 @@ export interface SqliteImportSession {
 }
 
 export function beginImport(db: Db): SqliteImportSession {
-  const insert = prepared(db, STORE_SQL.importEvent);
+  const insert = prepared(db, STORE_SQL.insertEvent);
   db.exec('BEGIN IMMEDIATE');
   const versions = new Map<string, number>();
   let imported = 0;

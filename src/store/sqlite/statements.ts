@@ -49,11 +49,8 @@ export const LEAN_COLUMNS = 'position, version, type, data, recorded_at, schema_
 export const STORE_SQL = {
   streamVersion: 'SELECT max(version) FROM events WHERE stream = ?',
   streamOfEventId: 'SELECT stream FROM events WHERE id = ?',
+  // Positional: binding named parameters costs more, and appends and imports run it per event.
   insertEvent: `INSERT INTO events
-    (id, stream, version, type, data, metadata, recorded_at, schema_version)
-    VALUES (:id, :stream, :version, :type, :data, :metadata, :recordedAt, :schemaVersion)`,
-  // Positional: binding named parameters costs more, and an import runs this per event.
-  importEvent: `INSERT INTO events
     (id, stream, version, type, data, metadata, recorded_at, schema_version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   storedContent: `SELECT stream, type, schema_version, data, metadata, recorded_at
