@@ -5,14 +5,12 @@
 // synchronous_commit on, the cluster's setting) and, labelled, in a database whose sessions
 // default to synchronous_commit=off (a commit returns before its WAL is flushed; a crash may
 // lose the last few hundred milliseconds of commits, never consistency).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { performance } from 'node:perf_hooks';
 import { APPEND_PROCESSES } from './config.mjs';
 import { checkStore, createStore, openStore, versionsAfter } from './backend-stores.mjs';
 import { appendWork } from './measure-append.mjs';
 import { removeDatabase, ROOT, scratchPath } from './paths.mjs';
+import { raceAppenders } from './racers.mjs';
 import { median, perSecond, timeAsync } from './stats.mjs';
 
 const ROUNDS = 10;
@@ -100,7 +98,12 @@ async function manyProcesses(config, log, locations) {
   const results = {};
   for (const [key, location] of Object.entries(locations)) {
     await createStore(location);
-    results[key] = await raceAppenders(location, perProcess, streams);
+    results[key] = await raceAppenders(APPEND_CHILD, APPEND_PROCESSES, (index) => [
+      location,
+      `p${index}-`,
+      String(perProcess),
+      String(streams),
+    ]);
     const versions = new Map();
     for (let child = 0; child < APPEND_PROCESSES; child += 1) {
       for (const [stream, version] of versionsAfter(
@@ -140,74 +143,4 @@ async function manyProcesses(config, log, locations) {
       note: `not durable; each process's ev/s: ${each('pgAsync')}; ${results.pgAsync.busy} retried`,
     },
   ];
-}
-
-/**
- * Starts the appenders, waits until every one has opened the store, then says "go" to all and
- * times from there to the last one's report: the events/s in all, and each one's own.
- */
-async function raceAppenders(location, perProcess, streams) {
-  const children = [];
-  try {
-    for (let index = 0; index < APPEND_PROCESSES; index += 1) {
-      children.push(
-        startAppender([location, `p${index}-`, String(perProcess), String(streams)], index),
-      );
-    }
-    await Promise.all(children.map((child) => child.ready));
-    const started = performance.now();
-    for (const child of children) child.process.stdin.end('go\n');
-    const reports = await Promise.all(children.map((child) => child.report));
-    const ms = performance.now() - started;
-    await Promise.all(children.map((child) => child.exited));
-    return {
-      total: perSecond(perProcess * APPEND_PROCESSES, ms),
-      each: reports.map((report) => perSecond(report.events, report.ms)),
-      busy: reports.reduce((sum, report) => sum + report.busy, 0),
-    };
-  } finally {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill();
-  }
-}
-
-/** Appenders still running, ended if the bench exits under them (a signal, an error). */
-const running = new Set();
-process.on('exit', () => {
-  for (const child of running) child.kill();
-});
-
-function startAppender(args, index) {
-  const child = spawn(process.execPath, [APPEND_CHILD, ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
-  const exited = new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`appender ${index} exited with ${code ?? signal}: ${stderr}`)),
-    );
-  });
-  exited.catch(() => {});
-  const lines = createInterface({ input: child.stdout });
-  const next = () =>
-    Promise.race([
-      new Promise((resolve) => lines.once('line', resolve)),
-      exited.then(() => {
-        throw new Error(`appender ${index} ended early: ${stderr}`);
-      }),
-    ]);
-  const ready = next().then((line) => {
-    if (line !== 'ready') throw new Error(`appender ${index} said "${line}"`);
-  });
-  const report = ready.then(next).then((line) => JSON.parse(line));
-  // Awaited by the caller; when another appender fails first, these are left behind.
-  ready.catch(() => {});
-  report.catch(() => {});
-  return { process: child, ready, report, exited };
 }

@@ -51,15 +51,28 @@ const rows = [];
 if (config.backend === 'postgres') {
   const run = await runPostgres(config, log);
   rows.push(...run.rows);
-  printReport(rows, {
-    title:
-      `eventlite bench --backend postgres: ${machine}, PostgreSQL ${run.version} ` +
-      `(${run.settings.join(', ')}), SQLite WAL synchronous=FULL; load average ` +
-      `${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
-    columns: ['PostgreSQL', 'SQLite', 'PG/SQLite'],
-    ratioNote: 'PG/SQLite = PostgreSQL / SQLite, both through eventlite',
-    footer: `total ${seconds(started)}; load average after each measure: ${run.loads.join(', ')}${scaledDown}`,
-  });
+  const title =
+    `eventlite bench --backend postgres: ${machine}, PostgreSQL ${run.version} ` +
+    `(${run.settings.join(', ')}), SQLite WAL synchronous=FULL; load average ` +
+    `${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`;
+  const footer = `total ${seconds(started)}; load average after each measure: ${run.loads.join(', ')}${scaledDown}`;
+  const backends = rows.filter((row) => !row.againstRaw);
+  const againstRaw = rows.filter((row) => row.againstRaw);
+  if (backends.length > 0) {
+    printReport(backends, {
+      title,
+      columns: ['PostgreSQL', 'SQLite', 'PG/SQLite'],
+      ratioNote: 'PG/SQLite = PostgreSQL / SQLite, both through eventlite',
+      footer: againstRaw.length > 0 ? undefined : footer,
+    });
+  }
+  if (againstRaw.length > 0) {
+    printReport(againstRaw, {
+      title: `${backends.length > 0 ? 'PostgreSQL against raw programs' : title}, in the same run`,
+      ratioNote: 'ratio = eventlite / the raw program on the same PostgreSQL',
+      footer,
+    });
+  }
 } else {
   for (const measure of MEASURES) {
     if (config.only && !config.only.includes(measure.name)) continue;
