@@ -8,6 +8,7 @@ import { seconds } from './fixtures.mjs';
 import * as append from './measure-append.mjs';
 import * as appendFile from './measure-append-file.mjs';
 import * as commands from './measure-commands.mjs';
+import * as execInProcess from './measure-exec-inprocess.mjs';
 import * as importMeasure from './measure-import.mjs';
 import * as logMeasure from './measure-log.mjs';
 import * as projections from './measure-projections.mjs';
@@ -22,6 +23,7 @@ const SQLITE_MEASURES = [
   append,
   appendFile,
   commands,
+  execInProcess,
   logMeasure,
   startup,
   table,
