@@ -113,20 +113,3 @@ function constraintOf(error: unknown): unknown {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
   return code === '23505' ? constraint : undefined;
 }
-
-/** Locks the head row, queueing behind any other writer, and returns the last position given out. */
-export async function lockHead(client: pg.ClientBase): Promise<number> {
-  const { rows } = await client.query<{ position: string }>({
-    name: 'eventlite.lockHead',
-    text: 'SELECT position FROM eventlite.head FOR UPDATE',
-  });
-  return Number(rows[0]!.position);
-}
-
-export async function setHead(client: pg.ClientBase, position: number): Promise<void> {
-  await client.query({
-    name: 'eventlite.setHead',
-    text: 'UPDATE eventlite.head SET position = $1',
-    values: [position],
-  });
-}

@@ -4,7 +4,6 @@ import { contentDifference } from '../../core/exported-event.js';
 import type { ImportedEvent, ImportSession, ImportSummary } from '../../core/ports.js';
 import type { PgTarget } from './connection.js';
 import { ImportMemory, probeStored } from './import-memory.js';
-import { lockHead, setHead } from './append.js';
 import { translatePgError } from './errors.js';
 import { insertEvents, type EventInsertRow } from './statements.js';
 import { BEGIN_WRITE, connect } from './transaction.js';
@@ -149,4 +148,21 @@ async function end(client: pg.PoolClient): Promise<void> {
   let broken = false;
   await client.query('ROLLBACK').catch(() => (broken = true));
   client.release(broken);
+}
+
+/** Locks the head row, queueing every other writer behind the import; the last position given out. */
+export async function lockHead(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ position: string }>({
+    name: 'eventlite.lockHead',
+    text: 'SELECT position FROM eventlite.head FOR UPDATE',
+  });
+  return Number(rows[0]!.position);
+}
+
+export async function setHead(client: pg.ClientBase, position: number): Promise<void> {
+  await client.query({
+    name: 'eventlite.setHead',
+    text: 'UPDATE eventlite.head SET position = $1',
+    values: [position],
+  });
 }
