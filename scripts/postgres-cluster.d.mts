@@ -19,3 +19,9 @@ export interface PostgresServer {
 }
 
 export function startPostgresServer(options?: PostgresServerOptions): Promise<PostgresServer>;
+
+/**
+ * A streaming hot standby of `primary` (started by startPostgresServer): a base backup taken
+ * with pg_basebackup -R, started on a port of its own. Its url has the primary's credentials.
+ */
+export function startStandby(primary: Pick<PostgresServer, 'url'>): Promise<PostgresServer>;

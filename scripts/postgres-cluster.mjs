@@ -6,7 +6,15 @@
 // every server program runs as the `postgres` system user in a folder it owns.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +44,54 @@ export async function startPostgresServer(options = {}) {
     rmSync(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Starts a streaming hot standby of `primary` (a server this module started): a base backup
+ * of it taken with `pg_basebackup -R` (which writes standby.signal and primary_conninfo) into
+ * a fresh folder, then started on a port of its own. It replays what the primary commits a
+ * moment later; stop() stops it and removes its folder, as for any server of this module.
+ *
+ * @param {{ url: string }} primary
+ */
+export async function startStandby(primary) {
+  const folder = mkdtempSync(join(tmpdir(), 'eventlite-pg-standby-'));
+  try {
+    return await startStandbyIn(folder, primary);
+  } catch (error) {
+    await stopServer(folder).catch(() => {});
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startStandbyIn(folder, primary) {
+  const asRoot = process.getuid?.() === 0;
+  const owner = asRoot ? await systemUser(SYSTEM_USER) : undefined;
+  if (owner) chownSync(folder, owner.uid, owner.gid);
+  const source = new URL(primary.url);
+  const data = join(folder, 'data');
+  await serverProgram(
+    'pg_basebackup',
+    [
+      '--pgdata',
+      data,
+      '--write-recovery-conf',
+      '--wal-method=stream',
+      '--checkpoint=fast',
+      '--no-sync',
+      '--host',
+      source.hostname,
+      '--port',
+      source.port,
+      '--username',
+      decodeURIComponent(source.username),
+    ],
+    { PGPASSWORD: decodeURIComponent(source.password) },
+  );
+  // The backup carries the primary's postgresql.auto.conf (its port and socket folder) with
+  // primary_conninfo added at the end; lines added after those win.
+  return startServer(folder, data, ['hot_standby = on'], decodeURIComponent(source.password));
 }
 
 async function startIn(folder, options) {
@@ -68,6 +124,16 @@ async function startIn(folder, options) {
     'max_connections = 200',
     ...(options.settings ?? []),
   ];
+  writeFileSync(join(data, 'postgresql.auto.conf'), '');
+  return startServer(folder, data, settings, password);
+}
+
+/**
+ * Starts the server of `data` on a free loopback port, its socket in `folder`, with `settings`
+ * added to its postgresql.auto.conf, and returns what stops it.
+ */
+async function startServer(folder, data, settings, password) {
+  const given = readFileSync(join(data, 'postgresql.auto.conf'), 'utf8');
   // A port found free may be taken by someone else before the server binds it: try a few.
   for (let attempt = 1; ; attempt += 1) {
     const port = await freeLoopbackPort();
@@ -77,7 +143,7 @@ async function startIn(folder, options) {
       `unix_socket_directories = '${folder}'`,
       ...settings,
     ];
-    writeFileSync(join(data, 'postgresql.auto.conf'), `${lines.join('\n')}\n`);
+    writeFileSync(join(data, 'postgresql.auto.conf'), `${given}${lines.join('\n')}\n`);
     try {
       await serverProgram('pg_ctl', [
         'start',
@@ -120,7 +186,7 @@ async function stopServer(folder) {
   await serverProgram('pg_ctl', ['stop', '--pgdata', data, '--mode=immediate', '--silent']);
 }
 
-async function serverProgram(name, args) {
+async function serverProgram(name, args, env = {}) {
   const program = findServerProgram(name);
   const asRoot = process.getuid?.() === 0;
   const [command, commandArgs] = asRoot
@@ -128,7 +194,10 @@ async function serverProgram(name, args) {
     : [program, args];
   try {
     // cwd: the server programs must be able to read their working folder, which root's may not be.
-    await run(command, commandArgs, { cwd: tmpdir(), env: { ...process.env, LC_ALL: 'C' } });
+    await run(command, commandArgs, {
+      cwd: tmpdir(),
+      env: { ...process.env, ...env, LC_ALL: 'C' },
+    });
   } catch (error) {
     const { stderr, stdout, message } = error;
     throw new Error(`${name} failed: ${(stderr || stdout || message).trim()}`, { cause: error });

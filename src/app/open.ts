@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
-import { StoreError } from '../core/errors.js';
+import { InputError, StoreError } from '../core/errors.js';
 import { isPostgresUrl, withoutPassword } from '../core/location.js';
 import { existsSync } from 'node:fs';
 import { fileSize, openSqliteEventStore, removeEmptyStoreFile } from '../store/sqlite/store.js';
@@ -26,6 +26,11 @@ export interface Locations {
   queryRole?: string;
   /** PostgreSQL: the schema of the read models; default `eventlite_read`. */
   readSchema?: string;
+  /**
+   * PostgreSQL: a hot standby of the read database's server that `query` and `tables` read,
+   * and that `projections wait` waits for.
+   */
+  queryDb?: string;
 }
 
 /**
@@ -142,6 +147,31 @@ export async function judgeQueryWithoutReadModels(
   }
   const { judgeSqliteQuery } = await import('../store/sqlite/read/query-judge.js');
   judgeSqliteQuery(sql);
+}
+
+/**
+ * The read models that `query` and `tables` read: the query database's copy when one is named
+ * (checked to be a hot standby of the read database's server), else the read database's.
+ * Undefined while there are none there yet.
+ */
+export async function openQueryStore(locations: Locations): Promise<ReadStore | undefined> {
+  const { queryDb, readDb } = locations;
+  if (queryDb === undefined) return openReadStore(locations, 'read');
+  if (!isPostgresUrl(queryDb)) {
+    throw new InputError(
+      `--query-db must be a postgres:// URL of a hot standby of the read database's server, got ${withoutPassword(queryDb)}`,
+    );
+  }
+  if (!isPostgresUrl(readDb)) {
+    throw new InputError(
+      `--query-db names a PostgreSQL standby, but the read models are in ${readDb}: give --read-db postgres://… (its primary)`,
+    );
+  }
+  const { openPostgresQueryStore } = await postgres();
+  return openPostgresQueryStore(readDb, queryDb, {
+    queryRole: locations.queryRole,
+    schema: locations.readSchema,
+  });
 }
 
 /**

@@ -22,6 +22,13 @@ export interface WaitOptions {
   now?: () => number;
   /** Opens the read models once they exist, when the context has none yet. */
   openReadStore?: () => Promise<ReadStore | undefined>;
+  /**
+   * A read replica that `query` reads (`--query-db`): the wait returns only once it has
+   * replayed the commits that hold the checkpoints, so that a query there sees them. `open`
+   * gives its read models once it holds some; it throws when it is no replica of the read
+   * database's server.
+   */
+  replica?: { location: string; open: () => Promise<ReadStore | undefined> };
 }
 
 /**
@@ -44,6 +51,8 @@ export async function waitForProjections(
   let opened: ReadStore | undefined;
   let first: ReadonlyMap<string, number> | undefined;
   let checked = false;
+  // Opened first: a query database that is no replica of the read database fails at once.
+  let replica = await options.replica?.open();
   try {
     for (;;) {
       if (!read && options.openReadStore) read = opened = await options.openReadStore();
@@ -53,15 +62,47 @@ export async function waitForProjections(
       }
       const rows = read ? await read.projectionRows() : new Map<string, ProjectionRow>();
       const behind = projectionsBehind(rows, projections, head);
-      if (behind.length === 0) return;
-      first ??= checkpointsOf(behind);
-      if (ctx.signal?.aborted) throw new InterruptedError();
-      if (now() >= deadline) throw timedOut(head, timeoutMs, behind, first);
+      if (behind.length === 0) {
+        if (!options.replica) return;
+        replica ??= await options.replica.open();
+        const copied = replica ? await replica.projectionRows() : new Map<string, ProjectionRow>();
+        const lagging = projectionsBehind(copied, projections, head);
+        if (lagging.length === 0) return;
+        if (ctx.signal?.aborted) throw new InterruptedError();
+        if (now() >= deadline) {
+          throw await replicaTimedOut(head, timeoutMs, options.replica.location, lagging, replica);
+        }
+      } else {
+        first ??= checkpointsOf(behind);
+        if (ctx.signal?.aborted) throw new InterruptedError();
+        if (now() >= deadline) throw timedOut(head, timeoutMs, behind, first);
+      }
       await sleep(options.pollMs ?? 50, ctx.signal);
     }
   } finally {
     await opened?.close();
+    await replica?.close();
   }
+}
+
+/** The read database has the checkpoints, the replica has not replayed them in time. */
+async function replicaTimedOut(
+  head: number,
+  timeoutMs: number,
+  location: string,
+  lagging: readonly Behind[],
+  replica: ReadStore | undefined,
+): Promise<TimeoutError> {
+  const where = replica
+    ? lagging.map(({ name, checkpoint }) => `${name} at ${checkpoint} there`).join(', ')
+    : 'it holds no read models yet';
+  // Only for the message: a replica that cannot say is still the one that lags.
+  const lag = await replica?.replicaLag?.().catch(() => undefined);
+  return new TimeoutError(
+    `projections reached position ${head}, but the query database ${location} did not replay ` +
+      `them within ${timeoutMs / 1000} s (${where}${lag ? `; ${lag}` : ''}): it lags behind its ` +
+      'primary; wait longer with --timeout SECONDS, or query the read database itself',
+  );
 }
 
 interface Behind {

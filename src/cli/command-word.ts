@@ -4,6 +4,7 @@ export const GLOBAL_OPTIONS_WITH_VALUE = new Set([
   '--read-db',
   '--domain',
   '--query-role',
+  '--query-db',
   '--clock',
 ]);
 

@@ -22,6 +22,7 @@ export interface GlobalFlags {
   readDb?: string;
   domain?: string;
   queryRole?: string;
+  queryDb?: string;
   color?: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -56,10 +57,17 @@ export function contextOf(
     defaultReadDb(db);
   const queryRole =
     nonEmpty('--query-role', flags.queryRole) ?? (env.EVENTLITE_QUERY_ROLE || undefined);
+  const queryDb = nonEmpty('--query-db', flags.queryDb) ?? (env.EVENTLITE_QUERY_DB || undefined);
   const clockText = nonEmpty('--clock', flags.clock) ?? (env.EVENTLITE_CLOCK || undefined);
   const clockName = flags.clock === undefined ? 'EVENTLITE_CLOCK' : '--clock';
   return {
-    locations: { db, readDb, cwd, ...(queryRole !== undefined && { queryRole }) },
+    locations: {
+      db,
+      readDb,
+      cwd,
+      ...(queryRole !== undefined && { queryRole }),
+      ...(queryDb !== undefined && { queryDb }),
+    },
     domainPath:
       nonEmpty('--domain', flags.domain) ??
       (env.EVENTLITE_DOMAIN || undefined) ??

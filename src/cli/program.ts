@@ -18,7 +18,7 @@ Exit codes:
   143  stopped by SIGTERM, the same clean stop
 
 Environment: EVENTLITE_DB, EVENTLITE_READ_DB, EVENTLITE_DOMAIN, EVENTLITE_QUERY_ROLE,
-EVENTLITE_CLOCK, NO_COLOR.`;
+EVENTLITE_QUERY_DB, EVENTLITE_CLOCK, NO_COLOR.`;
 
 /** Commander's width for help that is not going to a terminal. */
 const HELP_WIDTH = 80;
@@ -90,6 +90,10 @@ export async function buildProgram(
     .option(
       '--query-role <role>',
       'PostgreSQL: queries log in as this role, one that may only read the read models (default: the login eventlite makes; env EVENTLITE_QUERY_ROLE)',
+    )
+    .option(
+      '--query-db <url>',
+      "PostgreSQL: a hot standby of the read database's server that query and tables read, and projections wait waits for (env EVENTLITE_QUERY_DB)",
     )
     .option(
       '--clock <time>',

@@ -1,6 +1,7 @@
 import { type AppContext, type ReadContext } from '../app/context.js';
 import {
   judgeQueryWithoutReadModels,
+  openQueryStore,
   openReadStore,
   shownLocation,
   type StoreMode,
@@ -55,17 +56,21 @@ export async function withApp<T>(
   });
 }
 
-/** The read models alone, read-only, for `query` and `tables`: the store is not opened. */
+/**
+ * The read models alone, read-only, for `query` and `tables`: the store is not opened, and
+ * with a query database (--query-db) they are read from that replica.
+ */
 export async function withReadModels<T>(
   run: Run,
   work: (app: ReadContext) => Promise<T>,
 ): Promise<T> {
-  const read = await openReadStore(run.ctx.locations, 'read');
+  const { locations } = run.ctx;
+  const read = await openQueryStore(locations);
   try {
     return await work({
       read,
-      readLocation: shownLocation(run.ctx.locations.readDb),
-      judgeQuery: (sql, params) => judgeQueryWithoutReadModels(run.ctx.locations, sql, params),
+      readLocation: shownLocation(locations.queryDb ?? locations.readDb),
+      judgeQuery: (sql, params) => judgeQueryWithoutReadModels(locations, sql, params),
     });
   } finally {
     await read?.close();

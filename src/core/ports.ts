@@ -396,5 +396,10 @@ export interface ReadStore {
   tables(): Promise<ReadTable[]>;
   /** The columns of the tables and views that `tables` lists, by table name, then in order. */
   columns(): Promise<ReadColumn[]>;
+  /**
+   * Read models on a read replica (a PostgreSQL hot standby that `query` reads): how far its
+   * replay is behind, for messages. Undefined elsewhere.
+   */
+  replicaLag?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -51,7 +51,7 @@ describe('eventlite --help', () => {
     expect(listed).toEqual([...commands, 'help']);
     expect(commands).toEqual(expect.arrayContaining(['projections run', 'projections wait']));
     expect(result.stdout).toContain(
-      '\n  projections wait [options] [names...]     return once the projections (default: all) reach the head as it was when the command started\n',
+      '\n  projections wait [options] [names...]     return once the projections (default: all) reach the head as it was when the command started (and, with --query-db, once that replica has replayed them)\n',
     );
   });
 
@@ -212,7 +212,7 @@ t eventlite verify ""
     const run = spawnSync('bash', ['-c', probe], { encoding: 'utf8' });
     expect([run.status, run.stderr]).toEqual([0, '']);
     const globals =
-      '--version --db --read-db --domain --query-role --clock --no-color --quiet --debug';
+      '--version --db --read-db --domain --query-role --query-db --clock --no-color --quiet --debug';
     expect(run.stdout.split('\n')).toEqual([
       `--help ${globals}`,
       `--format --json --help ${globals}`,

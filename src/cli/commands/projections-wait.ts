@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openReadStore } from '../../app/open.js';
+import { openQueryStore, openReadStore, shownLocation } from '../../app/open.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, waitForProjections } from '../../app/projections-wait.js';
 import { selectProjections } from '../../app/select-projections.js';
 import type { CliIo } from '../io.js';
@@ -12,7 +12,7 @@ export function registerProjectionsWait(projections: Command, io: CliIo): void {
   projections
     .command('wait')
     .description(
-      'return once the projections (default: all) reach the head as it was when the command started',
+      'return once the projections (default: all) reach the head as it was when the command started (and, with --query-db, once that replica has replayed them)',
     )
     .argument('[names...]', 'projections to wait for (default: all)')
     .option(
@@ -30,6 +30,7 @@ export function registerProjectionsWait(projections: Command, io: CliIo): void {
       const domain = await domainLoader(run)();
       // Checked before anything is opened: an unknown name changes nothing.
       selectProjections(domain, names);
+      const { queryDb } = run.ctx.locations;
       const interrupt = interruptSignal();
       try {
         await withApp(run, { store: 'existing', signal: interrupt.signal }, (app) =>
@@ -40,6 +41,12 @@ export function registerProjectionsWait(projections: Command, io: CliIo): void {
               timeoutMs,
               // Waiting creates nothing: the read models are looked at once they exist.
               openReadStore: () => openReadStore(run.ctx.locations, 'read'),
+              ...(queryDb !== undefined && {
+                replica: {
+                  location: shownLocation(queryDb),
+                  open: () => openQueryStore(run.ctx.locations),
+                },
+              }),
             },
           ),
         );

@@ -4,3 +4,4 @@
 export { openPostgresEventStore } from './open.js';
 export { dropPostgresReadSchema, openPostgresReadStore } from './read/store.js';
 export { judgePostgresQuery } from './read/query-judge.js';
+export { openPostgresQueryStore } from './read/replica.js';

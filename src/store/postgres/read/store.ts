@@ -60,6 +60,8 @@ export interface PostgresReadStoreOptions {
   queryLogin?: boolean;
   /** A query's statement_timeout; default 30 s. */
   statementTimeoutMs?: number;
+  /** On a hot standby (see replica.ts): how far its replay is behind its primary. */
+  replicaLag?: () => Promise<string>;
 }
 
 /**
@@ -274,6 +276,10 @@ class PostgresReadStore implements ReadStore {
 
   columns(): Promise<ReadColumn[]> {
     return listReadColumns(this.connection);
+  }
+
+  async replicaLag(): Promise<string | undefined> {
+    return this.options.replicaLag?.();
   }
 
   /** A rebuild still open loses its connection; the next rebuild drops its scratch schema. */
