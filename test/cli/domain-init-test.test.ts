@@ -6,7 +6,7 @@ import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, ROOT, tempDir } from '../helpers/cli.js';
 
 // `init --example` and `test`, as a class would use them: scaffold, run the specs, break one.
-// Once per backend; the demo script, which makes its own SQLite store, runs once.
+// Once per backend; the demo script makes its own SQLite stores, or uses the URL it is given.
 
 describe.each(backends())('on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;
@@ -170,12 +170,17 @@ describe.each(backends())('on $name', (backend) => {
 });
 
 describe('npm run demo', () => {
-  it('tells the bank story, then three months of orders, through the real CLI and cleans up after itself', async () => {
+  async function demo(args: string[] = [], env: Record<string, string> = {}) {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, [join(ROOT, 'scripts/demo.mjs')], {
+    return spawnSync(process.execPath, [join(ROOT, 'scripts/demo.mjs'), ...args], {
       encoding: 'utf8',
+      env: { ...process.env, ...env },
     });
-    expect(result.status).toBe(0);
+  }
+
+  /** The bank story, then three months of orders, told through the real CLI. */
+  function expectTheStory(result: { status: number | null; stdout: string; stderr: string }) {
+    expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
     expect(result.stdout).toContain('$ eventlite replay scenario.ndjson --keep-going');
     expect(result.stdout).toContain('"balance": 70');
     expect(result.stderr).toContain(
@@ -200,7 +205,7 @@ describe('npm run demo', () => {
       ['acc-1', 'Ada Lovelace', '50'],
       ['acc-2', 'Grace Hopper', '10'],
     ]);
-    expect(table.trimEnd().endsWith('┘')).toBe(true);
+    expect(table.split('\nThe orders example')[0]!.trimEnd().endsWith('┘')).toBe(true);
     // Then the orders example: a scenario over three months, and its monthly summary.
     expect(result.stderr).toContain(
       'replayed scenario.ndjson: 12 applied, 2 rejected, 12 events appended',
@@ -224,5 +229,58 @@ describe('npm run demo', () => {
       ['c-1', 'ada@example.com', '2026-03', '2', '30', '15'],
       ['c-2', 'grace@example.com', '2026-03', '1', '39', '39'],
     ]);
+  }
+
+  it('tells the bank story, then three months of orders, through the real CLI and cleans up after itself', async () => {
+    expectTheStory(await demo());
   });
+
+  const postgres = backends().find((backend) => backend.name === 'postgres');
+  it.runIf(postgres)(
+    'on PostgreSQL with --db URL: the same story, each example in a database of its own, emptied again',
+    async () => {
+      const store = await postgres!.freshStore();
+      const orders = new URL(store.db);
+      orders.pathname = `${orders.pathname}_orders`;
+      try {
+        const result = await demo(['--db', store.db]);
+        expectTheStory(result);
+        const shown = new URL(store.db);
+        shown.password = '';
+        expect(result.stdout).toContain(`$ export EVENTLITE_DB=${shown.toString()}\n`);
+        expect(result.stdout + result.stderr).not.toContain(new URL(store.db).password);
+        for (const db of [store.db, orders.toString()]) {
+          const status = await runOn(store, ['--db', db, 'status', '--format', 'json'], {
+            cwd: ROOT,
+          });
+          expect(JSON.parse(status.stdout)).toMatchObject({ events: 0 });
+        }
+        // A store that holds events is left alone (EVENTLITE_DB works as --db does).
+        expect((await runOn(store, ['append', 'a-1', 'Kept', '{}'], { cwd: ROOT })).code).toBe(0);
+        const refused = await demo([], { EVENTLITE_DB: store.db });
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toContain(
+          `demo failed: ${shown.toString()} already holds 1 events; the demo needs an empty store (another database, or eventlite reset)\n`,
+        );
+      } finally {
+        await store.cleanup();
+        await dropDatabase(store.db, orders.pathname.slice(1));
+      }
+    },
+    // Some twenty processes against a server: on a busy 2-core machine, a minute or more.
+    180_000,
+  );
 });
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
