@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { executeCommand } from '../dist/app/exec.js';
 import { StateCache } from '../dist/app/load-state.js';
-import { loadDomain } from '../dist/domain/load.js';
+import { loadDomain } from '../dist/app/load-domain.js';
 import { openSqliteEventStore } from '../dist/store/sqlite/index.js';
 import { uuidv7 } from './events.mjs';
 import { removeDatabase, ROOT, scratchPath } from './paths.mjs';
