@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withPg } from '../helpers/backend-cli.js';
 import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
 import { runCli } from '../helpers/in-process.js';
@@ -37,16 +37,6 @@ function shown(url: string): string {
   return changed.toString();
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 describe.runIf(enabled)('a read replica for the query side (--query-db)', () => {
   let primary: PostgresServer;
   let standby: PostgresServer;
@@ -59,7 +49,7 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
     runCli(['--db', db, '--domain', 'domain.mjs', ...args], { cwd: folder.dir, env });
   const onReplica = (args: string[]) => cli(['--query-db', replica, ...args]);
   const replay = (what: 'pause' | 'resume') =>
-    withClient(standby.url, (client) => client.query(`SELECT pg_wal_replay_${what}()`));
+    withPg(standby.url, (client) => client.query(`SELECT pg_wal_replay_${what}()`));
 
   beforeAll(async () => {
     primary = await startPostgresServer();
@@ -76,12 +66,12 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
   // Each test a database of its own on the primary, which the standby has replayed.
   beforeEach(async () => {
     const name = `replica_app_${(database += 1)}`;
-    await withClient(primary.url, (client) => client.query(`CREATE DATABASE ${name}`));
+    await withPg(primary.url, (client) => client.query(`CREATE DATABASE ${name}`));
     db = inDatabase(primary.url, name);
     replica = inDatabase(standby.url, name);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const { rows } = await withClient(standby.url, (client) =>
+      const { rows } = await withPg(standby.url, (client) =>
         client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]),
       );
       if (rows.length > 0) break;
