@@ -162,14 +162,27 @@ if (PG_OFF) {
       expect(result.events.map((event) => [event.position, event.version])).toEqual([[2, 2]]);
     });
 
-    it('a store of schema 3 gets the append function when opened', async () => {
+    it('a store of schema 3 gets schema versions, then the append function, when opened', async () => {
       await (await open(true)).close();
+      // As eventlite left it before both: no schema_version column, no append function.
       await admin.query(
-        'DROP FUNCTION eventlite.append_events; UPDATE eventlite.meta SET schema_version = 3',
+        `DROP FUNCTION eventlite.append_events;
+         ALTER TABLE eventlite.events DROP COLUMN schema_version;
+         UPDATE eventlite.meta SET schema_version = 3`,
       );
       const store = await open(true);
-      const result = await store.append('a', [{ type: 'T', data: {} }]);
-      expect(result.version).toBe(1);
+      const result = await store.append('a', [
+        { type: 'T', data: {} },
+        { type: 'T', data: {}, schemaVersion: 2 },
+      ]);
+      expect(result.version).toBe(2);
+      const stored = await admin.query(
+        'SELECT version, schema_version FROM eventlite.events ORDER BY position',
+      );
+      expect(stored.rows).toEqual([
+        { version: 1, schema_version: 1 },
+        { version: 2, schema_version: 2 },
+      ]);
       const { rows } = await admin.query('SELECT schema_version FROM eventlite.meta');
       expect(rows).toEqual([{ schema_version: PG_STORE_SCHEMA_VERSION }]);
     });

@@ -29,6 +29,7 @@ export const APPEND_FUNCTION = `
     types       text[],
     datas       text[],
     metadatas   text[],
+    versions    integer[],
     recorded    text
   ) RETURNS TABLE (
     outcome        text,
@@ -70,11 +71,12 @@ export const APPEND_FUNCTION = `
                   END),
          inserted AS (
            INSERT INTO eventlite.events
-             (position, id, stream, version, type, data, metadata, recorded_at)
+             (position, id, stream, version, type, data, metadata, recorded_at, schema_version)
              SELECT head + given.n, given.id, to_stream, fits.version + given.n, given.type,
-                    given.data, given.metadata, recorded
-               FROM fits, unnest(ids, types, datas, metadatas) WITH ORDINALITY
-                    AS given(id, type, data, metadata, n))
+                    given.data, given.metadata, recorded, given.schema_version
+               FROM fits,
+                    unnest(ids, types, datas, metadatas, versions) WITH ORDINALITY
+                    AS given(id, type, data, metadata, schema_version, n))
     SELECT fits.version INTO version FROM fits;
     IF version IS NULL THEN
       SELECT coalesce(max(e.version), 0) INTO version FROM eventlite.events e

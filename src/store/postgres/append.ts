@@ -14,7 +14,7 @@ import { eventFromInsertRow } from './statements.js';
 // statement: one round trip from the pool's idle connection, no BEGIN and no COMMIT of ours.
 const APPEND_EVENTS = `SELECT outcome, head_before, stream_version, stored_ids, stored_in
   FROM eventlite.append_events($1, $2, $3::text[], $4::text[], $5::text[], $6::text[],
-                               $7::text[], $8)`;
+                               $7::text[], $8::integer[], $9)`;
 
 type AppendRow = [
   outcome: 'appended' | 'stored',
@@ -55,6 +55,7 @@ export async function appendToPgStream(
     rows.map((row) => row.type),
     rows.map((row) => row.data),
     rows.map((row) => row.metadata),
+    rows.map((row) => row.schemaVersion),
     recordedAt,
   ];
   for (let call = 1; ; call += 1) {
