@@ -112,6 +112,33 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
     expect(tables.stdout).toBe('{"name":"notes","type":"table","rows":2,"projection":"notes"}\n');
   });
 
+  it('queries on the replica log in as the read-only query login, not as the superuser of the URL', async () => {
+    expect((await cli(['exec', 'Note', '{"id":"n0"}'])).code).toBe(0);
+    // The runner (a superuser on the primary) makes the query login; the standby replays it.
+    expect((await cli(['projections', 'run'])).code).toBe(0);
+    expect((await onReplica(['projections', 'wait', '--timeout', '30'])).code).toBe(0);
+    expect(new URL(replica).username).toBe('postgres');
+
+    const notes = await onReplica([
+      'query',
+      'SELECT id, session_user AS login, pg_is_in_recovery() AS standby FROM notes',
+    ]);
+    expect([notes.code, notes.stderr]).toEqual([0, '']);
+    expect(notes.stdout).toMatch(
+      /^\{"id":"n0","login":"eventlite_query_[0-9a-f]{12}","standby":true\}\n$/,
+    );
+    const events = await onReplica(['query', 'SELECT count(*) AS n FROM eventlite.events']);
+    expect([events.code, events.stderr]).toEqual([
+      2,
+      'error: query failed: permission denied for schema eventlite\n',
+    ]);
+    const passwords = await onReplica(['query', 'SELECT * FROM eventlite_query_login']);
+    expect([passwords.code, passwords.stderr]).toEqual([
+      2,
+      'error: query failed: permission denied for table eventlite_query_login\n',
+    ]);
+  });
+
   it('a replica that lags past the timeout: exit 6, and how far it is', async () => {
     expect((await cli(['exec', 'Note', '{"id":"n0"}'])).code).toBe(0);
     expect((await cli(['projections', 'run'])).code).toBe(0);
