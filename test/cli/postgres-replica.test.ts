@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withPg } from '../helpers/backend-cli.js';
 import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import {
   startPostgresServer,
@@ -19,8 +19,8 @@ import {
 const enabled = backends().some((backend) => backend.name === 'postgres');
 
 const DOMAIN = `export default {
-  deciders: { note: { category: 'note', commands: ['Note'], streamId: (c) => c.data.id,
-    initialState: () => null, evolve: (s) => s, decide: (c) => [{ type: 'Noted', data: c.data }] } },
+  deciders: { note: { category: 'note', streamId: (c) => c.data.id,
+    initialState: () => null, evolve: (s) => s, decide: { Note: (c) => [{ type: 'Noted', data: c.data }] } } },
   projections: [{ name: 'notes', version: 1, setup: ['CREATE TABLE notes (id TEXT PRIMARY KEY)'],
     on: { Noted: (e) => ({ sql: 'INSERT INTO notes (id) VALUES (:id)', params: { id: e.data.id } }) } }],
 };`;
@@ -46,7 +46,7 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
   let database = 0;
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runCli(['--db', db, '--domain', 'domain.mjs', ...args], { cwd: folder.dir, env });
+    runInProcess(['--db', db, '--domain', 'domain.mjs', ...args], { cwd: folder.dir, env });
   const onReplica = (args: string[]) => cli(['--query-db', replica, ...args]);
   const replay = (what: 'pause' | 'resume') =>
     withPg(standby.url, (client) => client.query(`SELECT pg_wal_replay_${what}()`));
@@ -177,7 +177,7 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
     // Our standby, but the read models on the tests' other server: not its primary.
     const other = await freshPgDatabase();
     try {
-      const stranger = await runCli(
+      const stranger = await runInProcess(
         ['--db', other.url, '--query-db', replica, 'query', 'SELECT 1 AS one'],
         { cwd: folder.dir },
       );
@@ -209,7 +209,7 @@ describe.runIf(enabled)('a read replica for the query side (--query-db)', () => 
       2,
       "error: --query-db must be a postgres:// URL of a hot standby of the read database's server, got replica.db\n",
     ]);
-    const sqlite = await runCli(['--db', 'local.db', '--query-db', replica, 'tables'], {
+    const sqlite = await runInProcess(['--db', 'local.db', '--query-db', replica, 'tables'], {
       cwd: folder.dir,
     });
     expect([sqlite.code, sqlite.stderr]).toEqual([

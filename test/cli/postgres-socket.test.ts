@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 
 // A server on the same machine through its Unix socket, as docs/scaling.md shows the URLs: the
@@ -33,7 +33,7 @@ describe.runIf(enabled)('a PostgreSQL store through a Unix socket', () => {
   it('appends and reads with the socket folder as host or as a parameter', async () => {
     const [asHost, asParameter] = socketUrls();
     for (const [index, db] of [asHost!, asParameter!].entries()) {
-      const cli = (args: string[]) => runCli(['--db', db, ...args], { cwd: folder.dir });
+      const cli = (args: string[]) => runInProcess(['--db', db, ...args], { cwd: folder.dir });
       const appended = await cli(['append', 'a-1', 'Noted', `{"n":${index}}`]);
       expect([appended.code, appended.stderr]).toEqual([0, '']);
       expect(JSON.parse(appended.stdout)).toMatchObject({
@@ -44,7 +44,7 @@ describe.runIf(enabled)('a PostgreSQL store through a Unix socket', () => {
       expect(JSON.parse(status.stdout)).toMatchObject({ head: index + 1, events: index + 1 });
     }
     // Both URLs name the same database: the second sees the first one's event.
-    const read = await runCli(['--db', asParameter!, 'read', 'a-1', '--format', 'ndjson'], {
+    const read = await runInProcess(['--db', asParameter!, 'read', 'a-1', '--format', 'ndjson'], {
       cwd: folder.dir,
     });
     expect(

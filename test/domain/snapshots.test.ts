@@ -201,11 +201,13 @@ describe('kept states and another writer', () => {
 
   it('a rejection or a decision of no events on a kept state is made again on the stream', async () => {
     const domain = counter({
-      decide: (command: any, state: any) => {
-        if (command.data.at !== undefined && state.n < command.data.at) {
-          throw new Error(`only at ${state.n}`);
-        }
-        return command.data.quiet && state.n < 4 ? [] : [{ type: 'Added', data: {} }];
+      decide: {
+        Add: (command: any, state: any) => {
+          if (command.data.at !== undefined && state.n < command.data.at) {
+            throw new Error(`only at ${state.n}`);
+          }
+          return command.data.quiet && state.n < 4 ? [] : [{ type: 'Added', data: {} }];
+        },
       },
     });
     const states = new StateCache();
@@ -237,7 +239,7 @@ describe('kept states and another writer', () => {
 
   it('replay: a raw event line leaves the kept state of its stream to be read on from', async () => {
     const domain = counter({
-      decide: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }],
+      decide: { Add: (_: any, state: any) => [{ type: 'Added', data: { seen: state.n } }] },
     });
     async function* lines() {
       yield { number: 1, text: '{"command":"Add","data":{"id":"c"}}' };
