@@ -68,10 +68,10 @@ const POSTGRES = [
   'test/conformance/postgres-read-store.test.ts',
   'test/conformance/read-store-matview.test.ts',
   'test/projections/runner.test.ts',
-  'test/trust/failed-commands.test.ts',
-  'test/trust/model-store.test.ts',
-  'test/trust/read-model-origin.test.ts',
-  'test/trust/virtual-tables.test.ts',
+  'test/faults/failed-commands.test.ts',
+  'test/models/model-store.test.ts',
+  'test/faults/read-model-origin.test.ts',
+  'test/hostile/virtual-tables.test.ts',
 ];
 
 function testFiles(folder: string): string[] {

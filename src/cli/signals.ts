@@ -17,7 +17,7 @@ let received: StopSignal | undefined;
 //   changes, it changes in transactions: SQLite undoes (or, in WAL mode, ignores) a transaction
 //   that never committed when the file is next opened, and PostgreSQL rolls back the
 //   transaction of a connection whose socket closed with the process; what was committed
-//   stays. SIGKILL relies on the same (test/trust/crash.test.ts). The files it leaves are
+//   stays. SIGKILL relies on the same (test/faults/crash.test.ts). The files it leaves are
 //   whole too: the compiled-module cache is written by rename, and a rebuild's scratch file or
 //   schema is removed by the next rebuild. `replay` prints a line's events once the line has
 //   committed, with blocking writes (see FdStream), so what it printed was stored; a summary

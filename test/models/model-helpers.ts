@@ -15,7 +15,7 @@ export const STRESS = process.env.EVENTLITE_STRESS === '1';
 /**
  * A fixed seed keeps `npm test` reproducible; a stress run takes a new seed each time, to
  * explore. Either way fast-check prints the seed and path of a failure: replay it with
- * `FC_SEED=… FC_PATH=… npx vitest run test/trust/model-` (FC_SEED alone picks another seed).
+ * `FC_SEED=… FC_PATH=… npx vitest run test/models/model-` (FC_SEED alone picks another seed).
  */
 export function fcOptions<T>(numRuns: number, stressRuns = numRuns * 20): fc.Parameters<T> {
   const given = process.env.FC_SEED;

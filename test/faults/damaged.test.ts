@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, spawnCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { bankFolderWithReadModels, type Folder } from '../helpers/bank-folder.js';
-import { digest, expectRefused, snapshot } from './hostile-helpers.js';
+import { digest, expectRefused, snapshot } from '../hostile/hostile-helpers.js';
 
 // Damaged files: the store cut short or overwritten, a read database from a newer eventlite,
 // deleted or damaged, a read-only folder, a full disk. Each is refused with exit 1 and one line
