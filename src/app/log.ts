@@ -64,3 +64,8 @@ export async function* followLog(
     await sleep(pollMs, signal);
   }
 }
+
+/** The position of the log's last event; 0 when it has none. */
+export function logHead(ctx: AppContext): Promise<number> {
+  return ctx.store.head();
+}

@@ -66,10 +66,15 @@ export async function readModelRows(ctx: AppContext): Promise<ReadModelRows> {
   const rows: ReadModelRows = new Map();
   if (!ctx.read) return rows;
   for (const table of await ctx.read.tables()) {
-    const result = await ctx.read.query(`SELECT * FROM "${table.name.replace(/"/g, '""')}"`);
+    const result = await ctx.read.query(selectAllFrom(table.name));
     rows.set(table.name, result.rows.map((row) => JSON.stringify(row)).sort());
   }
   return rows;
+}
+
+/** Every row of a read table or view (its name quoted, whatever it holds). */
+export function selectAllFrom(table: string): string {
+  return `SELECT * FROM "${table.replace(/"/g, '""')}"`;
 }
 
 /** Catches the domain's projections up, so that the read models show what a line did. */

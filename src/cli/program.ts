@@ -48,6 +48,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
   diagram: async () => (await import('./commands/diagram.js')).registerDiagram,
+  ui: async () => (await import('./commands/ui.js')).registerUi,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
   reset: async () => (await import('./commands/reset.js')).registerReset,
 };

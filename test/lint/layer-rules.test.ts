@@ -28,6 +28,11 @@ describe('refused', () => {
     ['one backend loads the other', 'src/store/sqlite/x.ts', "import('../postgres/index.js')"],
     ['the core does I/O', 'src/core/x.ts', "import('node:fs')"],
     ['the CLI loads a driver', 'src/cli/x.ts', "import('pg')"],
+    ['the page server opens an adapter', 'src/ui/x.ts', "import('../store/sqlite/index.js')"],
+    ['the page server runs the runner', 'src/ui/x.ts', "import('../projections/index.js')"],
+    ['the page server reaches the terminal', 'src/ui/x.ts', "import('../cli/io.js')"],
+    ['a use case serves the page', 'src/app/x.ts', "import('../ui/server.js')"],
+    ['an adapter serves the page', 'src/store/postgres/x.ts', "import('../../ui/server.js')"],
   ])('%s: a dynamic import', async (_, file, load) => {
     expect(await problems(file, `export const m = await ${load};\n`)).toEqual([
       expect.stringMatching(/^no-restricted-syntax: /),
@@ -74,6 +79,8 @@ describe('allowed', () => {
     ['open.ts loads an adapter', 'src/app/open.ts', "import('../store/postgres/index.js')"],
     ['an adapter loads its own read side', 'src/store/sqlite/x.ts', "import('./read/store.js')"],
     ['the CLI loads a library', 'src/cli/x.ts', "import('chalk')"],
+    ['the CLI starts the page server', 'src/cli/commands/x.ts', "import('../../ui/server.js')"],
+    ['the page server calls a use case', 'src/ui/x.ts', "import('../app/exec.js')"],
   ])('%s', async (_, file, load) => {
     expect(await problems(file, `export const m = await ${load};\n`)).toEqual([]);
   });
