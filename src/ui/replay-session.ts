@@ -84,7 +84,11 @@ export class ReplaySession {
       this.waiting = undefined;
       this.ready = this.nextReady();
       go(true);
-      return await result;
+      const step = await result;
+      // Answered once the next line waits (or none is left), so that the state the page asks
+      // for next already names it.
+      await this.ready;
+      return step;
     } finally {
       this.running = false;
     }

@@ -63,7 +63,12 @@ async function start() {
 function showOverview() {
   const { backend, store, head, domain, allowExec, runProjections } = overview;
   const projections = runProjections ? 'projections kept caught up' : 'projections not run here';
-  show($('where'), `${store} (${backend}) · head ${head} · ${projections}`);
+  show(
+    $('where'),
+    `${store} (${backend}) · head `,
+    h('span', { id: 'head' }, head),
+    ` · ${projections}`,
+  );
   const commands = domain ? domain.commands : [];
   $('command').hidden = commands.length === 0;
   const select = $('command-type');
@@ -102,6 +107,7 @@ function followEvents(after) {
   source.onmessage = (message) => {
     const event = JSON.parse(message.data);
     addLogRow($('log-rows'), event, opened);
+    show($('head'), String(event.position));
     if (!knownStreams.has(event.stream)) refreshStreams();
     if (event.stream === selectedStream) refreshStream();
     const pair = `${event.metadata?.command}→${event.type}`;

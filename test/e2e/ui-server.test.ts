@@ -1,0 +1,157 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, type StoreUnderTest } from '../helpers/backends.js';
+import { bankTemplate } from '../helpers/bank-template.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { eventually, readEvents, send, startUi, type RunningUi } from '../helpers/ui-server.js';
+
+// `eventlite ui` spawned as a user starts it, talked to over HTTP as a script would: the event
+// stream resumes after Last-Event-ID across a restart of the server, and the fixed surface
+// refuses what it must (another Host or Origin: 403; commands without the token: 401).
+
+const bank = bankTemplate();
+
+for (const backend of backends()) {
+  describe(`eventlite ui on ${backend.name}`, () => {
+    let folder: ReturnType<typeof tempDir>;
+    let store: StoreUnderTest;
+    let servers: RunningUi[];
+    beforeEach(async () => {
+      folder = tempDir();
+      store = await backend.freshStore();
+      servers = [];
+    });
+    afterEach(async () => {
+      for (const server of servers) await server.stop();
+      await store.cleanup();
+      folder.cleanup();
+    });
+
+    const ui = async (args: string[]) => {
+      const server = await startUi(args, { cwd: folder.dir, env: store.env });
+      servers.push(server);
+      return server;
+    };
+    /** `count` events appended to `stream` by another process, in one batch. */
+    const append = async (stream: string, count: number) => {
+      const file = join(folder.dir, `${stream}.ndjson`);
+      const lines = Array.from({ length: count }, (_, n) =>
+        JSON.stringify({ type: 'Noted', data: { n } }),
+      );
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const result = await runCli(['append', stream, '--file', file], {
+        cwd: folder.dir,
+        env: store.env,
+      });
+      expect(result.code, result.stderr).toBe(0);
+    };
+
+    it('an event stream that reconnects after the server restarts misses nothing and repeats nothing', async () => {
+      await append('before-1', 3);
+      const first = await ui(['--port', '0']);
+      const before = readEvents(first.base);
+      await eventually(() => before.events.length === 3, 20_000, 'the first three events');
+      await append('while-up', 2);
+      await eventually(
+        () => before.events.length === 5,
+        20_000,
+        'the events appended while connected',
+      );
+      await first.stop();
+      await before.ended;
+      await append('while-down', 3);
+      const second = await ui(['--port', String(first.port)]);
+      const lastSeen = before.events.at(-1)!.id;
+      const after = readEvents(second.base, { 'Last-Event-ID': lastSeen });
+      await append('after-restart', 2);
+      await eventually(() => after.events.length === 5, 20_000, 'the events since the last id');
+      after.stop();
+      const ids = [...before.events, ...after.events].map((event) => Number(event.id));
+      expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      for (const event of [...before.events, ...after.events]) {
+        expect(JSON.parse(event.data)).toMatchObject({ position: Number(event.id), type: 'Noted' });
+      }
+      // Without Last-Event-ID: from the first event, or after ?after= (what a page opens with).
+      const whole = readEvents(second.base);
+      const tail = readEvents(second.base, {}, '/events?after=8');
+      await eventually(
+        () => whole.events.length === 10 && tail.events.length === 2,
+        20_000,
+        'the log',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      whole.stop();
+      tail.stop();
+      expect(whole.events.map((event) => Number(event.id))).toEqual(ids);
+      expect(tail.events.map((event) => Number(event.id))).toEqual([9, 10]);
+    });
+
+    it('refuses another Host or Origin (403), commands without --allow-exec (403) or the token (401)', async () => {
+      cpSync(bank.dir, folder.dir, { recursive: true });
+      const command = JSON.stringify({
+        command: 'OpenAccount',
+        data: { accountId: 'a1', owner: 'Ada' },
+      });
+      const server = await ui(['--port', '0', '--allow-exec']);
+      expect(server.token).toMatch(/^[\w-]{32}$/);
+      const headers = { host: `localhost:${server.port}`, 'content-type': 'application/json' };
+      const post = (extra: Record<string, string>) =>
+        send(server.base, '/commands', {
+          method: 'POST',
+          headers: { ...headers, ...extra },
+          body: command,
+        });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ authorization: 'Bearer not-the-token' })).status).toBe(401);
+      const bearer = { authorization: `Bearer ${server.token}` };
+      expect((await post({ ...bearer, host: 'evil.example' })).status).toBe(403);
+      expect((await post({ ...bearer, origin: 'http://evil.example' })).status).toBe(403);
+      const ran = await post(bearer);
+      expect(ran.status, ran.body).toBe(200);
+      expect(JSON.parse(ran.body)).toMatchObject({
+        stream: 'account-a1',
+        events: [{ position: 1, stream: 'account-a1', version: 1, type: 'AccountOpened' }],
+      });
+      const again = await post(bearer);
+      expect(again.status).toBe(422);
+      expect(JSON.parse(again.body)).toMatchObject({
+        error: { code: 'DOMAIN_REJECTION', reason: 'AccountAlreadyOpen' },
+      });
+      const write = await send(server.base, '/api/query', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ sql: 'DELETE FROM account_summary' }),
+      });
+      expect(write.status).toBe(400);
+      expect(JSON.parse(write.body).error.message).toMatch(/refused/);
+      await server.stop();
+
+      // Read-only (no --allow-exec): no token, and commands are refused whoever asks.
+      const readOnly = await ui(['--port', '0']);
+      const host = { host: `127.0.0.1:${readOnly.port}` };
+      expect((await send(readOnly.base, '/', { headers: host })).status).toBe(200);
+      expect((await send(readOnly.base, '/', { headers: { host: 'evil.example' } })).status).toBe(
+        403,
+      );
+      expect(
+        (await send(readOnly.base, '/', { headers: { host: `attacker.example:${readOnly.port}` } }))
+          .status,
+      ).toBe(403);
+      const foreign = { ...host, origin: 'http://evil.example' };
+      expect((await send(readOnly.base, '/api/overview', { headers: foreign })).status).toBe(403);
+      const deposit = JSON.stringify({
+        command: 'OpenAccount',
+        data: { accountId: 'a1', owner: 'Ada' },
+      });
+      const refused = await send(readOnly.base, '/commands', {
+        method: 'POST',
+        headers: host,
+        body: command,
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('--allow-exec');
+      expect(readOnly.token).toBeUndefined();
+    });
+  });
+}
