@@ -84,6 +84,11 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite completion fish > ~/.config/fish/completions/eventlite.fish',
   ],
   diagram: ['eventlite diagram', 'eventlite diagram > flow.mmd', 'eventlite diagram --no-log'],
+  ui: [
+    'eventlite ui',
+    'eventlite ui --allow-exec --open',
+    'eventlite ui --replay scenario.ndjson --port 8080',
+  ],
 };
 
 /** `projections run`: the command's names from below the root down. */

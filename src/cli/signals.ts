@@ -9,8 +9,8 @@ let received: StopSignal | undefined;
 // the signal's number (130, 143):
 //
 // - A command that runs the user's code (a decider, a projection handler, a spec, a validator,
-//   the domain module itself: exec, replay, state, check, test, diagram, projections run and
-//   rebuild, with or without --follow) handles no signal. A JavaScript handler runs only when
+//   the domain module itself: exec, replay, state, check, test, diagram, ui, projections run
+//   and rebuild, with or without --follow) handles no signal. A JavaScript handler runs only when
 //   the event loop gets a turn, and user code that loops (`for (;;) {}`) never gives it one:
 //   the command would ignore every signal but SIGKILL. Left at their default, the signals end
 //   the process at once, wherever it is. That is safe because everything such a command
