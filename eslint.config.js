@@ -122,7 +122,7 @@ export default tseslint.config(
         location: 'readonly',
         URLSearchParams: 'readonly',
         AbortController: 'readonly',
-        KeyboardEvent: 'readonly',
+        DOMParser: 'readonly',
       },
     },
   },

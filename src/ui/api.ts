@@ -32,8 +32,15 @@ export interface About {
 
 export interface Overview extends About {
   head: number;
-  /** The domain's commands with an example of their data, and its flow; null without a domain. */
-  domain: { commands: { name: string; example: JsonObject }[]; flow: DomainFlow } | null;
+  /**
+   * The domain's commands with an example of their data, its flow, and the flow drawn as SVG;
+   * null without a domain.
+   */
+  domain: {
+    commands: { name: string; example: JsonObject }[];
+    flow: DomainFlow;
+    diagram: string;
+  } | null;
 }
 
 /** The event in the contract's shape, as a plain object. */
@@ -45,12 +52,13 @@ export async function overview(
   ctx: AppContext,
   about: About,
   examples: ReadonlyMap<string, JsonObject>,
+  drawFlow: (flow: DomainFlow) => string,
 ): Promise<Overview> {
   const head = await logHead(ctx);
   if (ctx.domain === undefined) return { ...about, head, domain: null };
   const flow = await domainFlow(ctx, { readLog: true });
   const commands = flow.commands.map((name) => ({ name, example: examples.get(name) ?? {} }));
-  return { ...about, head, domain: { commands, flow } };
+  return { ...about, head, domain: { commands, flow, diagram: drawFlow(flow) } };
 }
 
 export async function streamsList(ctx: AppContext, url: URL) {

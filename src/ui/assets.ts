@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Every file the page is made of, by the path it is served at. */
-export const PAGE_FILES = ['index.html', 'ui.css', 'ui.js', 'render.js', 'diagram.js', 'panels.js'];
+export const PAGE_FILES = ['index.html', 'ui.css', 'ui.js', 'render.js', 'panels.js'];
 
 export interface Asset {
   type: string;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../app/context.js';
+import type { DomainFlow } from '../app/diagram.js';
 import type { Line } from '../app/lines.js';
 import type { Locations } from '../app/open.js';
 import { InputError } from '../core/errors.js';
@@ -44,6 +45,8 @@ export interface UiOptions {
   replay?: { source: string; lines: Line[] };
   /** An example of each command's data, for the command box. */
   examples: ReadonlyMap<string, JsonObject>;
+  /** The flow as an SVG picture: `diagram --format svg`'s drawing, handed in by the CLI. */
+  drawFlow: (flow: DomainFlow) => string;
   pollMs?: number;
   onError: (error: unknown) => void;
 }
@@ -102,7 +105,11 @@ export async function startUiServer(options: UiOptions): Promise<UiServer> {
       sendJson(response, 200, await runCommand(options.writer, await readJsonBody(request)));
     },
     'GET /api/overview': async (_request, response) =>
-      sendJson(response, 200, await overview(options.reader, about, options.examples)),
+      sendJson(
+        response,
+        200,
+        await overview(options.reader, about, options.examples, options.drawFlow),
+      ),
     'GET /api/view': async (request, response, url) => {
       const after = Number(url.searchParams.get('after') ?? -1);
       const gone = new AbortController();

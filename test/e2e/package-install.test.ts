@@ -72,7 +72,15 @@ describe('npm pack', () => {
     expect(packed.code, packed.stderr).toBe(0);
     const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }];
     const paths = new Set(files.map((file) => file.path));
-    for (const path of ['LICENSE', 'README.md', 'package.json', 'bin/eventlite.js']) {
+    // With the page of `eventlite ui`, which the build copies into dist/.
+    for (const path of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'bin/eventlite.js',
+      'dist/ui/page/index.html',
+      'dist/ui/page/ui.js',
+    ]) {
       expect(paths, path).toContain(path);
     }
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(

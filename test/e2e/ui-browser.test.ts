@@ -173,7 +173,7 @@ async function counts(page: Page, selector: string, count: number): Promise<void
 /** Wide, then large type, then narrow: each screenshot holds a page, not a blank. */
 async function checkScreenshots(page: Page, dir: string, backend: string): Promise<void> {
   await page.locator('h1').click();
-  await page.setViewportSize({ width: 1280, height: 1250 });
+  await page.setViewportSize({ width: 1100, height: 1100 });
   const wide = await page.screenshot({ path: join(dir, 'ui-wide.png') });
   expect(distinctColours(wide)).toBeGreaterThan(50);
   const keep = process.env.EVENTLITE_UI_SCREENSHOT;

@@ -9,6 +9,7 @@ import { InputError } from '../../core/errors.js';
 import type { EventStore, ReadStore } from '../../core/ports.js';
 import { commandExamples } from '../../ui/examples.js';
 import { startUiServer } from '../../ui/server.js';
+import { renderSvg } from '../diagram-svg.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, domainLoader, type Run, startRun } from '../io.js';
 import { VERSION } from '../version.js';
@@ -90,6 +91,7 @@ export function registerUi(program: Command, io: CliIo): void {
           openRead: read ? undefined : () => openReadStore(locations, 'read'),
           replay,
           examples,
+          drawFlow: (flow) => renderSvg(flow, 'commands → events → projections → tables'),
           onError: (error) =>
             io.stderr.write(`eventlite ui: ${(error as Error).message ?? error}\n`),
         });

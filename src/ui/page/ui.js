@@ -1,7 +1,6 @@
 // The page of `eventlite ui`: the log as it grows (server-sent events), the read models as the
 // projections move, the streams, the domain's flow, a query box, a command box and, with
 // --replay, the scenario one line at a time.
-import { drawFlow } from './diagram.js';
 import {
   addLogRow,
   eventList,
@@ -83,8 +82,14 @@ function showOverview() {
   if (domain) {
     for (const pair of domain.flow.decided) knownFlow.add(`${pair.command}→${pair.event}`);
     for (const event of domain.flow.events) knownFlow.add(event);
-    show($('diagram'), drawFlow(domain.flow));
+    show($('diagram'), pictureOf(domain.diagram));
   } else show($('diagram'), h('p', {}, 'No domain module: give --domain to see its flow.'));
+}
+
+/** The server's SVG drawing of the flow (`diagram --format svg`'s), as an element of this page. */
+function pictureOf(svg) {
+  const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  return parsed.tagName === 'svg' ? document.importNode(parsed, true) : h('p', {}, 'no picture');
 }
 
 function fillExample() {
