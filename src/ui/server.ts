@@ -182,7 +182,12 @@ export async function startUiServer(options: UiOptions): Promise<UiServer> {
     });
   });
 
-  await listen(server, options.host, options.port);
+  try {
+    await listen(server, options.host, options.port);
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   served = servedAddresses(options.host, port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;

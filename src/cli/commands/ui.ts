@@ -31,11 +31,7 @@ export function registerUi(program: Command, io: CliIo): void {
     .description(
       'serve a live page of the log, the read models, the streams and the domain on 127.0.0.1 (Ctrl-C stops)',
     )
-    .option(
-      '--port <port>',
-      `port to serve on; 0 takes any free one (default ${DEFAULT_PORT})`,
-      DEFAULT_PORT,
-    )
+    .option('--port <port>', 'port to serve on; 0 takes any free one', DEFAULT_PORT)
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--open', 'open the page in a browser')
     .option(
