@@ -33,21 +33,29 @@ export function sendRefusal(response: ServerResponse, status: number, message: s
   sendJson(response, status, { error: { code: 'HTTP', message } });
 }
 
-/** A use case's failure as its status and body; anything else (a bug) is a 500 with its message. */
-export function sendFailure(response: ServerResponse, error: unknown): void {
+/**
+ * A use case's failure as its status and body; anything else (a bug) is a 500 with its message.
+ * Returns the status sent.
+ */
+export function sendFailure(response: ServerResponse, error: unknown): number {
   if (!(error instanceof EventliteError)) {
-    const message = error instanceof Error ? error.message : String(error);
-    sendJson(response, 500, { error: { code: 'FAILURE', message } });
-    return;
+    sendJson(response, 500, { error: { code: 'FAILURE', message: messageOf(error) } });
+    return 500;
   }
   const reason = (error as { reason?: unknown }).reason;
-  sendJson(response, STATUS_OF[error.code] ?? 500, {
+  const status = STATUS_OF[error.code] ?? 500;
+  sendJson(response, status, {
     error: {
       code: error.code,
       message: error.message,
       ...(typeof reason === 'string' && { reason }),
     },
   });
+  return status;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The body as a JSON object, checked as the CLI checks its input. */

@@ -13,6 +13,7 @@ import {
 import { changedRows, type ReadModelRows, type RowChange } from '../app/replay-step.js';
 import { sleep } from '../app/sleep.js';
 import type { RecordedEvent } from '../core/events.js';
+import { messageOf } from './http.js';
 
 // The server's one follower of the log. It polls the store's change marker (one cheap look per
 // poll, however many pages are open), hands each new page of events to the event streams, and
@@ -176,8 +177,4 @@ export class LiveLog {
     this.view = { seq: this.view.seq + 1, ...view };
     for (const wake of [...this.waiters]) wake();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

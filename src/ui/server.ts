@@ -17,7 +17,7 @@ import {
 import { loadAssets } from './assets.js';
 import { startAfter, streamEvents } from './event-stream.js';
 import { bearerMatches, newToken, refusal, servedAddresses, type Served } from './guard.js';
-import { readJsonBody, sendFailure, sendJson, sendRefusal } from './http.js';
+import { messageOf, readJsonBody, sendFailure, sendJson, sendRefusal } from './http.js';
 import { LiveLog } from './live.js';
 import { ReplaySession } from './replay-session.js';
 
@@ -178,7 +178,13 @@ export async function startUiServer(options: UiOptions): Promise<UiServer> {
       if (response.headersSent) {
         options.onError(error);
         response.end();
-      } else sendFailure(response, error);
+        return;
+      }
+      // The server's own failures (a domain's code that threw, a store gone) are also told on
+      // the terminal, where the one running the page looks for them; refusals are the page's.
+      if (sendFailure(response, error) >= 500) {
+        options.onError(new Error(`${request.method} ${url.pathname}: ${messageOf(error)}`));
+      }
     });
   });
 

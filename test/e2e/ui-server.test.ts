@@ -153,5 +153,47 @@ for (const backend of backends()) {
       const overview = await send(readOnly.base, '/api/overview', { headers: host });
       expect(JSON.parse(overview.body)).toMatchObject({ head: 1, allowExec: false });
     });
+
+    it("a domain's code that throws: a 500 to the caller, and one escaped line on the terminal", async () => {
+      // A decider with a bug, whose message carries the command's data: an escape sequence
+      // that would retitle the terminal of whoever runs the page.
+      writeFileSync(
+        join(folder.dir, 'eventlite.config.ts'),
+        `import { defineDecider, defineDomain } from 'eventlite';
+        const crash = defineDecider({
+          category: 'crash',
+          streamId: () => 'one',
+          initialState: () => ({}),
+          evolve: (state) => state,
+          decide: {
+            Crash(command) {
+              throw new Error('crashed on ' + command.data.id);
+            },
+          },
+        });
+        export default defineDomain({ deciders: { crash } });
+        `,
+      );
+      const server = await ui(['--port', '0', '--allow-exec']);
+      const answer = await send(server.base, '/commands', {
+        method: 'POST',
+        headers: {
+          host: `127.0.0.1:${server.port}`,
+          authorization: `Bearer ${server.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ command: 'Crash', data: { id: 'c1\u001b]0;pwned\u0007' } }),
+      });
+      expect(answer.status, answer.body).toBe(500);
+      expect(JSON.parse(answer.body).error.message).toContain('crashed on c1\u001b]0;pwned\u0007');
+      await eventually(() => server.stderr().includes('POST /commands'), 20_000, 'the line');
+      const line = server
+        .stderr()
+        .split('\n')
+        .find((text) => text.includes('POST /commands'));
+      expect(line).toMatch(
+        /^eventlite ui: POST \/commands: .*crashed on c1\\u001b\]0;pwned\\u0007$/,
+      );
+    });
   });
 }

@@ -9,9 +9,11 @@ import { InputError } from '../../core/errors.js';
 import type { EventStore, ReadStore } from '../../core/ports.js';
 import { commandExamples } from '../../ui/examples.js';
 import { startUiServer } from '../../ui/server.js';
+import { messageOf } from '../../ui/http.js';
 import { renderSvg } from '../diagram-svg.js';
 import { describeSource, readLines } from '../input.js';
 import { type CliIo, domainLoader, type Run, startRun } from '../io.js';
+import { printableLines } from '../printable.js';
 import { VERSION } from '../version.js';
 
 interface UiFlags {
@@ -88,8 +90,9 @@ export function registerUi(program: Command, io: CliIo): void {
           replay,
           examples,
           drawFlow: (flow) => renderSvg(flow, 'commands → events → projections → tables'),
+          // A message may carry data (a stream's name, a domain's words): shown escaped.
           onError: (error) =>
-            io.stderr.write(`eventlite ui: ${(error as Error).message ?? error}\n`),
+            io.stderr.write(`eventlite ui: ${printableLines(messageOf(error))}\n`),
         });
         const address = server.token ? `${server.url}#token=${server.token}` : server.url;
         await run.out.line(address);
