@@ -12,7 +12,7 @@ import {
   type StreamStateView,
 } from '../app/replay-step.js';
 import { InputError } from '../core/errors.js';
-import { eventJsonLine } from '../core/recorded-event.js';
+import { eventObject } from './api.js';
 import type { LiveLog } from './live.js';
 
 // `eventlite ui --replay FILE`: the scenario's lines, run one at a time when the page says
@@ -110,8 +110,7 @@ export class ReplaySession {
       });
       for await (const step of steps) {
         const view = this.current!;
-        if (step.kind === 'applied')
-          view.events = step.events.map((e) => JSON.parse(eventJsonLine(e)));
+        if (step.kind === 'applied') view.events = step.events.map(eventObject);
         else view.failure = { message: step.error.message, rejected: step.rejected };
         view.after = await this.stateOf(view.text);
         view.changes = await this.live.exclusive(async () => {
