@@ -195,5 +195,48 @@ for (const backend of backends()) {
         /^eventlite ui: POST \/commands: .*crashed on c1\\u001b\]0;pwned\\u0007$/,
       );
     });
+
+    it('--no-projections shows the read models as another process leaves them, lag and all', async () => {
+      cpSync(bank.dir, folder.dir, { recursive: true });
+      const cli = async (args: string[]) => {
+        const result = await runCli(args, { cwd: folder.dir, env: store.env });
+        expect(result.code, result.stderr).toBe(0);
+      };
+      await cli(['exec', 'OpenAccount', '{"accountId":"a1","owner":"Ada"}']);
+      await cli(['projections', 'run']);
+      const server = await ui(['--port', '0', '--no-projections']);
+      const host = { host: `127.0.0.1:${server.port}` };
+      const view = async () =>
+        JSON.parse((await send(server.base, '/api/view?after=-1', { headers: host })).body) as {
+          head: number;
+          projections: { name: string; checkpoint: number; lag: number }[];
+          tables: { name: string; rows: { values: { balance: number }; mark?: string }[] }[];
+        };
+      const summary = (seen: Awaited<ReturnType<typeof view>>) =>
+        seen.tables.find((table) => table.name === 'account_summary')!.rows;
+      /** The view once `check` holds of it (it changes as the server polls the store). */
+      const viewWhen = async (check: (seen: Awaited<ReturnType<typeof view>>) => boolean) => {
+        const deadline = Date.now() + 20_000;
+        let seen = await view();
+        while (!check(seen) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          seen = await view();
+        }
+        return seen;
+      };
+
+      await cli(['exec', 'Deposit', '{"accountId":"a1","amount":40}']);
+      let seen = await viewWhen((candidate) => candidate.head === 2);
+      // Not caught up here: the checkpoint stays where `projections run` left it.
+      expect(seen.head).toBe(2);
+      expect(seen.projections).toMatchObject([{ name: 'account_summary', checkpoint: 1, lag: 1 }]);
+      expect(summary(seen)).toMatchObject([{ values: { balance: 0 } }]);
+
+      // Another process catches up: the page follows, the row marked changed.
+      await cli(['projections', 'run']);
+      seen = await viewWhen((candidate) => candidate.projections[0]?.checkpoint === 2);
+      expect(seen.projections).toMatchObject([{ name: 'account_summary', checkpoint: 2, lag: 0 }]);
+      expect(summary(seen)).toMatchObject([{ values: { balance: 40 }, mark: 'changed' }]);
+    });
   });
 }
