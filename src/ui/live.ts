@@ -63,7 +63,16 @@ export class LiveLog {
   private changes: RowChange[] = [];
   private signature = '';
   private queue: Promise<unknown> = Promise.resolve();
-  view: View = { seq: 0, head: 0, projections: [], tables: [], changedAt: null, error: null };
+  // The first seq is the clock's milliseconds at start: a server started again counts on from
+  // past the views its last run gave, which a page still open may hold (see nextView).
+  view: View = {
+    seq: Date.now(),
+    head: 0,
+    projections: [],
+    tables: [],
+    changedAt: null,
+    error: null,
+  };
 
   private constructor(
     private readonly options: LiveOptions,
@@ -85,9 +94,13 @@ export class LiveLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** The view once its seq is past `after`, or the same view after a while. */
+  /**
+   * The view once it is not the one the page holds (seq `after`), or the same view after a
+   * while. A seq this run has not just given (-1 on a page's first look, or one of a server that
+   * ran before on this port, whose page reconnected here) is answered at once.
+   */
   async nextView(after: number, signal: AbortSignal): Promise<View> {
-    if (this.view.seq > after) return this.view;
+    if (this.view.seq !== after) return this.view;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.waiters.delete(done);

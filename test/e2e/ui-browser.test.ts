@@ -136,6 +136,22 @@ if (chromiumPath === undefined) {
           await page.press('#query-sql', 'Control+Enter');
           await sees(page.locator('#query-result'), 'refused');
 
+          // The server restarts on its port: the page reconnects after the last event it saw
+          // (Last-Event-ID), shows the one appended meanwhile once, and its read models follow.
+          const { port } = server;
+          await server.stop();
+          await sees(page.locator('#live'), 'reconnecting');
+          await exec('Deposit', { accountId: 'acc-9', amount: 1 });
+          server = await startUi(['--port', String(port)], { cwd: folder.dir, env: store.env });
+          await sees(page.locator('#log-rows tr').first(), '"balance":76');
+          await sees(summary.locator('tr'), '76');
+          await counts(page, '#log-rows tr', 6);
+          expect(
+            await page.evaluate(
+              "[...document.querySelectorAll('#log-rows tr')].map((row) => row.dataset.position)",
+            ),
+          ).toEqual(['6', '5', '4', '3', '2', '1']);
+
           await sees(page.locator('#diagram svg'), 'MoneyDeposited');
           await sees(page.locator('#diagram svg'), 'account_summary');
           await checkScreenshots(page, folder.dir, backend.name);
