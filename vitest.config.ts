@@ -18,6 +18,7 @@ const UNIT_FOLDERS = [
   'test/projections',
   'test/store',
   'test/lint',
+  'test/ui',
 ];
 
 /** Files inside UNIT_FOLDERS that need the build or the server after all. */

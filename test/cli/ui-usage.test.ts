@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runCli } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // `eventlite ui` refuses what it cannot serve with one line and the contract's exit code, and
 // changes nothing: no store is created by a server that never started.
@@ -17,7 +17,7 @@ describe('eventlite ui, refused', () => {
   afterEach(() => folder.cleanup());
 
   it('a --port that is not a port: exit 2', async () => {
-    const result = await runCli(['ui', '--port', '70000'], { cwd: folder.dir });
+    const result = await runInProcess(['ui', '--port', '70000'], { cwd: folder.dir });
     expect(result).toMatchObject({
       code: 2,
       stdout: '',
@@ -26,7 +26,7 @@ describe('eventlite ui, refused', () => {
   });
 
   it('a --replay scenario that does not exist: exit 5, before any store is made', async () => {
-    const result = await runCli(['ui', '--allow-exec', '--replay', 'lesson.ndjson'], {
+    const result = await runInProcess(['ui', '--allow-exec', '--replay', 'lesson.ndjson'], {
       cwd: folder.dir,
     });
     expect(result).toMatchObject({ code: 5, stderr: 'error: no such file: lesson.ndjson\n' });
@@ -34,7 +34,7 @@ describe('eventlite ui, refused', () => {
   });
 
   it('no store to look at, read-only: exit 5, and none is created', async () => {
-    const result = await runCli(['ui', '--port', '0'], { cwd: folder.dir });
+    const result = await runInProcess(['ui', '--port', '0'], { cwd: folder.dir });
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^error: no event store at eventlite\.db/);
     expect(existsSync(join(folder.dir, 'eventlite.db'))).toBe(false);
@@ -49,9 +49,9 @@ describe('eventlite ui, refused', () => {
     afterEach(() => new Promise<void>((resolve) => taken.close(() => resolve())));
 
     it('exit 2, naming the port and how to choose another', async () => {
-      expect((await runCli(['init'], { cwd: folder.dir })).code).toBe(0);
+      expect((await runInProcess(['init'], { cwd: folder.dir })).code).toBe(0);
       const port = (taken.address() as AddressInfo).port;
-      const result = await runCli(['ui', '--port', String(port)], { cwd: folder.dir });
+      const result = await runInProcess(['ui', '--port', String(port)], { cwd: folder.dir });
       expect(result).toMatchObject({
         code: 2,
         stdout: '',

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 import { findChromium, launchChromium } from '../helpers/chromium.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 import { distinctColours } from '../helpers/png.js';
 import { startUi, type RunningUi } from '../helpers/ui-server.js';
 
@@ -58,7 +58,7 @@ if (chromiumPath === undefined) {
       });
 
       const exec = async (command: string, data: object) => {
-        const result = await runCli(['exec', command, JSON.stringify(data)], {
+        const result = await spawnCli(['exec', command, JSON.stringify(data)], {
           cwd: folder.dir,
           env: store.env,
         });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 import {
   eventually,
   readEvents,
@@ -47,7 +47,7 @@ for (const backend of backends()) {
         JSON.stringify({ type: 'Noted', data: { n } }),
       );
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const result = await runCli(['append', stream, '--file', file], {
+      const result = await spawnCli(['append', stream, '--file', file], {
         cwd: folder.dir,
         env: store.env,
       });
@@ -216,7 +216,7 @@ for (const backend of backends()) {
     it('--no-projections shows the read models as another process leaves them, lag and all', async () => {
       cpSync(bank.dir, folder.dir, { recursive: true });
       const cli = async (args: string[]) => {
-        const result = await runCli(args, { cwd: folder.dir, env: store.env });
+        const result = await spawnCli(args, { cwd: folder.dir, env: store.env });
         expect(result.code, result.stderr).toBe(0);
       };
       await cli(['exec', 'OpenAccount', '{"accountId":"a1","owner":"Ada"}']);

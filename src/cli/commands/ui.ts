@@ -12,9 +12,11 @@ import { startUiServer } from '../../ui/server.js';
 import { messageOf } from '../../ui/http.js';
 import { renderSvg } from '../diagram-svg.js';
 import { describeSource, readLines } from '../input.js';
-import { type CliIo, domainLoader, type Run, startRun } from '../io.js';
-import { printableLines } from '../printable.js';
+import type { CliIo } from '../io.js';
+import { printableLines } from '../output/printable.js';
+import { type Run, startRun } from '../run.js';
 import { VERSION } from '../version.js';
+import { domainLoader } from '../with-app.js';
 
 interface UiFlags {
   port: string;
