@@ -63,19 +63,27 @@ async function setStoreId(db: string, dir: string, id: string): Promise<void> {
   }
 }
 
-/** Takes a store back to schema 2, as an eventlite from before the store id (schema 3) wrote it. */
+/**
+ * Takes a store back to schema 2, as an eventlite from before the store id (schema 3) wrote it:
+ * what every later migration added goes too, or opening it would run those migrations again
+ * over what they made. A new migration adds its undoing here.
+ */
 async function downgradeToBeforeStoreId(db: string, dir: string): Promise<void> {
   if (isPgUrl(db)) {
     await withPg(db, (client) =>
-      client.query(
-        'ALTER TABLE eventlite.meta DROP COLUMN store_id; UPDATE eventlite.meta SET schema_version = 2',
-      ),
+      client.query(`
+        DROP FUNCTION eventlite.append_events;
+        ALTER TABLE eventlite.events DROP COLUMN schema_version;
+        ALTER TABLE eventlite.meta DROP COLUMN store_id;
+        UPDATE eventlite.meta SET schema_version = 2`),
     );
     return;
   }
   const raw = new Database(join(dir, db));
   try {
-    raw.exec('DROP TABLE eventlite_store');
+    raw.exec(`
+      ALTER TABLE events DROP COLUMN schema_version;
+      DROP TABLE eventlite_store`);
     raw.pragma('user_version = 2');
   } finally {
     raw.close();
