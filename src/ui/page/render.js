@@ -77,16 +77,24 @@ export function failureText(body, status) {
   return `${reason}${error.message}`;
 }
 
-/** JSON from the server: `{ ok, status, body }`, never throwing for an HTTP failure. */
+/**
+ * JSON from the server: `{ ok, status, body }`, never throwing, neither for an HTTP failure nor
+ * for a server that is not there (status 0: it restarts, and the page reconnects by itself).
+ */
 export async function api(path, { method = 'GET', body, token } = {}) {
   const headers = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, status: 0, body: { error: { message: 'the server is not answering' } } };
+  }
   let parsed = null;
   try {
     parsed = await response.json();
