@@ -95,7 +95,7 @@ export async function run(config, log, { cluster }) {
     const many = median(rates.get(last)[key]);
     const one = median(rates.get(1)[key]);
     rows.push({
-      measure: `${label}: ${last} writers (ours) vs 1 writer (raw)`,
+      measure: `${label}: ${last} writers vs 1 writer, both eventlite`,
       unit: 'ev/s',
       ours: many,
       raw: one,
