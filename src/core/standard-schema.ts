@@ -1,6 +1,9 @@
+import { jsonObjectProblem } from './json-value.js';
+
 // The consumer side of Standard Schema (https://standardschema.dev, version 1): the
 // `~standard` interface that zod, valibot and arktype implement. A domain brings whichever
-// validator it likes; eventlite needs none of them, only these few types and one call.
+// validator it likes; eventlite needs none of them, only these few types and one call. And of
+// its companion, Standard JSON Schema: a schema that can also describe itself as JSON Schema.
 
 /** A schema of any Standard Schema library: `z.object({...})`, `v.object({...})`, `type({...})`. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -37,6 +40,66 @@ export declare namespace StandardSchemaV1 {
   type InferOutput<Schema extends StandardSchemaV1> = NonNullable<
     Schema['~standard']['types']
   >['output'];
+}
+
+/**
+ * A schema that can describe itself as JSON Schema (https://standardschema.dev/json-schema):
+ * zod 4.2+ and arktype 2.1.28+ schemas are such, valibot's through `toStandardJsonSchema()`.
+ * Orthogonal to StandardSchemaV1: one object may implement both under one `~standard`.
+ */
+export interface StandardJSONSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': StandardJSONSchemaV1.Props<Input, Output>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-namespace -- the spec's own shape, as libraries declare it
+export declare namespace StandardJSONSchemaV1 {
+  /** Version, vendor and types as a Standard Schema has them; a converter in place of validate. */
+  interface Props<Input = unknown, Output = Input> extends Omit<
+    StandardSchemaV1.Props<Input, Output>,
+    'validate'
+  > {
+    readonly jsonSchema: Converter;
+  }
+  /** Each may throw when the schema cannot be written as JSON Schema. */
+  interface Converter {
+    readonly input: (options: Options) => Record<string, unknown>;
+    readonly output: (options: Options) => Record<string, unknown>;
+  }
+  type Target = 'draft-2020-12' | 'draft-07' | 'openapi-3.0' | (string & {});
+  interface Options {
+    readonly target: Target;
+    readonly libraryOptions?: Record<string, unknown> | undefined;
+  }
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of what `schema` accepts, when it implements Standard JSON
+ * Schema and answers with a plain JSON object; otherwise undefined. The schema is user code:
+ * a throw, a Promise or an answer that JSON cannot carry (a cycle, a function, a BigInt) is
+ * "cannot say", never an error, since nothing but a form to fill depends on it.
+ */
+export function inputJsonSchema(schema: unknown): Record<string, unknown> | undefined {
+  try {
+    if ((typeof schema !== 'object' && typeof schema !== 'function') || schema === null) {
+      return undefined;
+    }
+    const props = (schema as { '~standard'?: unknown })['~standard'];
+    if (typeof props !== 'object' || props === null) return undefined;
+    const converter = (props as { jsonSchema?: unknown }).jsonSchema;
+    if (typeof converter !== 'object' || converter === null) return undefined;
+    const input = (converter as { input?: unknown }).input;
+    if (typeof input !== 'function') return undefined;
+    const answer: unknown = input.call(converter, { target: 'draft-2020-12' });
+    if (isThenable(answer)) {
+      Promise.resolve(answer).catch(() => {});
+      return undefined;
+    }
+    if (jsonObjectProblem(answer, 'jsonSchema') !== undefined) return undefined;
+    // A copy of our own: the library may hand out its cached object.
+    return JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One problem a schema found: where (`amount`, `items[0].sku`, `` for the whole value) and what. */

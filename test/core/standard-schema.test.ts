@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   AsyncSchemaError,
   describeIssue,
+  inputJsonSchema,
   isStandardSchema,
   issuePath,
   validateWithSchema,
   type StandardSchemaV1,
 } from '../../src/core/standard-schema.js';
-import { asyncSchema, numbersSchema } from '../helpers/standard-schema.js';
+import { asyncSchema, describedSchema, numbersSchema } from '../helpers/standard-schema.js';
 
 // The consumer side of Standard Schema v1, against hand-written schemas.
 
@@ -64,5 +65,54 @@ describe('Standard Schema', () => {
 
   it('refuses a schema that validates asynchronously', () => {
     expect(() => validateWithSchema(asyncSchema, {})).toThrow(AsyncSchemaError);
+  });
+});
+
+describe('Standard JSON Schema', () => {
+  const object = { type: 'object', properties: { amount: { type: 'number' } } };
+
+  it("asks for the input's JSON Schema, draft 2020-12, and answers a copy of its own", () => {
+    const schema = describedSchema(() => object);
+    const answer = inputJsonSchema(schema);
+    expect(answer).toEqual(object);
+    expect(schema.asked).toEqual([{ target: 'draft-2020-12' }]);
+    answer!.type = 'string';
+    expect(object.type).toBe('object');
+  });
+
+  it('cannot say for a schema with validate alone, or for no schema', () => {
+    for (const value of [numbersSchema('a'), undefined, null, {}, { '~standard': null }]) {
+      expect(inputJsonSchema(value)).toBeUndefined();
+    }
+    const notFunction = { '~standard': { version: 1, jsonSchema: { input: 'no' } } };
+    expect(inputJsonSchema(notFunction)).toBeUndefined();
+  });
+
+  it('cannot say when the schema throws, answers a Promise, or answers what JSON cannot carry', () => {
+    const cycle: Record<string, unknown> = { type: 'object' };
+    cycle.self = cycle;
+    const answers: (() => unknown)[] = [
+      () => {
+        throw new Error('cannot be written as JSON Schema');
+      },
+      () => {
+        throw 'a string';
+      },
+      () => 'object',
+      () => null,
+      () => [object],
+      () => Promise.resolve(object),
+      () => Promise.reject(new Error('rejected later')),
+      () => cycle,
+      () => ({ type: 'object', default: 1n }),
+      () => ({ type: 'object', validate: () => true }),
+    ];
+    for (const answer of answers) expect(inputJsonSchema(describedSchema(answer))).toBeUndefined();
+    const throwing = {
+      get '~standard'(): never {
+        throw new Error('a getter that throws');
+      },
+    };
+    expect(inputJsonSchema(throwing)).toBeUndefined();
   });
 });
