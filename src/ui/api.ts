@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import { domainOf, type AppContext } from '../app/context.js';
 import { domainFlow, type DomainFlow } from '../app/diagram.js';
 import { executeCommand } from '../app/exec.js';
 import { logHead } from '../app/log.js';
@@ -11,6 +11,7 @@ import { toCommand } from '../core/command-input.js';
 import { EventliteError, InputError } from '../core/errors.js';
 import type { JsonObject, RecordedEvent } from '../core/events.js';
 import { eventJsonLine } from '../core/recorded-event.js';
+import { commandForms, type CommandForm } from './command-forms.js';
 
 // The JSON the page asks for besides the fixed surface (GET /events, POST /commands), each a
 // use case of src/app: what the server holds, the streams, one stream with its state, a query.
@@ -33,11 +34,11 @@ export interface About {
 export interface Overview extends About {
   head: number;
   /**
-   * The domain's commands with an example of their data, its flow, and the flow drawn as SVG;
-   * null without a domain.
+   * The domain's commands with the data the command box starts from, its flow, and the flow
+   * drawn as SVG; null without a domain.
    */
   domain: {
-    commands: { name: string; example: JsonObject }[];
+    commands: CommandForm[];
     flow: DomainFlow;
     diagram: string;
   } | null;
@@ -57,7 +58,8 @@ export async function overview(
   const head = await logHead(ctx);
   if (ctx.domain === undefined) return { ...about, head, domain: null };
   const flow = await domainFlow(ctx, { readLog: true });
-  const commands = flow.commands.map((name) => ({ name, example: examples.get(name) ?? {} }));
+  const { commands: declared } = await domainOf(ctx);
+  const commands = commandForms(flow.commands, declared, examples);
   return { ...about, head, domain: { commands, flow, diagram: drawFlow(flow) } };
 }
 

@@ -6,6 +6,7 @@ import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 import { findChromium, launchChromium } from '../helpers/chromium.js';
 import { ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { describeBankCommands, OPEN_ACCOUNT_TEMPLATE } from '../helpers/described-bank.js';
 import { distinctColours } from '../helpers/png.js';
 import { startUi, type RunningUi } from '../helpers/ui-server.js';
 
@@ -155,6 +156,47 @@ if (chromiumPath === undefined) {
           await sees(page.locator('#diagram svg'), 'MoneyDeposited');
           await sees(page.locator('#diagram svg'), 'account_summary');
           await checkScreenshots(page, folder.dir, backend.name);
+          expect(failures).toEqual([]);
+          await page.close();
+        },
+      );
+
+      it(
+        "fills the command box from the command's schema (Standard JSON Schema) and runs it",
+        { timeout: 120_000 },
+        async () => {
+          describeBankCommands(folder.dir);
+          server = await startUi(['--port', '0', '--allow-exec'], {
+            cwd: folder.dir,
+            env: store.env,
+          });
+          const page = await browser.context.newPage();
+          const failures: string[] = [];
+          page.on('pageerror', (error) => failures.push(error.message));
+          await page.goto(`${server.base}#token=${server.token}`);
+          await sees(page.locator('#live'), 'live');
+
+          // Deposit's schema only validates: its data comes from the scenario, as before.
+          await page.selectOption('#command-type', 'Deposit');
+          expect(await page.inputValue('#command-data')).toBe(
+            JSON.stringify({ accountId: 'acc-1', amount: 100 }, null, 2),
+          );
+          await sees(page.locator('#command-hint'), 'From the first Deposit line of the scenario.');
+
+          // OpenAccount's describes itself: the box holds its template, required fields first.
+          await page.selectOption('#command-type', 'OpenAccount');
+          expect(await page.inputValue('#command-data')).toBe(
+            JSON.stringify(OPEN_ACCOUNT_TEMPLATE, null, 2),
+          );
+          await sees(
+            page.locator('#command-hint'),
+            "From OpenAccount's schema. Required: accountId, owner. Optional: note.",
+          );
+          await page.click('#run-command');
+          await sees(page.locator('#command-result'), 'OpenAccount → account-acc-7');
+          await sees(page.locator('#command-result'), 'AccountOpened');
+          await sees(page.locator('#log-rows tr').first(), 'Grace Hopper');
+          await counts(page, '#log-rows tr', 1);
           expect(failures).toEqual([]);
           await page.close();
         },

@@ -5,6 +5,11 @@ import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import {
+  describeBankCommands,
+  OPEN_ACCOUNT_JSON_SCHEMA,
+  OPEN_ACCOUNT_TEMPLATE,
+} from '../helpers/described-bank.js';
+import {
   eventually,
   readEvents,
   send,
@@ -169,6 +174,53 @@ for (const backend of backends()) {
       // Nothing refused was appended: the log holds the one command that ran.
       const overview = await send(readOnly.base, '/api/overview', { headers: host });
       expect(JSON.parse(overview.body)).toMatchObject({ head: 1, allowExec: false });
+    });
+
+    it("the command box starts from a command's schema when it describes itself, else from the scenario", async () => {
+      cpSync(bank.dir, folder.dir, { recursive: true });
+      describeBankCommands(folder.dir);
+      const server = await ui(['--port', '0', '--allow-exec']);
+      const headers = { host: `127.0.0.1:${server.port}`, 'content-type': 'application/json' };
+      const overview = await send(server.base, '/api/overview', { headers });
+      expect(overview.status, overview.body).toBe(200);
+      // Deposit's schema has validate alone and Withdraw's jsonSchema throws: both start from
+      // the first line for them in the scenario.ndjson beside the domain, as before.
+      expect(JSON.parse(overview.body).domain.commands).toEqual([
+        {
+          name: 'OpenAccount',
+          example: OPEN_ACCOUNT_TEMPLATE,
+          from: 'schema',
+          jsonSchema: OPEN_ACCOUNT_JSON_SCHEMA,
+          required: ['accountId', 'owner'],
+        },
+        {
+          name: 'Deposit',
+          example: { accountId: 'acc-1', amount: 100 },
+          from: 'scenario',
+          jsonSchema: null,
+          required: [],
+        },
+        {
+          name: 'Withdraw',
+          example: { accountId: 'acc-1', amount: 30 },
+          from: 'scenario',
+          jsonSchema: null,
+          required: [],
+        },
+      ]);
+      // The template, sent as it is, is a command its schema and decider take.
+      const ran = await send(server.base, '/commands', {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${server.token}` },
+        body: JSON.stringify({ command: 'OpenAccount', data: OPEN_ACCOUNT_TEMPLATE }),
+      });
+      expect(ran.status, ran.body).toBe(200);
+      expect(JSON.parse(ran.body)).toMatchObject({
+        stream: 'account-acc-7',
+        events: [{ type: 'AccountOpened', data: { accountId: 'acc-7', owner: 'Grace Hopper' } }],
+      });
+      // A schema that cannot be written as JSON Schema is no failure of the server's.
+      expect(server.stderr()).not.toContain('Withdraw');
     });
 
     it("a domain's code that throws: a 500 to the caller, and one escaped line on the terminal", async () => {

@@ -92,9 +92,20 @@ function pictureOf(svg) {
   return parsed.tagName === 'svg' ? document.importNode(parsed, true) : h('p', {}, 'no picture');
 }
 
+/** The chosen command's data to start from, and a line on where it came from. */
 function fillExample() {
   const command = overview.domain?.commands.find((c) => c.name === $('command-type').value);
   $('command-data').value = JSON.stringify(command?.example ?? {}, null, 2);
+  show($('command-hint'), command ? hintOf(command) : '');
+}
+
+function hintOf({ name, from, required, example }) {
+  if (from === 'scenario') return `From the first ${name} line of the scenario.`;
+  if (from !== 'schema')
+    return `No schema lists ${name}'s fields, nor a scenario line: type its data.`;
+  const optional = Object.keys(example).filter((field) => !required.includes(field));
+  const list = (fields) => (fields.length === 0 ? 'none' : fields.join(', '));
+  return `From ${name}'s schema. Required: ${list(required)}. Optional: ${list(optional)}.`;
 }
 
 const refreshOverview = debounce(async () => {
