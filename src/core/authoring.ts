@@ -8,4 +8,4 @@ export * from './domain.js';
 export * from './errors.js';
 export type { CommandTypeOf, EventTypeOf } from './domain-types.js';
 export type { CommandDeclaration, EventTypeDeclaration, Upcaster } from './event-types.js';
-export type { SchemaIssue, StandardSchemaV1 } from './standard-schema.js';
+export type { SchemaIssue, StandardJSONSchemaV1, StandardSchemaV1 } from './standard-schema.js';

@@ -45,7 +45,10 @@ export const EVENT_DECLARATION_KEYS: readonly string[] = [
 
 /** One entry of `commands`, by command type. */
 export interface CommandDeclaration {
-  /** The command's data must pass it before the decider sees it (any Standard Schema). */
+  /**
+   * The command's data must pass it before the decider sees it (any Standard Schema). One that
+   * also implements Standard JSON Schema fills the data in `eventlite ui`'s command box.
+   */
   schema?: StandardSchemaV1;
 }
 

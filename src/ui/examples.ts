@@ -3,7 +3,8 @@ import type { JsonObject } from '../core/events.js';
 
 /**
  * The data of the first `{"command","data"}` line for each command, in scenario lines: what
- * the command box offers to start from when the domain declares no schema.
+ * the command box offers to start from when the command's schema cannot describe its data
+ * (see command-forms.ts).
  */
 export function commandExamples(lines: Iterable<Line>): Map<string, JsonObject> {
   const examples = new Map<string, JsonObject>();

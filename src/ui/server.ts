@@ -43,7 +43,7 @@ export interface UiOptions {
   /** Opens the read models once they exist, when the server started without them. */
   openRead?: () => Promise<AppContext['read']>;
   replay?: { source: string; lines: Line[] };
-  /** An example of each command's data, for the command box. */
+  /** An example of each command's data, for the command box when its schema gives none. */
   examples: ReadonlyMap<string, JsonObject>;
   /** The flow as an SVG picture: `diagram --format svg`'s drawing, handed in by the CLI. */
   drawFlow: (flow: DomainFlow) => string;
