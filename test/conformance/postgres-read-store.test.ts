@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { InputError, StoreBusyError } from '../../src/core/errors.js';
 import type { ReadStore } from '../../src/core/ports.js';
 import { READ_SCHEMA_VERSION as SQLITE_READ_SCHEMA_VERSION } from '../../src/store/sqlite/read/schema.js';
@@ -26,6 +26,23 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
   } finally {
     await client.end();
   }
+}
+
+/** account_summary applied to checkpoint 5 in `read`: a 130, b 30. */
+async function addAccounts(read: ReadStore): Promise<ReadStore> {
+  await read.createProjection(SUMMARY, T);
+  const events = [
+    event(1, 'AccountOpened', { id: 'a', owner: 'Ada' }),
+    event(2, 'AccountOpened', { id: 'b', owner: 'Bob' }),
+    event(3, 'MoneyDeposited', { id: 'a', amount: 130 }),
+    event(4, 'MoneyDeposited', { id: 'b', amount: 30 }),
+  ];
+  await read.applyBatch(
+    SUMMARY.name,
+    { from: 0, to: 5, events, statementsFor: summaryStatements() },
+    { version: 1, definitionHash: 'def-1', at: T },
+  );
+  return read;
 }
 
 if (enabled) {
@@ -61,20 +78,7 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
 
   /** A read store with account_summary applied to checkpoint 5: a 130, b 30. */
   async function withAccounts(options: { schema?: string } = {}): Promise<ReadStore> {
-    const read = track(await openWrite(database.url, options));
-    await read.createProjection(SUMMARY, T);
-    const events = [
-      event(1, 'AccountOpened', { id: 'a', owner: 'Ada' }),
-      event(2, 'AccountOpened', { id: 'b', owner: 'Bob' }),
-      event(3, 'MoneyDeposited', { id: 'a', amount: 130 }),
-      event(4, 'MoneyDeposited', { id: 'b', amount: 30 }),
-    ];
-    await read.applyBatch(
-      SUMMARY.name,
-      { from: 0, to: 5, events, statementsFor: summaryStatements() },
-      { version: 1, definitionHash: 'def-1', at: T },
-    );
-    return read;
+    return addAccounts(track(await openWrite(database.url, options)));
   }
 
   it('reports a rebuild while its session lives, and not once it is gone', async () => {
@@ -234,45 +238,6 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     ]);
     // The parsers belong to the read store's clients: pg's global defaults are untouched.
     expect(pg.types.getTypeParser(20, 'text')('5')).toBe('5');
-  });
-
-  it.each([
-    'SET search_path TO public',
-    'SET ROLE postgres',
-    'RESET ROLE',
-    'SHOW search_path; SET search_path TO public',
-    'LISTEN channel',
-    'NOTIFY channel',
-    'DO $$ BEGIN PERFORM 1; END $$',
-    'CALL some_procedure()',
-    "COPY account_summary TO PROGRAM 'true'",
-    'COPY (SELECT 1) TO STDOUT',
-    'LOCK TABLE account_summary',
-    'DISCARD ALL',
-    'VACUUM account_summary',
-    'PREPARE p AS SELECT 1',
-    'SELECT * FROM account_summary FOR UPDATE',
-    'SELECT 1 AS a INTO new_table',
-    'EXPLAIN ANALYZE DELETE FROM account_summary',
-    'SELECT pg_terminate_backend(pg_backend_pid())',
-    'SELECT pg_catalog.pg_advisory_lock(1)',
-    `SELECT "set_config"('role', 'postgres', false)`,
-    `SELECT U&"set_config"('role', 'postgres', false)`,
-    `SELECT query_to_xml('DELETE FROM account_summary RETURNING 1', true, true, '')`,
-    "SELECT pg_read_file('/etc/passwd')",
-    "SELECT lo_import('/etc/passwd')",
-    "SELECT pg_notify('channel', 'x')",
-  ])('query refuses what a read-only transaction would still allow: %s', async (sql) => {
-    const read = await withAccounts();
-    const error = await read.query(sql).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/^query refused: /);
-    expect((await read.query('SELECT count(*) AS n FROM account_summary')).rows).toEqual([
-      { n: 2 },
-    ]);
-    expect((await read.query('SHOW search_path')).rows).toEqual([
-      { search_path: 'eventlite_read' },
-    ]);
   });
 
   it('queries log in as the login a runner made, which reads the read schema and nothing else', async () => {
@@ -708,5 +673,60 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     );
     // The pool replaces the dead client.
     expect((await read.projectionRow(SUMMARY.name))?.checkpoint).toBe(5);
+  });
+});
+
+// The refusals change nothing (each case checks so), so they share one database: a fresh one
+// each would cost a CREATE DATABASE per case. A refusal that did change something would show
+// in its own case's checks, and in the cases after it.
+describe.runIf(enabled)('PostgreSQL read store refusals', () => {
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let read: ReadStore;
+
+  beforeAll(async () => {
+    database = await freshPgDatabase();
+    read = await addAccounts(await openWrite(database.url));
+  });
+  afterAll(async () => {
+    await read?.close();
+    await database?.drop();
+  });
+
+  it.each([
+    'SET search_path TO public',
+    'SET ROLE postgres',
+    'RESET ROLE',
+    'SHOW search_path; SET search_path TO public',
+    'LISTEN channel',
+    'NOTIFY channel',
+    'DO $$ BEGIN PERFORM 1; END $$',
+    'CALL some_procedure()',
+    "COPY account_summary TO PROGRAM 'true'",
+    'COPY (SELECT 1) TO STDOUT',
+    'LOCK TABLE account_summary',
+    'DISCARD ALL',
+    'VACUUM account_summary',
+    'PREPARE p AS SELECT 1',
+    'SELECT * FROM account_summary FOR UPDATE',
+    'SELECT 1 AS a INTO new_table',
+    'EXPLAIN ANALYZE DELETE FROM account_summary',
+    'SELECT pg_terminate_backend(pg_backend_pid())',
+    'SELECT pg_catalog.pg_advisory_lock(1)',
+    `SELECT "set_config"('role', 'postgres', false)`,
+    `SELECT U&"set_config"('role', 'postgres', false)`,
+    `SELECT query_to_xml('DELETE FROM account_summary RETURNING 1', true, true, '')`,
+    "SELECT pg_read_file('/etc/passwd')",
+    "SELECT lo_import('/etc/passwd')",
+    "SELECT pg_notify('channel', 'x')",
+  ])('query refuses what a read-only transaction would still allow: %s', async (sql) => {
+    const error = await read.query(sql).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^query refused: /);
+    expect((await read.query('SELECT count(*) AS n FROM account_summary')).rows).toEqual([
+      { n: 2 },
+    ]);
+    expect((await read.query('SHOW search_path')).rows).toEqual([
+      { search_path: 'eventlite_read' },
+    ]);
   });
 });
