@@ -29,10 +29,13 @@ describe('eventlite __complete and the shell scripts, in the bank example', () =
   /** The compiled module, kept by the set-up's commands as any run keeps it. */
   const cache = join(folder.dir, 'cache');
   const project = join(folder.dir, 'bank');
-  const env = (cacheDir = cache) =>
-    cliEnv({ PATH: `${bin}:${process.env.PATH ?? ''}`, EVENTLITE_CACHE_DIR: cacheDir });
-  const spawned = (command: string, args: readonly string[], cacheDir?: string) =>
-    spawnSync(command, args, { cwd: project, env: env(cacheDir), encoding: 'utf8' });
+  const env = () =>
+    cliEnv({ PATH: `${bin}:${process.env.PATH ?? ''}`, EVENTLITE_CACHE_DIR: cache });
+  const spawned = (command: string, args: readonly string[]) =>
+    spawnSync(command, args, { cwd: project, env: env(), encoding: 'utf8' });
+  /** `eventlite ARGS` in process: what the scripts' calls print, with no process to start. */
+  const cli = (args: readonly string[], cacheDir = cache) =>
+    runInProcess(args, { cwd: project, env: { EVENTLITE_CACHE_DIR: cacheDir } });
   /** Every file under a folder, with its bytes, to compare. */
   const contents = (dir: string) =>
     existsSync(dir)
@@ -50,8 +53,6 @@ describe('eventlite __complete and the shell scripts, in the bank example', () =
     const wrapper = join(bin, 'eventlite');
     writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const cli = (args: string[]) =>
-      runInProcess(args, { cwd: project, env: { EVENTLITE_CACHE_DIR: cache } });
     expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
     // The example's scenario holds a rejected withdrawal, to show one: kept going past it.
     expect((await cli(['replay', 'scenario.ndjson', '--keep-going'])).code).toBe(0);
@@ -59,28 +60,29 @@ describe('eventlite __complete and the shell scripts, in the bank example', () =
   });
   afterAll(() => folder.cleanup());
 
-  it('prints the words of each kind that start with the word given, one a line', () => {
-    const words = (...args: string[]) => {
-      const run = spawned(process.execPath, [BIN, '__complete', ...args]);
-      return [run.status, run.stdout, run.stderr];
+  it('prints the words of each kind that start with the word given, one a line', async () => {
+    const words = async (...args: string[]) => {
+      const run = await cli(['__complete', ...args]);
+      return [run.code, run.stdout, run.stderr];
     };
-    expect(words('commands')).toEqual([0, 'Deposit\nOpenAccount\nWithdraw\n', '']);
-    expect(words('commands', 'With')).toEqual([0, 'Withdraw\n', '']);
-    expect(words('projections')).toEqual([0, 'account_summary\n', '']);
-    expect(words('streams')).toEqual([0, 'account-acc-1\naccount-acc-2\n', '']);
-    expect(words('streams', 'account-acc-2')).toEqual([0, 'account-acc-2\n', '']);
-    expect(words('tables')).toEqual([0, 'account_summary\n', '']);
+    expect(await words('commands')).toEqual([0, 'Deposit\nOpenAccount\nWithdraw\n', '']);
+    expect(await words('commands', 'With')).toEqual([0, 'Withdraw\n', '']);
+    expect(await words('projections')).toEqual([0, 'account_summary\n', '']);
+    expect(await words('streams')).toEqual([0, 'account-acc-1\naccount-acc-2\n', '']);
+    expect(await words('streams', 'account-acc-2')).toEqual([0, 'account-acc-2\n', '']);
+    expect(await words('tables')).toEqual([0, 'account_summary\n', '']);
   });
 
-  it('writes nothing: no store where there is none, the store unchanged, no compiled code kept', () => {
+  // In process as in a spawned run: each load compiles the module afresh (jiti's moduleCache
+  // is off), so the empty cache still sees a compile that must not be kept.
+  it('writes nothing: no store where there is none, the store unchanged, no compiled code kept', async () => {
     const store = readFileSync(join(project, 'eventlite.db'));
     const before = readdirSync(project).sort();
     const kept = contents(cache);
     const empty = join(folder.dir, 'empty-cache');
     for (const kind of ['commands', 'projections', 'streams', 'tables']) {
       for (const cacheDir of [cache, empty]) {
-        const args = [BIN, '--db', 'elsewhere.db', '__complete', kind];
-        const run = spawned(process.execPath, args, cacheDir);
+        const run = await cli(['--db', 'elsewhere.db', '__complete', kind], cacheDir);
         // No store or read models there: nothing to offer, and nothing said on the terminal.
         expect([kind, run.stderr]).toEqual([kind, '']);
       }
@@ -98,12 +100,12 @@ describe('eventlite __complete and the shell scripts, in the bank example', () =
         .filter((name) => !companions.test(name))
         .sort(),
     ).toEqual(before.filter((name) => !companions.test(name)));
-    const unknown = spawned(process.execPath, [BIN, '__complete', 'colours']);
-    expect([unknown.status, unknown.stdout, unknown.stderr]).toEqual([2, '', '']);
+    const unknown = await cli(['__complete', 'colours']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', '']);
   });
 
-  it('bash completes exec, read, state, projections and tables with them', () => {
-    const script = spawned('eventlite', ['completion', 'bash']).stdout;
+  it('bash completes exec, read, state, projections and tables with them', async () => {
+    const script = (await cli(['completion', 'bash'])).stdout;
     const probe = `${script}
 t() { COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); COMPREPLY=(); _eventlite; echo "\${COMPREPLY[*]}"; }
 t eventlite exec ""
@@ -134,8 +136,8 @@ t eventlite --db elsewhere.db read a
     ]);
   });
 
-  it.skipIf(!hasShell('zsh'))('zsh completes them, through compadd', () => {
-    const script = spawned('eventlite', ['completion', 'zsh']).stdout;
+  it.skipIf(!hasShell('zsh'))('zsh completes them, through compadd', async () => {
+    const script = (await cli(['completion', 'zsh'])).stdout;
     const probe = `compdef() { :; }
 compadd() { if [[ $1 == -a ]]; then print -r -- "\${(P)2}"; fi }
 _describe() { :; }
@@ -154,8 +156,8 @@ t eventlite --db elsewhere.db read ""
     );
   });
 
-  it.skipIf(!hasShell('fish'))('fish completes them', () => {
-    const script = spawned('eventlite', ['completion', 'fish']).stdout;
+  it.skipIf(!hasShell('fish'))('fish completes them', async () => {
+    const script = (await cli(['completion', 'fish'])).stdout;
     const lines = [
       'eventlite exec ',
       'eventlite exec Deposit ',
