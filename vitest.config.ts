@@ -9,7 +9,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 //   server, as most of these run on both backends). Every test file not listed below lands
 //   here, so a new test always has what it might need; list it above to run it without.
 //
-// `isolate: false` (unit tier): the files of a worker share one module graph instead of each
+// `isolate: false` (unit and postgres tiers): the files of a worker share one module graph instead of each
 // importing the sources, commander, pg, jiti and TypeScript afresh, which cost more than the
 // tests themselves. Nothing a test file changes outlives it (each restores the environment it
 // sets, and the sources keep no state between runs of the CLI: each domain load compiles
@@ -112,7 +112,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       tier('unit', UNIT, [], [], false),
-      tier('postgres', POSTGRES, [], [SERVER]),
+      tier('postgres', POSTGRES, [], [SERVER], false),
       tier('binary', ['test/**/*.test.ts'], [...UNIT, ...POSTGRES], [BUILD, SERVER]),
     ],
   },
