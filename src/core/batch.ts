@@ -2,6 +2,7 @@ import { DuplicateEventIdError, InputError } from './errors.js';
 import type { NewEvent } from './events.js';
 import { validateEventId, validateName } from './input.js';
 import { jsonObjectProblem } from './json-value.js';
+import { refuseSystemStream } from './lifecycle.js';
 
 // The rules of one append that hold before and after the database is asked, the same for
 // every adapter.
@@ -13,6 +14,7 @@ import { jsonObjectProblem } from './json-value.js';
  */
 export function checkBatch(stream: string, events: readonly NewEvent[]): NewEvent[] {
   validateName('stream', stream);
+  refuseSystemStream(stream);
   const checked = events.map((event, index) => {
     const problem =
       jsonObjectProblem(event.data, 'data') ??

@@ -1,17 +1,22 @@
 import type { JsonObject, RecordedEvent } from './events.js';
+import type { PersonalData } from './personal-data.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 // What a domain module may declare about its commands and events, beside its deciders:
 //
 //   commands: { Deposit: { schema: depositSchema } },
 //   events: {
-//     AccountOpened: { schema: openedSchema },
+//     AccountOpened: {
+//       schema: openedSchema,
+//       personalData: { subject: 'accountId', fields: ['owner'] },
+//     },
 //     MoneyDeposited: { version: 2, upcast: { 1: (data) => ({ ...data, currency: 'EUR' }) } },
 //     Deposited: { renamedTo: 'MoneyDeposited' },
 //   },
 //
 // The one place these declarations are typed; src/domain/validate-events.ts checks them when
-// a module loads, and event-reading.ts turns `events` into how stored events are read.
+// a module loads (validate-personal-data.ts checks personalData), and event-reading.ts turns
+// `events` into how stored events are read.
 
 /**
  * One step of an upcast: stored data of version N as version N + 1. Pure and synchronous; it
@@ -33,6 +38,8 @@ export interface EventTypeDeclaration {
   upcast?: Readonly<Record<number, Upcaster>>;
   /** An old name: stored events of this type read as that type, their version kept. */
   renamedTo?: string;
+  /** Which fields are a person's data, sealed per subject; `forget` shreds them (docs/lifecycle.md). */
+  personalData?: PersonalData;
 }
 
 /** The keys an `events` entry may have; anything else is refused, so a typo is never ignored. */
@@ -41,6 +48,7 @@ export const EVENT_DECLARATION_KEYS: readonly string[] = [
   'version',
   'upcast',
   'renamedTo',
+  'personalData',
 ];
 
 /** One entry of `commands`, by command type. */

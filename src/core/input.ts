@@ -203,8 +203,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 export const MAX_NAME_LENGTH = 1000;
 
-/** Stream names and event types: non-empty, printable, of a sane length. */
-export function validateName(kind: 'stream' | 'event type', name: unknown): string {
+/** Stream names, event types and subjects: non-empty, printable, of a sane length. */
+export function validateName(kind: 'stream' | 'event type' | 'subject', name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) {
     throw new InputError(`${kind} name must be a non-empty string`);
   }

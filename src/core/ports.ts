@@ -1,6 +1,9 @@
 import type { JsonObject, NewEvent, RecordedEvent } from './events.js';
 import type { ExpectedVersion } from './expected-version.js';
 import type { DialectSql } from './dialect.js';
+import type { DeletedStream } from './lifecycle.js';
+import type { PersonalFields } from './personal-data.js';
+import type { SubjectKey } from './sealing.js';
 import type { MaterializedView, SqlStatement } from './projection.js';
 
 // The two ports. Everything above them (the use cases in src/app, the projection runner)
@@ -32,6 +35,8 @@ export interface ReadStreamOptions {
   from?: number;
   limit?: number;
   backwards?: boolean;
+  /** Personal data as stored, sealed (for `export`); every other read opens it. */
+  sealed?: boolean;
 }
 
 export interface ReadLogOptions {
@@ -47,6 +52,8 @@ export interface ReadLogOptions {
    * whose fetches cannot wait inside a getter, reads them all.
    */
   lean?: boolean;
+  /** Personal data as stored, sealed (for `export`); every other read opens it. */
+  sealed?: boolean;
 }
 
 /** One event of an export: the contract's event shape less position and version. */
@@ -66,6 +73,12 @@ export interface ImportSummary {
   /** Events whose id was already stored in the same stream: a re-import adds nothing. */
   skipped: number;
   head: number;
+  /** Events of streams deleted for good here, left out (present only when some were). */
+  leftOut?: number;
+  /** Subject keys added (present only when some were). */
+  keys?: number;
+  /** Subject keys left out because this store forgot them (present only when some were). */
+  forgottenKeys?: number;
 }
 
 /**
@@ -75,6 +88,8 @@ export interface ImportSummary {
  */
 export interface ImportSession {
   add(events: readonly ImportedEvent[]): Promise<void>;
+  /** Subject keys that travel with an export (`import --keys`), in the same transaction. */
+  addKeys(keys: readonly SubjectKey[]): Promise<void>;
   commit(): Promise<ImportSummary>;
   rollback(): Promise<void>;
 }
@@ -141,6 +156,36 @@ export interface ReadSnapshotOptions {
   atMost?: number;
 }
 
+/** When the audit event of a lifecycle command is recorded, and what it knows of the domain. */
+export interface LifecycleOptions {
+  now?: () => Date;
+}
+
+export interface RedactOptions extends LifecycleOptions {
+  /** Paths of data fields (`owner`, `address.street`). */
+  fields: readonly string[];
+  /** Only these versions (default: every event of the stream). */
+  versions?: readonly number[];
+}
+
+export interface ForgetOptions extends LifecycleOptions {
+  /**
+   * The domain's personal-data declarations, when the domain is at hand: the subject's
+   * declared fields that were stored unsealed (by `append` or `import`) are replaced too.
+   */
+  declared?: ReadonlyMap<string, PersonalFields>;
+}
+
+/** What a lifecycle command did: its audit event, committed with the change. */
+export interface LifecycleResult {
+  audit: RecordedEvent;
+  /**
+   * Why the bytes of what was removed may still be in the database's files, when they may:
+   * the committed change stands either way (see docs/lifecycle.md).
+   */
+  purgeWarning?: string;
+}
+
 export interface EventStore {
   readonly backend: Backend;
   /** For messages: a file path, or a server URL without its password. */
@@ -190,6 +235,26 @@ export interface EventStore {
    * one loses no event. Writing one again at the same version replaces it.
    */
   writeSnapshot(snapshot: Snapshot, options?: { now?: () => Date }): Promise<void>;
+  /** How `stream` was deleted, or undefined when it was not. */
+  deletedStream(stream: string): Promise<DeletedStream | undefined>;
+  /**
+   * One transaction each (docs/lifecycle.md): the change, its snapshots deleted, its audit
+   * event appended to the system stream. A missing or deleted target is NotFound.
+   */
+  deleteStream(
+    stream: string,
+    options: LifecycleOptions & { hard: boolean },
+  ): Promise<LifecycleResult>;
+  restoreStream(stream: string, options?: LifecycleOptions): Promise<LifecycleResult>;
+  redactEvents(stream: string, options: RedactOptions): Promise<LifecycleResult>;
+  forgetSubject(subject: string, options?: ForgetOptions): Promise<LifecycleResult>;
+  /** Each subject's key, made (in a transaction of its own) for a subject that has none. */
+  subjectKeys(
+    subjects: readonly string[],
+    options?: LifecycleOptions,
+  ): Promise<Map<string, SubjectKey>>;
+  /** The keys of these ids that the store holds (for `export --keys`). */
+  readKeys(keyIds: readonly string[]): Promise<SubjectKey[]>;
   /**
    * Removes the store again if this open created it and it still holds no event, so that a
    * failing command leaves nothing behind. Optional: a SQLite file is removed after closing.

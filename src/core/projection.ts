@@ -1,6 +1,7 @@
 import type { DecidedEvent } from './decider.js';
 import { sqlFor, type Dialect, type DialectSql } from './dialect.js';
 import type { JsonObject, RecordedEvent } from './events.js';
+import { isAuditType, SYSTEM_STREAM } from './lifecycle.js';
 
 /** One SQL statement with its parameters, for the runner to execute in its transaction. */
 export interface SqlStatement {
@@ -45,6 +46,12 @@ export interface Projection {
   materializedViews?: readonly MaterializedView[];
   /** Handlers by event type; events of other types are skipped. */
   on: Readonly<Record<string, ProjectionHandler<any>>>;
+  /**
+   * Handles the store's audit events itself (`StreamDeleted`, `EventsRedacted`,
+   * `SubjectForgotten`, `StreamRestored`: docs/lifecycle.md), in log order like any event,
+   * instead of being rebuilt after a lifecycle command changed events it read.
+   */
+  onLifecycle?: ProjectionHandler<any>;
 }
 
 /**
@@ -76,11 +83,16 @@ export interface ProjectionDefinition<E extends DecidedEvent = DecidedEvent<stri
   views?: readonly DialectSql[];
   materializedViews?: readonly MaterializedView[];
   on: ProjectionHandlers<E>;
+  onLifecycle?: ProjectionHandler<any>;
 }
 
-/** The statements a projection issues for one event, as a flat list. */
+/**
+ * The statements a projection issues for one event, as a flat list. An audit event of the
+ * store's own stream goes to `onLifecycle` only, never to a handler of `on`.
+ */
 export function statementsFor(projection: Projection, event: RecordedEvent): SqlStatement[] {
-  const handler = projection.on[event.type];
+  const audit = isAuditType(event.type) && event.stream === SYSTEM_STREAM;
+  const handler = audit ? projection.onLifecycle : projection.on[event.type];
   if (!handler) return [];
   const result = handler(event);
   if (!result) return [];

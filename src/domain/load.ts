@@ -6,6 +6,7 @@ import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { attachSourceHash } from '../core/source-hash.js';
 import { loadErrorMessage } from './load-error.js';
+import { NoDomainError } from './no-domain.js';
 import { moduleSourceHash } from './module-hash.js';
 import {
   cacheFolderProblem,
@@ -17,8 +18,7 @@ import { validateDomain } from './validate.js';
 
 const LOADABLE = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
-export const NO_DOMAIN_MESSAGE =
-  'no domain module: give --domain or create eventlite.config.ts (see eventlite init --example bank)';
+export { NO_DOMAIN_MESSAGE } from './no-domain.js';
 
 export interface LoadOptions {
   /** What the module's `import … from 'eventlite'` gets: the authoring API. */
@@ -43,7 +43,7 @@ export async function loadDomainModule(
   cwd: string,
   options: LoadOptions,
 ): Promise<Domain> {
-  if (path === undefined) throw new InputError(NO_DOMAIN_MESSAGE);
+  if (path === undefined) throw new NoDomainError();
   const absolute = resolve(cwd, path);
   const label = relative(cwd, absolute) || path;
   if (!existsSync(absolute)) throw new NotFoundError(`no such domain module: ${path}`);

@@ -17,10 +17,8 @@ export function validateProjections(value: unknown, fail: Fail): void {
   (value as unknown[]).forEach((projection, index) => {
     if (!isObject(projection))
       fail(`projection ${index + 1} must be an object, got ${describe(projection)}`);
-    const { name, version, setup, views, materializedViews, on } = projection as Record<
-      string,
-      unknown
-    >;
+    const { name, version, setup, views, materializedViews, on, onLifecycle } =
+      projection as Record<string, unknown>;
     if (typeof name !== 'string' || name === '') fail(`projection ${index + 1} has no name`);
     const where = `projection "${name}"`;
     if (names.has(name as string)) fail(`two projections are named "${name}"`);
@@ -44,6 +42,9 @@ export function validateProjections(value: unknown, fail: Fail): void {
     for (const [type, handler] of Object.entries(on as object)) {
       if (typeof handler !== 'function')
         fail(`${where}: on.${type} must be a function, got ${describe(handler)}`);
+    }
+    if (onLifecycle !== undefined && typeof onLifecycle !== 'function') {
+      fail(`${where}: onLifecycle must be a function, got ${describe(onLifecycle)}`);
     }
   });
 }

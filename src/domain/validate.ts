@@ -2,6 +2,7 @@ import type { Domain } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { eventReadingOf } from '../core/event-reading.js';
 import { validateCommandDeclarations, validateEventDeclarations } from './validate-events.js';
+import { validatePersonalData } from './validate-personal-data.js';
 import { describe, isObject, validateProjections } from './validate-projections.js';
 
 // A domain module is user code loaded at run time, so TypeScript's checks may never have run
@@ -57,7 +58,10 @@ export function validateDomain(value: unknown, file: string): Domain {
   if (domain.commands !== undefined) {
     validateCommandDeclarations(domain.commands, [...ownerOfCommand.keys()], fail);
   }
-  if (domain.events !== undefined) validateEventDeclarations(domain.events, fail);
+  if (domain.events !== undefined) {
+    validateEventDeclarations(domain.events, fail);
+    validatePersonalData(domain.events, fail);
+  }
   if (domain.projections !== undefined) validateProjections(domain.projections, fail);
   // Its projections learn how it reads stored events (the runner sees projections only).
   eventReadingOf(value as Domain);

@@ -71,7 +71,7 @@ describe('commands and events declarations', () => {
     [{ events: { T: null } }, 'domain.ts: events.T must be an object, got null'],
     [
       { events: { T: { verison: 2 } } },
-      `domain.ts: events.T: unknown key "verison" (an event type's entry may have schema, version, upcast, renamedTo)`,
+      `domain.ts: events.T: unknown key "verison" (an event type's entry may have schema, version, upcast, renamedTo, personalData)`,
     ],
     [
       { events: { T: { version: 0 } } },

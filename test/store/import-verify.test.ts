@@ -106,7 +106,9 @@ describe('verify', () => {
       'schema current',
       'stream versions contiguous',
     ]);
-    expect(failed['positions gapless']).toBe('2 events span positions 1..3 (sequence at 3)');
+    expect(failed['positions gapless']).toBe(
+      '2 events span positions 1..3: no audit event accounts for the missing position 2',
+    );
     expect(failed['stream versions contiguous']).toBe(
       'stream "a" has version 3 at position 3, expected 2',
     );

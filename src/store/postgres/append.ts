@@ -3,6 +3,7 @@ import { checkBatch, eventRowsToWrite, idsOf, isStoredBatch } from '../../core/b
 import { StoreError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { checkExpectedVersion, type ExpectedVersion } from '../../core/expected-version.js';
+import { StreamDeletedError } from '../../core/lifecycle.js';
 import type { AppendOptions, AppendResult } from '../../core/ports.js';
 import { toRecordedAt } from '../../core/time-range.js';
 import { newEventId } from '../ids.js';
@@ -26,6 +27,8 @@ type AppendRow = [
 
 /** The SQLSTATE that append_events raises when the expected version does not fit. */
 const VERSION_CONFLICT = 'EL409';
+/** The SQLSTATE it raises for a deleted stream, with "hard,version,position" as its detail. */
+const STREAM_DELETED = 'EL410';
 /** An id stored by another writer after the look-up and before our INSERT: call again. */
 const ID_TAKEN_MEANWHILE = 'events_id_key';
 const MAX_CALLS = 3;
@@ -101,6 +104,14 @@ function appendError(
   expected: ExpectedVersion,
 ): unknown {
   const { code, detail } = (error ?? {}) as { code?: unknown; detail?: unknown };
+  if (code === STREAM_DELETED) {
+    const [hard, version, position] = String(detail).split(',');
+    return new StreamDeletedError(stream, {
+      hard: hard === 'true',
+      version: Number(version),
+      position: Number(position),
+    });
+  }
   if (code === VERSION_CONFLICT) {
     checkExpectedVersion(stream, expected, Number(detail));
     return new StoreError(`${target.location}: a version conflict that the version fits`, {

@@ -3,6 +3,7 @@ import { validateName } from '../../core/input.js';
 import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import type { PgTarget } from './connection.js';
+import { openSealedPgRows } from './keys.js';
 import { withPgErrors } from './errors.js';
 import { EVENT_COLUMNS, eventFromArray, type EventArrayRow } from './statements.js';
 
@@ -33,11 +34,16 @@ export async function* readPgStream(
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
-    const page = await readPage(pool, target, {
-      name: backwards ? 'eventlite.streamBackward' : 'eventlite.streamForward',
-      text: backwards ? STREAM_BACKWARD : STREAM_FORWARD,
-      values: [stream, next, limit],
-    });
+    const page = await readPage(
+      pool,
+      target,
+      {
+        name: backwards ? 'eventlite.streamBackward' : 'eventlite.streamForward',
+        text: backwards ? STREAM_BACKWARD : STREAM_FORWARD,
+        values: [stream, next, limit],
+      },
+      options.sealed,
+    );
     if (page.length > 0) yield page;
     remaining -= page.length;
     if (page.length < limit) return;
@@ -66,6 +72,7 @@ export async function* readPgLog(
             values: [next, limit, types],
           }
         : { name: 'eventlite.logPage', text: LOG_PAGE, values: [next, limit] },
+      options.sealed,
     );
     if (page.length > 0) yield page;
     remaining -= page.length;
@@ -74,14 +81,20 @@ export async function* readPgLog(
   }
 }
 
+/** Where data is in an event row. */
+const DATA = 5;
+
 async function readPage(
   pool: pg.Pool,
   target: PgTarget,
   query: { name: string; text: string; values: unknown[] },
+  sealed = false,
 ): Promise<StoredEvent[]> {
-  const { rows } = await withPgErrors(target, () =>
-    pool.query<EventArrayRow>({ ...query, rowMode: 'array' }),
-  );
+  const rows = await withPgErrors(target, async () => {
+    const found = (await pool.query<EventArrayRow>({ ...query, rowMode: 'array' })).rows;
+    if (!sealed) await openSealedPgRows(pool, found, DATA);
+    return found;
+  });
   return rows.map(eventFromArray);
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { NotFoundError, StoreError } from '../../core/errors.js';
 import { APPEND_FUNCTION } from './append-function.js';
+import { APPEND_FUNCTION_REFUSING_DELETED } from './append-function-lifecycle.js';
 import type { PgTarget } from './connection.js';
 
 /**
@@ -78,6 +79,51 @@ const MIGRATIONS: readonly string[] = [
     ADD CONSTRAINT events_schema_version_check CHECK (schema_version >= 1) NOT VALID;
   `,
   APPEND_FUNCTION,
+  `
+  -- Audited lifecycle commands (docs/lifecycle.md). UPDATE and DELETE of events get through
+  -- only in a transaction that has set eventlite.lifecycle (SET LOCAL: it ends with the
+  -- transaction). A lifecycle command sets it, makes its change and appends its audit event in
+  -- one transaction; everything else is refused as before, and TRUNCATE always.
+  CREATE FUNCTION eventlite.refuse_unaudited_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF current_setting('eventlite.lifecycle', true) = 'on' THEN
+      RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'events are append-only: % is refused', TG_OP;
+  END
+  $$;
+  DROP TRIGGER events_are_append_only_update ON eventlite.events;
+  DROP TRIGGER events_are_append_only_delete ON eventlite.events;
+  CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_unaudited_change();
+  CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_unaudited_change();
+  -- Deleted streams: hidden (hard false) or removed for good (hard true), by the audit event
+  -- at position. Appends to them are refused; an import leaves a removed stream's events out.
+  CREATE TABLE eventlite.deleted_streams (
+    stream     text    COLLATE "C" PRIMARY KEY,
+    hard       boolean NOT NULL,
+    version    integer NOT NULL,
+    position   bigint  NOT NULL,
+    deleted_at text    NOT NULL
+  );
+  -- A key per subject for their sealed personal fields (AES-256-GCM); forget deletes it.
+  CREATE TABLE eventlite.keys (
+    key_id     text  COLLATE "C" PRIMARY KEY,
+    subject    text  COLLATE "C" NOT NULL,
+    key        bytea NOT NULL CHECK (length(key) = 32),
+    created_at text  NOT NULL
+  );
+  CREATE INDEX keys_by_subject ON eventlite.keys (subject);
+  -- The ids of forgotten keys: an import never brings one back.
+  CREATE TABLE eventlite.forgotten_keys (
+    key_id       text   COLLATE "C" PRIMARY KEY,
+    subject      text   COLLATE "C" NOT NULL,
+    position     bigint NOT NULL,
+    forgotten_at text   NOT NULL
+  );
+  `,
+  APPEND_FUNCTION_REFUSING_DELETED,
 ];
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;

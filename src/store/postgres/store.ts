@@ -1,28 +1,39 @@
 import type pg from 'pg';
 import { storeReplacedError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
+import type { DeletedStream } from '../../core/lifecycle.js';
 import type {
   AppendOptions,
   AppendResult,
   Check,
   EventStore,
   EventTypeCount,
+  ForgetOptions,
   ImportSession,
+  LifecycleOptions,
+  LifecycleResult,
   ListStreamsOptions,
   ReadLogOptions,
   ReadSnapshotOptions,
   ReadStreamOptions,
+  RedactOptions,
   Snapshot,
   StoreCounts,
   StoreFootprint,
   StreamSummary,
 } from '../../core/ports.js';
 import type { RecordedEvent } from '../../core/events.js';
+import type { SubjectKey } from '../../core/sealing.js';
 import { appendToPgStream } from './append.js';
 import type { PgTarget } from './connection.js';
+import { deletePgStream, restorePgStream } from './delete-stream.js';
+import { forgetPgSubject } from './forget.js';
 import { beginPgImport } from './import.js';
 import { translatePgError, withPgErrors } from './errors.js';
+import { readPgKeys, subjectPgKeys } from './keys.js';
+import { deletedPgStream } from './lifecycle.js';
 import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
+import { redactPgEvents } from './redact.js';
 import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
 import { dropEmptyPgStore } from './schema.js';
 import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
@@ -144,6 +155,41 @@ export class PostgresEventStore implements EventStore {
   writeSnapshot(snapshot: Snapshot, options: { now?: () => Date } = {}): Promise<void> {
     const takenAt = (options.now?.() ?? new Date()).toISOString();
     return this.#run(() => writePgSnapshot(this.pool, snapshot, takenAt));
+  }
+
+  deletedStream(stream: string): Promise<DeletedStream | undefined> {
+    return this.#run(() => deletedPgStream(this.pool, stream));
+  }
+
+  deleteStream(
+    stream: string,
+    options: LifecycleOptions & { hard: boolean },
+  ): Promise<LifecycleResult> {
+    return deletePgStream(this.pool, this.target, stream, options);
+  }
+
+  restoreStream(stream: string, options: LifecycleOptions = {}): Promise<LifecycleResult> {
+    return restorePgStream(this.pool, this.target, stream, options);
+  }
+
+  redactEvents(stream: string, options: RedactOptions): Promise<LifecycleResult> {
+    return redactPgEvents(this.pool, this.target, stream, options);
+  }
+
+  forgetSubject(subject: string, options: ForgetOptions = {}): Promise<LifecycleResult> {
+    return forgetPgSubject(this.pool, this.target, subject, options);
+  }
+
+  subjectKeys(
+    subjects: readonly string[],
+    options: LifecycleOptions = {},
+  ): Promise<Map<string, SubjectKey>> {
+    const createdAt = (options.now?.() ?? new Date()).toISOString();
+    return subjectPgKeys(this.pool, this.target, subjects, createdAt);
+  }
+
+  readKeys(keyIds: readonly string[]): Promise<SubjectKey[]> {
+    return this.#run(() => readPgKeys(this.pool, keyIds));
   }
 
   async discardIfNew(): Promise<void> {

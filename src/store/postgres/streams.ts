@@ -12,13 +12,14 @@ import { withPgErrors } from './errors.js';
 // on: the first page from the prefix itself, each later one after the last name printed
 // (keyset pagination, as reads of events page), so listing a million streams holds one page
 // at a time and no transaction between pages. Walks the (stream, version) index and stops at
-// the page's limit; there is no table of streams to keep.
+// the page's limit; there is no table of streams to keep. Deleted streams are left out.
 const PAGE = (from: '>=' | '>') =>
   `SELECT s.stream, s.version,
      first.recorded_at AS "firstRecordedAt", last.recorded_at AS "lastRecordedAt"
    FROM (
      SELECT stream, max(version) AS version FROM eventlite.events
      WHERE stream ${from} $1 AND starts_with(stream, $2)
+       AND stream NOT IN (SELECT stream FROM eventlite.deleted_streams)
      GROUP BY stream ORDER BY stream LIMIT $3
    ) AS s
    JOIN eventlite.events AS first ON first.stream = s.stream AND first.version = 1

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { payloadsCheck, recordedAtCheck, streamVersionsCheck } from '../../core/checks.js';
+import {
+  payloadsCheck,
+  positionsCheck,
+  recordedAtCheck,
+  streamVersionsCheck,
+} from '../../core/checks.js';
+import { AUDIT_TYPES, auditedHoles, SYSTEM_STREAM, type Ranges } from '../../core/lifecycle.js';
 import type { Check } from '../../core/ports.js';
 import { APPEND_ONLY_TRIGGERS, PG_STORE_SCHEMA_VERSION, readSchemaVersion } from './schema.js';
 
@@ -51,16 +57,36 @@ async function checkPositions(client: pg.ClientBase): Promise<Check> {
     rowMode: 'array',
   });
   const [events, first, last, counter] = rows[0]!.map(Number) as [number, number, number, number];
-  // Positions are a unique key, so they increase; a count equal to the span means no gaps, and
-  // a counter past the last event would make the next append leave one.
-  const ok = first === 1 && last === events && counter === last;
-  return {
-    name: 'positions gapless',
-    ok,
-    detail: ok
-      ? `positions 1..${last}`
-      : `${events} events span positions ${first}..${last} (counter at ${counter})`,
-  };
+  // Positions are a unique key, so they increase; the runs missing between them must be
+  // exactly those that audited hard deletes removed, and a counter past the last event would
+  // make the next append leave a gap.
+  const gaps = await client.query<[string, string]>({
+    text: `SELECT previous + 1, position - 1 FROM (
+             SELECT position, lag(position, 1, 0::bigint) OVER (ORDER BY position) AS previous
+             FROM eventlite.events
+           ) AS found WHERE position > previous + 1`,
+    rowMode: 'array',
+  });
+  const audits = await client.query<[string]>({
+    text: `SELECT data FROM eventlite.events WHERE stream = $1 AND type = $2`,
+    values: [SYSTEM_STREAM, AUDIT_TYPES.streamDeleted],
+    rowMode: 'array',
+  });
+  const store = await client.query<[string]>({
+    text: 'SELECT store_id FROM eventlite.meta',
+    rowMode: 'array',
+  });
+  return positionsCheck({
+    events,
+    first,
+    last,
+    gaps: gaps.rows.map((gap) => gap.map(Number) as Ranges[number]),
+    audited: auditedHoles(
+      audits.rows.map(([data]) => data),
+      store.rows[0]![0],
+    ),
+    counter: { ok: counter === last, detail: `counter at ${counter}` },
+  });
 }
 
 async function checkStreamVersions(client: pg.ClientBase): Promise<Check> {

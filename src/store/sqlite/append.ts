@@ -5,6 +5,7 @@ import type { AppendOptions, AppendResult } from '../../core/ports.js';
 import { StoredEvent } from '../../core/recorded-event.js';
 import { toRecordedAt } from '../../core/time-range.js';
 import { newEventId } from '../ids.js';
+import { refuseDeletedStream } from './lifecycle.js';
 import { type Db, pluck, prepared, STORE_SQL } from './statements.js';
 
 /**
@@ -58,6 +59,7 @@ function insertBatch(
   );
   const actual = pluck<number | null>(db, STORE_SQL.streamVersion, stream) ?? 0;
   if (retry) return { stream, events: [], version: actual, alreadyStored: true };
+  refuseDeletedStream(db, stream);
 
   checkExpectedVersion(stream, options.expectedVersion ?? 'any', actual);
   const recordedAt = toRecordedAt(options.now?.() ?? new Date());

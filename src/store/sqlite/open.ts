@@ -134,6 +134,9 @@ function configure(db: Db, busyTimeoutMs: number): void {
   // WAL + FULL: a commit is durable once append returns, also across a power cut.
   db.pragma('synchronous = FULL');
   db.pragma('cache_size = -16000');
+  // Deleted and overwritten content is zeroed, not left in free space: what `forget`, `redact`
+  // and a hard delete remove (and a rebuild drops) is gone from the file once checkpointed.
+  db.pragma('secure_delete = ON');
 }
 
 // Switching to WAL needs an exclusive lock and does not wait on the busy handler, so several

@@ -3,6 +3,7 @@ import type { ReadLogOptions, ReadStreamOptions } from '../../core/ports.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { LeanEvent, LeanPage, type LeanRest, StoredEvent } from '../../core/recorded-event.js';
 import { withStoreErrors } from './errors.js';
+import { openSealedRows } from './keys.js';
 import { type Db, EVENT_COLUMNS, LEAN_COLUMNS, preparedRaw, STORE_SQL } from './statements.js';
 
 // Reads come out a page at a time (keyset pagination on position or version), so a caller can
@@ -12,13 +13,17 @@ import { type Db, EVENT_COLUMNS, LEAN_COLUMNS, preparedRaw, STORE_SQL } from './
 const PAGE_SIZE = 2000;
 
 /** A row of EVENT_COLUMNS as an array, in their order (see preparedRaw). */
-type EventArray = [number, string, number, string, string, string, string, string, number];
+/** A row of EVENT_COLUMNS as an array, in StoredEvent's constructor order. */
+export type EventArray = [number, string, number, string, string, string, string, string, number];
 /** A row of LEAN_COLUMNS as an array. */
 type LeanArray = [number, number, string, string, string, number];
 const POSITION = 0;
 const VERSION = 2;
+/** Where data is in an event row, and in a lean one. */
+const DATA = 5;
+const LEAN_DATA = 3;
 
-function eventFromArray(row: EventArray): StoredEvent {
+export function eventFromArray(row: EventArray): StoredEvent {
   return new StoredEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
 }
 
@@ -37,7 +42,11 @@ export function* streamPages(
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
-    const rows = withStoreErrors(path, () => page.all(stream, next, limit)) as EventArray[];
+    const rows = withStoreErrors(path, () => {
+      const found = page.all(stream, next, limit) as EventArray[];
+      if (!options.sealed) openSealedRows(db, found, DATA);
+      return found;
+    });
     if (rows.length > 0) yield rows.map(eventFromArray);
     remaining -= rows.length;
     if (rows.length < limit) return;
@@ -59,7 +68,11 @@ export function* logPages(
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
-    const rows = withStoreErrors(path, () => page(next, limit));
+    const rows = withStoreErrors(path, () => {
+      const found = page(next, limit);
+      if (!options.sealed) openSealedRows(db, found, lean ? LEAN_DATA : DATA);
+      return found;
+    });
     if (rows.length > 0) yield toEvents(rows);
     remaining -= rows.length;
     if (rows.length < limit) return;

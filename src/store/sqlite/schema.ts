@@ -61,6 +61,49 @@ const STORE_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1
     CHECK (schema_version >= 1);
   `,
+  `
+  -- Audited lifecycle commands (docs/lifecycle.md). The triggers let an UPDATE or DELETE of
+  -- events through only while eventlite_lifecycle_permit holds a row. A lifecycle command
+  -- inserts one, makes its change, deletes it and appends its audit event in one transaction,
+  -- so no other connection ever sees a permit: everything else is refused as before.
+  CREATE TABLE eventlite_lifecycle_permit (command TEXT NOT NULL);
+  DROP TRIGGER events_are_append_only_update;
+  DROP TRIGGER events_are_append_only_delete;
+  CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+  WHEN NOT EXISTS (SELECT 1 FROM eventlite_lifecycle_permit)
+  BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused');
+  END;
+  CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+  WHEN NOT EXISTS (SELECT 1 FROM eventlite_lifecycle_permit)
+  BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
+  END;
+  -- Deleted streams: hidden (hard = 0) or removed for good (hard = 1), by the audit event at
+  -- position. Appends to them are refused; an import leaves a removed stream's events out.
+  CREATE TABLE eventlite_deleted_streams (
+    stream     TEXT    PRIMARY KEY,
+    hard       INTEGER NOT NULL CHECK (hard IN (0, 1)),
+    version    INTEGER NOT NULL,
+    position   INTEGER NOT NULL,
+    deleted_at TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  -- A key per subject for their sealed personal fields (AES-256-GCM); forget deletes it.
+  CREATE TABLE eventlite_keys (
+    key_id     TEXT PRIMARY KEY,
+    subject    TEXT NOT NULL,
+    key        BLOB NOT NULL CHECK (length(key) = 32),
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX eventlite_keys_by_subject ON eventlite_keys (subject);
+  -- The ids of forgotten keys: an import never brings one back.
+  CREATE TABLE eventlite_forgotten_keys (
+    key_id       TEXT    PRIMARY KEY,
+    subject      TEXT    NOT NULL,
+    position     INTEGER NOT NULL,
+    forgotten_at TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;

@@ -1,23 +1,32 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, storeReplacedError } from '../../core/errors.js';
 import type { NewEvent, RecordedEvent } from '../../core/events.js';
+import type { DeletedStream } from '../../core/lifecycle.js';
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  ForgetOptions,
   ImportSession,
+  LifecycleOptions,
+  LifecycleResult,
   ListStreamsOptions,
   ReadLogOptions,
   ReadSnapshotOptions,
   ReadStreamOptions,
+  RedactOptions,
   Snapshot,
   StreamSummary,
 } from '../../core/ports.js';
-import { storeReplacedError } from '../../core/errors.js';
+import type { SubjectKey } from '../../core/sealing.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { appendToStream } from './append.js';
 import { translateSqliteError, withStoreErrors } from './errors.js';
+import { deleteStream, restoreStream } from './delete-stream.js';
+import { forgetSubject } from './forget.js';
 import { beginImport } from './import.js';
+import { readKeys, subjectKeys } from './keys.js';
+import { deletedStreamOf } from './lifecycle.js';
 import {
   filePath,
   newDatabase,
@@ -28,6 +37,7 @@ import {
 import { logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
+import { redactEvents } from './redact.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
 import { countStore, streamSummaryPages } from './streams.js';
 import { countEventTypes } from './type-counts.js';
@@ -131,6 +141,7 @@ export class SqliteEventStore implements EventStore {
           throw translateSqliteError(error, location);
         }
       },
+      addKeys: (keys) => this.guard(() => session.addKeys(keys)),
       commit: () => this.guard(() => session.commit()),
       rollback: () => this.guard(() => session.rollback()),
     };
@@ -171,6 +182,41 @@ export class SqliteEventStore implements EventStore {
   writeSnapshot(snapshot: Snapshot, options: { now?: () => Date } = {}): Promise<void> {
     const takenAt = (options.now?.() ?? new Date()).toISOString();
     return this.guard(() => writeSnapshot(this.db, snapshot, takenAt));
+  }
+
+  deletedStream(stream: string): Promise<DeletedStream | undefined> {
+    return this.guard(() => deletedStreamOf(this.db, stream));
+  }
+
+  deleteStream(
+    stream: string,
+    options: LifecycleOptions & { hard: boolean },
+  ): Promise<LifecycleResult> {
+    return this.guard(() => deleteStream(this.db, this.location, stream, options));
+  }
+
+  restoreStream(stream: string, options: LifecycleOptions = {}): Promise<LifecycleResult> {
+    return this.guard(() => restoreStream(this.db, stream, options));
+  }
+
+  redactEvents(stream: string, options: RedactOptions): Promise<LifecycleResult> {
+    return this.guard(() => redactEvents(this.db, this.location, stream, options));
+  }
+
+  forgetSubject(subject: string, options: ForgetOptions = {}): Promise<LifecycleResult> {
+    return this.guard(() => forgetSubject(this.db, this.location, subject, options));
+  }
+
+  subjectKeys(
+    subjects: readonly string[],
+    options: LifecycleOptions = {},
+  ): Promise<Map<string, SubjectKey>> {
+    const createdAt = (options.now?.() ?? new Date()).toISOString();
+    return this.guard(() => subjectKeys(this.db, subjects, createdAt));
+  }
+
+  readKeys(keyIds: readonly string[]): Promise<SubjectKey[]> {
+    return this.guard(() => readKeys(this.db, keyIds));
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@ import { type Db, prepared } from './statements.js';
 // A page of streams in name order from a bound on: the first page from the prefix itself, each
 // later one after the last name printed (keyset pagination, as reads of events page), so
 // listing a million streams holds one page at a time and no read transaction between pages.
-// Walks the (stream, version) index; there is no table of streams to keep.
+// Walks the (stream, version) index; there is no table of streams to keep. Deleted streams
+// are left out.
 const PAGE = (from: '>=' | '>') =>
   `SELECT s.stream, s.version,
      (SELECT recorded_at FROM events WHERE stream = s.stream AND version = 1) AS firstRecordedAt,
@@ -14,6 +15,7 @@ const PAGE = (from: '>=' | '>') =>
    FROM (
      SELECT stream, max(version) AS version FROM events
      WHERE stream ${from} :from AND substr(stream, 1, length(:prefix)) = :prefix
+       AND stream NOT IN (SELECT stream FROM eventlite_deleted_streams)
      GROUP BY stream ORDER BY stream LIMIT :limit
    ) AS s`;
 const FIRST_PAGE = PAGE('>=');

@@ -1,4 +1,10 @@
-import { payloadsCheck, recordedAtCheck, streamVersionsCheck } from '../../core/checks.js';
+import {
+  payloadsCheck,
+  positionsCheck,
+  recordedAtCheck,
+  streamVersionsCheck,
+} from '../../core/checks.js';
+import { AUDIT_TYPES, auditedHoles, SYSTEM_STREAM, type Ranges } from '../../core/lifecycle.js';
 import type { Check } from '../../core/ports.js';
 import { STORE_APPLICATION_ID, STORE_SCHEMA_VERSION } from './schema.js';
 import type { Db } from './statements.js';
@@ -52,15 +58,30 @@ function checkPositions(db: Db): Check {
        FROM events`,
     )
     .get() as { events: number; first: number; last: number; sequence: number };
-  // Positions are a unique integer key, so they increase; a count equal to the span means no gaps.
-  const ok = row.first === 1 && row.last === row.events && row.sequence >= row.last;
-  return {
-    name: 'positions gapless',
-    ok,
-    detail: ok
-      ? `positions 1..${row.last}`
-      : `${row.events} events span positions ${row.first}..${row.last} (sequence at ${row.sequence})`,
-  };
+  // Positions are a unique integer key, so they increase; the runs missing between them must
+  // be exactly those that audited hard deletes removed.
+  const gaps = db
+    .prepare(
+      `SELECT previous + 1, position - 1 FROM (
+         SELECT position, lag(position, 1, 0) OVER (ORDER BY position) AS previous FROM events
+       ) WHERE position > previous + 1`,
+    )
+    .raw()
+    .all() as Ranges;
+  const audits = db
+    .prepare(`SELECT data FROM events WHERE stream = ? AND type = ?`)
+    .pluck()
+    .all(SYSTEM_STREAM, AUDIT_TYPES.streamDeleted) as string[];
+  const storeId = db
+    .prepare(`SELECT value FROM eventlite_store WHERE key = 'store_id'`)
+    .pluck()
+    .get();
+  return positionsCheck({
+    ...row,
+    gaps,
+    audited: auditedHoles(audits, storeId as string),
+    counter: { ok: row.sequence >= row.last, detail: `sequence at ${row.sequence}` },
+  });
 }
 
 function checkStreamVersions(db: Db): Check {
