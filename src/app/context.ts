@@ -2,6 +2,7 @@ import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { eventReadingOf } from '../core/event-reading.js';
 import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
+import { NoDomainError } from '../domain/no-domain.js';
 
 /**
  * What every use case takes: the stores it works on, the user's domain, the clock and a
@@ -27,6 +28,20 @@ export async function domainOf<D extends Domain>(ctx: AppContext<D>): Promise<D>
   // A domain built in code, never validated, registers how it reads stored events here.
   eventReadingOf(ctx.domain);
   return ctx.domain;
+}
+
+/**
+ * The domain when one is named (by a flag, a variable or a default file), else undefined: for
+ * what a command does with the domain at hand but can do without it (sealing personal data).
+ */
+export async function domainIfAny(ctx: AppContext): Promise<Domain | undefined> {
+  if (ctx.domain === undefined) return undefined;
+  try {
+    return await domainOf(ctx);
+  } catch (error) {
+    if (error instanceof NoDomainError) return undefined;
+    throw error;
+  }
 }
 
 /** What a use case of the query side alone needs: the read models, and where they are. */

@@ -11,6 +11,8 @@ import { clockOf, domainOf, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { keepNewState } from './keep-state.js';
 import { loadState, type FoldBase, type StateCache } from './load-state.js';
+import { appendSealed, refuseUnsealable } from './personal-data.js';
+import { refuseDeletedStream } from './read.js';
 import { sleep } from './sleep.js';
 
 /** Enough for a handful of processes hammering one stream; each retry re-reads and decides anew. */
@@ -98,6 +100,7 @@ export async function executeCommand<D extends Domain = Domain>(
   // state costs the append alone. What else it decides (a rejection, no events) is decided
   // again on what the stream holds before it counts; neither costs an attempt.
   let trustKept = options.states !== undefined && !options.dryRun;
+  await refuseDeletedStream(ctx.store, stream);
   for (let attempt = 1; ;) {
     const loaded = await loadState(ctx.store, domain, named, stream, {
       cache: options.states,
@@ -132,6 +135,7 @@ export async function executeCommand<D extends Domain = Domain>(
         ? { type, data, metadata }
         : { type, data, metadata, schemaVersion },
     );
+    refuseUnsealable(domain, named, command, decided);
     const outcome: ExecuteResult = {
       stream,
       appended: [],
@@ -145,7 +149,7 @@ export async function executeCommand<D extends Domain = Domain>(
     }
     if (decided.length === 0) return outcome;
     try {
-      const result = await ctx.store.append(stream, decided, {
+      const result = await appendSealed(ctx.store, domain, stream, decided, {
         expectedVersion: versionRead,
         now: clockOf(ctx),
       });

@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { parseExportedEvent } from '../core/exported-event.js';
+import { parseKeyLine } from '../core/key-file.js';
 import type { ImportSummary } from '../core/ports.js';
 import type { AppContext } from './context.js';
 import type { Line } from './lines.js';
@@ -11,6 +12,8 @@ export interface ImportOptions {
   onProgress?: (read: number) => void;
   /** Called once every line is read, before the commit. */
   onCommitting?: (read: number) => void;
+  /** `--keys FILE`: the subject keys that travel with the export, and the file's name. */
+  keys?: { lines: AsyncIterable<readonly Line[]>; source: string };
 }
 
 /**
@@ -25,6 +28,12 @@ export async function importEvents(
   const session = await ctx.store.beginImport();
   let read = 0;
   try {
+    if (options.keys) {
+      for await (const batch of options.keys.lines) {
+        const where = (line: Line) => `${options.keys!.source}:${line.number}`;
+        await session.addKeys(batch.map((line) => parseKeyLine(line.text, where(line))));
+      }
+    }
     for await (const batch of batches) {
       const events = batch.map((line) =>
         parseExportedEvent(line.text, `${options.source}:${line.number}`),

@@ -1,5 +1,9 @@
 import type { ProjectionRow } from '../core/ports.js';
-import { projectionStates, type ProjectionState } from '../projections/index.js';
+import {
+  projectionStates,
+  readLifecycleAudits,
+  type ProjectionState,
+} from '../projections/index.js';
 import { domainOf, type AppContext } from './context.js';
 import { checkReadModelsOrigin } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
@@ -13,6 +17,6 @@ export async function listProjections(
   const head = await ctx.store.head();
   if (ctx.read) await checkReadModelsOrigin(ctx.store, ctx.read);
   const rows = ctx.read ? await ctx.read.projectionRows() : new Map<string, ProjectionRow>();
-  return projectionStates(rows, head, defined);
+  return projectionStates(rows, head, defined, await readLifecycleAudits(ctx.store));
 }
 export { type ProjectionState, type ProjectionStatus } from '../projections/index.js';

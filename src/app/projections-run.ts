@@ -1,6 +1,6 @@
 import {
-  catchUpProjection,
   definitionHashes,
+  keepUp,
   runProjections as runRunner,
   staleReason,
   type EventTrace,
@@ -107,7 +107,7 @@ export async function followProjections(
     seen = current;
     for (const [index, projection] of selected.entries()) {
       if (ctx.signal?.aborted) break;
-      await catchUpProjection(stores, projection, hashes[index]!, runOptions);
+      await keepUp(stores, projection, hashes[index]!, runOptions);
     }
   }
 }

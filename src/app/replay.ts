@@ -6,10 +6,11 @@ import { parseExpectedVersion, type ExpectedVersion } from '../core/expected-ver
 import { checkJsonLimits, requireObject } from '../core/input.js';
 import { toNewEvent, validateNameAt } from '../core/new-event.js';
 import { CLOCK_STEP_MS, parseInstant, steppingClock } from './clock.js';
-import { clockOf, type AppContext } from './context.js';
+import { clockOf, domainIfAny, type AppContext } from './context.js';
 import { correlationIdOf } from './correlation.js';
 import { executeCommand } from './exec.js';
 import { StateCache } from './load-state.js';
+import { appendSealed, sealingProblem } from './personal-data.js';
 import type { Line } from './lines.js';
 import { sleep } from './sleep.js';
 
@@ -94,7 +95,10 @@ export async function* replayLines(
       } else {
         const { stream, event, expectedVersion } = toRawEvent(value, where, correlationId);
         label = event.type;
-        const result = await ctx.store.append(stream, [event], {
+        const domain = await domainIfAny(lineCtx);
+        const problem = domain && sealingProblem(domain, event);
+        if (problem) throw new InputError(`${where}: ${problem}`);
+        const result = await appendSealed(ctx.store, domain, stream, [event], {
           expectedVersion,
           now: clock.now,
         });

@@ -3,6 +3,7 @@ import { validateName } from '../core/input.js';
 import { deciderForStream } from '../domain/lookup.js';
 import { domainOf, type AppContext } from './context.js';
 import { loadState, type FoldBase } from './load-state.js';
+import { refuseDeletedStream } from './read.js';
 
 export interface StreamState {
   stream: string;
@@ -24,6 +25,7 @@ export async function streamState(
   validateName('stream', stream);
   const domain = await domainOf(ctx);
   const named = deciderForStream(domain, stream);
+  await refuseDeletedStream(ctx.store, stream);
   const current = await ctx.store.streamVersion(stream);
   if (current === 0) throw new NotFoundError(`stream "${stream}" does not exist`);
   const version = options.at ?? current;

@@ -1,6 +1,7 @@
 import { ProjectionFailedError, StoreError, type EventliteError } from '../core/errors.js';
 import { eventReadingOfProjection } from '../core/event-reading.js';
 import type { RecordedEvent } from '../core/events.js';
+import { AUDIT_TYPES } from '../core/lifecycle.js';
 import { LeanEvent } from '../core/recorded-event.js';
 import {
   HandlerFailure,
@@ -161,7 +162,8 @@ export async function nextBatch(
 ): Promise<ProjectionBatch> {
   const handled = Object.keys(projection.on);
   const reading = eventReadingOfProjection(projection);
-  const types = reading ? reading.storedNames(handled) : handled;
+  const types = reading ? [...reading.storedNames(handled)] : handled;
+  if (projection.onLifecycle) types.push(...Object.values(AUDIT_TYPES));
   const found: RecordedEvent[] = [];
   if (types.length > 0) {
     const limit = Math.min(batchSize, target - checkpoint);

@@ -47,6 +47,8 @@ export function hashDefinition(
   const handlers = Object.keys(projection.on)
     .sort()
     .map((type) => [type, String(projection.on[type])]);
+  // Only when there is one: a projection without it hashes as it did before it existed.
+  if (projection.onLifecycle) handlers.push(['(onLifecycle)', String(projection.onLifecycle)]);
   const definition: Record<string, unknown> =
     sourceHash === undefined ? { ...schema, handlers } : { ...schema, handlers, sourceHash };
   // Only when its events are upcast or renamed: the hash of every other projection stays.

@@ -8,5 +8,7 @@ export {
   type Stores,
 } from './catch-up.js';
 export { definitionHashes, staleReason } from './definition.js';
+export { keepUp } from './keep-up.js';
+export { lifecycleStaleReason, readLifecycleAudits } from './lifecycle.js';
 export { runProjections, type RunOptions, type RunResult } from './runner.js';
 export { projectionStates, type ProjectionState, type ProjectionStatus } from './status.js';

@@ -2,7 +2,6 @@ import { ProjectionFailedError, ProjectionsFailedError } from '../core/errors.js
 import { SetupFailure } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import {
-  catchUpProjection,
   setupFailedError,
   setupFailureRecord,
   type CatchUpOptions,
@@ -14,6 +13,7 @@ import {
   staleReason,
   type DefinitionHashes,
 } from './definition.js';
+import { keepUp } from './keep-up.js';
 import { projectionSchema, rebuildProjection } from './rebuild.js';
 
 export interface RunOptions extends CatchUpOptions {
@@ -98,7 +98,10 @@ async function runOne(
     result.rebuilt = prepared.rebuilt;
     if (prepared.from !== undefined) result.from = prepared.from;
     if (!prepared.ready) return { ...result, events, status: 'interrupted' };
-    result.checkpoint = await catchUpProjection(stores, projection, hashes, counting);
+    const kept = await keepUp(stores, projection, hashes, counting);
+    result.checkpoint = kept.checkpoint;
+    if (kept.rebuilt) Object.assign(result, { rebuilt: true, from: 0 });
+    if (kept.interrupted) return { ...result, events, status: 'interrupted' };
     const target = Math.min(await stores.events.head(), options.until ?? Infinity);
     const stopped = options.signal?.aborted && result.checkpoint < target;
     return { ...result, events, status: stopped ? 'interrupted' : 'ok' };

@@ -1,6 +1,7 @@
 import type { ProjectionRow } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import { staleReason } from './definition.js';
+import { lifecycleStaleReason, type LifecycleAudit } from './lifecycle.js';
 
 export type ProjectionStatus = 'ok' | 'behind' | 'stale' | 'failed' | 'rebuilding';
 
@@ -24,11 +25,12 @@ export function projectionStates(
   rows: ReadonlyMap<string, ProjectionRow>,
   head: number,
   projections: readonly Projection[],
+  audits: readonly LifecycleAudit[] = [],
 ): ProjectionState[] {
   return projections.map((projection) => {
     const row = rows.get(projection.name);
     const checkpoint = row?.checkpoint ?? 0;
-    const { status, detail } = row ? statusOf(row, projection, head) : fresh(head);
+    const { status, detail } = row ? statusOf(row, projection, head, audits) : fresh(head);
     return {
       name: projection.name,
       version: projection.version,
@@ -50,10 +52,12 @@ function statusOf(
   row: ProjectionRow,
   projection: Projection,
   head: number,
+  audits: readonly LifecycleAudit[],
 ): { status: ProjectionStatus; detail: string | null } {
   if (row.rebuildingPid !== null)
     return { status: 'rebuilding', detail: `since ${row.rebuildingSince}` };
-  const stale = staleReason(row, projection);
+  const stale =
+    staleReason(row, projection) ?? lifecycleStaleReason(row.checkpoint, projection, audits);
   if (stale) return { status: 'stale', detail: stale };
   if (row.status === 'failed' && row.failedPosition === null) {
     return { status: 'failed', detail: `in its setup: ${row.error}` };

@@ -26,12 +26,12 @@ export function registerExport(program: Command, io: CliIo): void {
       const run = startRun(command, io);
       const from = flags.from === undefined ? 1 : parsePositiveInteger('--from', flags.from);
       await withApp(run, { store: 'existing' }, async (app) => {
-        const pages = await exportEvents(app, {
+        const exported = await exportEvents(app, {
           stream: flags.stream,
           from,
           upcast: flags.upcast === true,
         });
-        await printEvents(run.out, 'ndjson', pages);
+        await printEvents(run.out, 'ndjson', exported.pages);
       });
     });
 }
