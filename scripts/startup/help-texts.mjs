@@ -16,9 +16,15 @@ const io = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {
 
 const program = await buildProgram(io);
 const texts = {};
-for (const command of [program, ...allCommands(program)]) {
+for (const listed of [program, ...allCommands(program)]) {
+  const path = commandPath(listed);
+  // Laid out by the program the CLI builds for that command line, which may differ from the
+  // whole program's (a command with a --version of its own has no program -V).
+  const words = path === '' ? [] : path.split(' ');
+  const built = await buildProgram(io, words);
+  const command = [built, ...allCommands(built)].find((each) => commandPath(each) === path);
   text = '';
   command.outputHelp();
-  texts[commandPath(command)] = text;
+  texts[path] = text;
 }
 writeFileSync(new URL('../../dist/help-texts.json', import.meta.url), `${JSON.stringify(texts)}\n`);

@@ -14,6 +14,19 @@ export const EXAMPLES: Record<string, readonly string[]> = {
   ],
   streams: ['eventlite streams', 'eventlite streams --prefix account- --limit 10'],
   types: ['eventlite types', 'eventlite types --format csv > types.csv'],
+  'streams delete': [
+    'eventlite streams delete test-1',
+    'eventlite streams delete test-1 --hard --yes',
+  ],
+  'streams restore': [
+    'eventlite streams restore test-1',
+    'eventlite streams restore test-1 --format json | jq .data.version',
+  ],
+  redact: [
+    'eventlite redact account-acc-1 --field owner',
+    'eventlite redact account-acc-1 --field address.street --version 1 3 --yes',
+  ],
+  forget: ['eventlite forget acc-1', 'eventlite forget acc-1 --yes && eventlite projections run'],
   read: [
     'eventlite read account-acc-1',
     'eventlite read account-acc-1 --from 2 --limit 5',

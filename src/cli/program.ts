@@ -50,8 +50,17 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   diagram: async () => (await import('./commands/diagram.js')).registerDiagram,
   ui: async () => (await import('./commands/ui.js')).registerUi,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
+  redact: async () => (await import('./commands/redact.js')).registerRedact,
+  forget: async () => (await import('./commands/forget.js')).registerForget,
   reset: async () => (await import('./commands/reset.js')).registerReset,
 };
+
+/**
+ * Commands with a `--version` option of their own (`redact --version V`). Commander lets the
+ * program's options win wherever they stand, so the program's `-V, --version` is left out when
+ * one of these is the command named.
+ */
+const OWN_VERSION_OPTION = new Set(['redact']);
 
 /** The command named on the line, alone; all of them for help, no command or an unknown one. */
 function commandsToRegister(argv: readonly string[] | undefined): string[] {
@@ -69,11 +78,14 @@ export async function buildProgram(
   argv?: readonly string[],
   options: { quietErrors?: boolean } = {},
 ): Promise<Command> {
-  const program = new Command('eventlite')
-    .description(
-      'An event store and projection tool over SQLite or PostgreSQL: CQRS and event sourcing from a terminal.',
-    )
-    .version(VERSION, '-V, --version')
+  const names = commandsToRegister(argv);
+  const program = new Command('eventlite').description(
+    'An event store and projection tool over SQLite or PostgreSQL: CQRS and event sourcing from a terminal.',
+  );
+  if (!(names.length === 1 && OWN_VERSION_OPTION.has(names[0]!))) {
+    program.version(VERSION, '-V, --version');
+  }
+  program
     .option(
       '--db <path|url>',
       'event store: a SQLite file, or a postgres:// URL (env EVENTLITE_DB)',
@@ -133,7 +145,7 @@ export async function buildProgram(
     return help({ ...context, error: false });
   }) as Command['help'];
 
-  const registers = await Promise.all(commandsToRegister(argv).map((name) => COMMANDS[name]!()));
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program, io);
   addExamples(program);
   return program;

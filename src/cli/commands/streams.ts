@@ -6,6 +6,7 @@ import type { CliIo } from '../io.js';
 import { formatOf, startRun } from '../run.js';
 import { withApp } from '../with-app.js';
 import { printRowPages } from '../output/print.js';
+import { registerStreamsDelete } from './streams-delete.js';
 
 interface StreamsFlags extends FormatFlags {
   prefix?: string;
@@ -14,8 +15,9 @@ interface StreamsFlags extends FormatFlags {
 
 const COLUMNS = ['stream', 'version', 'firstRecordedAt', 'lastRecordedAt'];
 
+/** `streams` (the list) and its subcommands delete and restore. */
 export function registerStreams(program: Command, io: CliIo): void {
-  withFormatOptions(
+  const streams = withFormatOptions(
     program
       .command('streams')
       .description('list streams with their version and first and last recordedAt')
@@ -40,4 +42,5 @@ export function registerStreams(program: Command, io: CliIo): void {
       ),
     );
   });
+  registerStreamsDelete(streams, io);
 }
