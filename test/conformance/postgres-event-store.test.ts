@@ -13,6 +13,7 @@ import { ROOT } from '../helpers/cli.js';
 import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
 import { describeEventStore, type OpenedStore } from './event-store.suite.js';
 import { describeSchemaVersions } from './schema-version.suite.js';
+import { describeLifecycle } from './lifecycle.suite.js';
 
 const PG_OFF = process.env.EVENTLITE_TEST_PG === 'off';
 
@@ -93,6 +94,43 @@ if (PG_OFF) {
   describeEventStore('PostgreSQL', openShared);
   describeSchemaVersions('PostgreSQL', openShared);
 
+  // A second database, for the lifecycle tests that move events from one store to another.
+  let sharedOther: Database;
+  beforeAll(async () => {
+    sharedOther = await freshPgDatabase();
+  });
+  afterAll(async () => {
+    await sharedOther?.drop();
+  });
+
+  describeLifecycle('PostgreSQL', async () => {
+    for (const url of [shared.url, sharedOther.url]) {
+      await withClient(url, (client) => client.query('DROP SCHEMA IF EXISTS eventlite CASCADE'));
+    }
+    const stores: EventStore[] = [await openPostgresEventStore(shared.url, { create: true })];
+    const opened = async (url: string, create: boolean) => {
+      const other = await openPostgresEventStore(url, { create });
+      stores.push(other);
+      return other;
+    };
+    return {
+      store: stores[0]!,
+      reopen: () => opened(shared.url, false),
+      fresh: () => opened(sharedOther.url, true),
+      removeEvent: (position) =>
+        withClient(shared.url, async (client) => {
+          // As a superuser bypassing eventlite would: with the triggers off for the transaction.
+          await client.query('BEGIN');
+          await client.query('SET LOCAL session_replication_role = replica');
+          await client.query('DELETE FROM eventlite.events WHERE position = $1', [position]);
+          await client.query('COMMIT');
+        }),
+      async cleanup() {
+        await Promise.all(stores.map((each) => each.close()));
+      },
+    };
+  });
+
   describe('PostgreSQL event store', () => {
     describe('schema', () => {
       it('refuses UPDATE, DELETE and TRUNCATE of events', async () => {
@@ -112,6 +150,16 @@ if (PG_OFF) {
             }
             const { rows } = await client.query('SELECT type FROM eventlite.events');
             expect(rows).toEqual([{ type: 'T' }]);
+          });
+          // An audited lifecycle command gets through only inside its own transaction.
+          const again = await openPostgresEventStore(database.url, { create: false });
+          await again.redactEvents('a', { fields: ['n'] });
+          await again.close();
+          await withClient(database.url, async (client) => {
+            const error = await caught(client.query('DELETE FROM eventlite.events'));
+            expect(error.message).toBe('events are append-only: DELETE is refused');
+            const { rows } = await client.query('SELECT count(*)::int AS n FROM eventlite.events');
+            expect(rows).toEqual([{ n: 2 }]);
           });
         } finally {
           await database.drop();

@@ -142,6 +142,23 @@ describe('the events table', () => {
     );
   });
 
+  it('still refuses them after audited lifecycle commands ran on the same connection', async () => {
+    await store.append('s', [{ type: 'T', data: { a: 1 } }]);
+    await store.append('t', [{ type: 'T', data: {} }]);
+    await store.redactEvents('s', { fields: ['a'] });
+    await store.deleteStream('t', { hard: true });
+    // The permit lived only inside their transactions.
+    expect(store.db.prepare('SELECT count(*) FROM eventlite_lifecycle_permit').pluck().get()).toBe(
+      0,
+    );
+    expect(() => store.db.exec(`UPDATE events SET type = 'X'`)).toThrow(
+      'events are append-only: UPDATE is refused',
+    );
+    expect(() => store.db.exec('DELETE FROM events')).toThrow(
+      'events are append-only: DELETE is refused',
+    );
+  });
+
   it('keeps UNIQUE(stream, version) as the last guard', async () => {
     await store.append('s', [{ type: 'T', data: {} }]);
     expect(() =>
