@@ -26,9 +26,10 @@ export function validatePersonalData(events: unknown, fail: Fail): void {
       fail(`${where}.subject must name the field that names the person, got ${describe(subject)}`);
     }
     checkPath(subject as string, `${where}.subject`, fail);
-    if (!Array.isArray(fields) || fields.length === 0) {
-      fail(`${where}.fields must be a non-empty list of field names, got ${describe(fields)}`);
+    if (!Array.isArray(fields)) {
+      fail(`${where}.fields must be a list of field names, got ${describe(fields)}`);
     }
+    if ((fields as unknown[]).length === 0) fail(`${where}.fields must name at least one field`);
     const seen = new Set<string>();
     (fields as unknown[]).forEach((field, index) => {
       const at = `${where}.fields[${index}]`;
