@@ -81,7 +81,7 @@ interface Logged {
 function comparable(events: readonly Logged[]): unknown[] {
   return events.map((event) => {
     if (event.stream !== '$eventlite') return event;
-    const { store: _store, ...data } = event.data;
+    const data = Object.fromEntries(Object.entries(event.data).filter(([key]) => key !== 'store'));
     return { position: event.position, type: event.type, data };
   });
 }
@@ -151,7 +151,7 @@ describe.each(backends())('lifecycle commands killed at random moments, on $name
         lifetimes.push(Date.now() - started);
         expected.push(await log(reference));
       }
-      await inProcess(reference, ["projections", "run"]);
+      await inProcess(reference, ['projections', 'run']);
       const expectedReadModel = await readModel(reference);
 
       const victim = await copy('victim.db');
