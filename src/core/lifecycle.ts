@@ -193,3 +193,12 @@ export function admitImportedKey(
   if (Buffer.from(stored).equals(Buffer.from(key.key))) return 'stored';
   throw new StoreError(`key ${key.keyId} is stored here with other bytes; refusing to replace it`);
 }
+
+/** The counts an ImportSummary carries of what an import respected, each only when not zero. */
+export function importLifecycleCounts(counts: {
+  leftOut: number;
+  keys: number;
+  forgottenKeys: number;
+}): { leftOut?: number; keys?: number; forgottenKeys?: number } {
+  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
+}

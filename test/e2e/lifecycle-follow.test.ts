@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeLifecycleDomain } from '../cli/lifecycle-domain.js';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { collect, parseNdjson, startCli, tempDir } from '../helpers/cli.js';
+import { collect, parseNdjson, shellStatus, startCli, tempDir } from '../helpers/cli.js';
 
 // A running `projections run --follow` rebuilds a projection that a lifecycle command made
 // stale, without being restarted: after a forget, the read model shows "[forgotten]"; after a
@@ -77,7 +77,7 @@ describe.each(backends())(
 
       follower.kill('SIGTERM');
       const result = await ended;
-      expect(result.code, result.stderr).toBe(143);
+      expect(shellStatus(result), result.stderr).toBe(143);
       expect(result.stderr).toContain(
         'rebuilding projection "accounts" from event 1 (subject "a1" was forgotten at position 4)',
       );

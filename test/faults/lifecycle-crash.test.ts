@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeLifecycleDomain } from '../cli/lifecycle-domain.js';
+import { bankLog } from '../projections/fixtures.js';
 import { runOn } from '../helpers/backend-cli.js';
 import { backends, type Backend, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, startCli, tempDir } from '../helpers/cli.js';
@@ -34,39 +34,10 @@ const SIZES: Record<Backend['name'], { events: number; kills: number }> = {
 const ACTIONS: readonly string[][] = [
   ['streams', 'delete', 'account-a3', '--yes'],
   ['streams', 'delete', 'account-a4', '--hard', '--yes'],
-  ['redact', 'account-a5', '--field', 'note', '--yes'],
+  ['redact', 'account-a5', '--field', 'owner', '--yes'],
   ['forget', 'a2', '--yes'],
   ['forget', 's1', '--yes'],
 ];
-
-/**
- * Six accounts of unsealed events (an import keeps data as given), most of them deposits with
- * a note, and one sealed account opened through exec.
- */
-function baseLog(events: number): string {
-  const versions = new Map<string, number>();
-  const lines: string[] = [];
-  for (let index = 0; index < events; index += 1) {
-    const accountId = `a${(index % 6) + 1}`;
-    const stream = `account-${accountId}`;
-    const version = (versions.get(stream) ?? 0) + 1;
-    versions.set(stream, version);
-    const opened = version === 1;
-    lines.push(
-      JSON.stringify({
-        stream,
-        type: opened ? 'AccountOpened' : 'MoneyDeposited',
-        id: randomUUID(),
-        data: opened
-          ? { accountId, owner: `Owner ${accountId}` }
-          : { accountId, amount: (index % 90) + 1, note: `note ${index}` },
-        metadata: {},
-        recordedAt: '2026-01-01T00:00:00.000Z',
-      }),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 interface Logged {
   position: number;
@@ -104,7 +75,8 @@ describe.each(backends())('lifecycle commands killed at random moments, on $name
       cleanups.push(folder.cleanup);
       const dir = folder.dir;
       writeLifecycleDomain(dir);
-      writeFileSync(join(dir, 'base.ndjson'), baseLog(sizes.events));
+      // Six accounts of unsealed events (an import keeps data as given), then one sealed account.
+      writeFileSync(join(dir, 'base.ndjson'), bankLog(sizes.events, 6));
 
       const storeFor = async (name: string): Promise<StoreUnderTest> => {
         const store = await backend.otherStore(name);

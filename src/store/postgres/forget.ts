@@ -2,10 +2,8 @@ import type pg from 'pg';
 import { NotFoundError } from '../../core/errors.js';
 import { validateName } from '../../core/input.js';
 import { AUDIT_TYPES } from '../../core/lifecycle.js';
-import { AffectedEvents } from '../affected-events.js';
+import { AffectedEvents, forgettingsOf, type DataChange } from '../affected-events.js';
 import type { ForgetOptions, LifecycleResult } from '../../core/ports.js';
-import { eventJsonLine } from '../../core/recorded-event.js';
-import { forgottenPlaintext } from '../../core/redaction.js';
 import { sealedMarker } from '../../core/sealing.js';
 import type { PgTarget } from './connection.js';
 import {
@@ -49,7 +47,7 @@ export async function forgetPgSubject(
     const affected = new AffectedEvents();
     for (const [keyId, key] of keys) affected.note(`key ${keyId} ${key.toString('base64')}`);
     const markers = keys.map(([keyId]) => sealedMarker(keyId));
-    const changes: [string, number][] = [];
+    const changes: DataChange[] = [];
     for (let after = 0; ;) {
       const { rows } = await client.query<EventArrayRow>({
         text: `SELECT ${EVENT_COLUMNS} FROM eventlite.events
@@ -59,14 +57,9 @@ export async function forgetPgSubject(
         values: [after, [...declared.keys()], markers],
         rowMode: 'array',
       });
-      for (const row of rows) {
-        const event = eventFromArray(row);
-        const rewritten = forgottenPlaintext(event.dataJson, declared.get(event.type), subject);
-        const sealed = markers.some((marker) => event.dataJson.includes(marker));
-        if (rewritten === undefined && !sealed) continue;
-        affected.add(event, eventJsonLine(event));
-        if (rewritten !== undefined) changes.push([rewritten, event.position]);
-      }
+      changes.push(
+        ...forgettingsOf(rows.map(eventFromArray), subject, declared, markers, affected),
+      );
       if (rows.length < PAGE) break;
       after = Number(rows[rows.length - 1]![0]);
     }

@@ -4,6 +4,7 @@ import {
   admitImportedKey,
   followsImportedDeletion,
   importedDeletion,
+  importLifecycleCounts,
   type DeletedStream,
 } from '../../core/lifecycle.js';
 import type { ImportedEvent } from '../../core/ports.js';
@@ -94,10 +95,7 @@ export class PgImportLifecycle {
 
   /** The counts an ImportSummary carries, each only when not zero. */
   summary(): { leftOut?: number; keys?: number; forgottenKeys?: number } {
-    return {
-      ...(this.leftOut > 0 && { leftOut: this.leftOut }),
-      ...(this.keys > 0 && { keys: this.keys }),
-      ...(this.forgottenKeys > 0 && { forgottenKeys: this.forgottenKeys }),
-    };
+    const { leftOut, keys, forgottenKeys } = this;
+    return importLifecycleCounts({ leftOut, keys, forgottenKeys });
   }
 }

@@ -7,6 +7,7 @@ import {
   type DeletedStream,
 } from '../../core/lifecycle.js';
 import type { LifecycleOptions } from '../../core/ports.js';
+import { toRecordedAt } from '../../core/time-range.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { newEventId } from '../ids.js';
 import type { PgTarget } from './connection.js';
@@ -44,7 +45,7 @@ export async function appendPgAudit(
     type: event.type,
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata ?? {}),
-    recordedAt: (options.now?.() ?? new Date()).toISOString(),
+    recordedAt: toRecordedAt(options.now?.() ?? new Date()),
     // Audit events have one shape: eventlite's own, version 1.
     schemaVersion: 1,
   };

@@ -2,15 +2,9 @@ import type pg from 'pg';
 import { NotFoundError } from '../../core/errors.js';
 import { validateName } from '../../core/input.js';
 import { AUDIT_TYPES, refuseSystemStream, StreamDeletedError } from '../../core/lifecycle.js';
-import { AffectedEvents } from '../affected-events.js';
+import { AffectedEvents, redactionsOf, type DataChange } from '../affected-events.js';
 import type { LifecycleResult, RedactOptions } from '../../core/ports.js';
-import { eventJsonLine } from '../../core/recorded-event.js';
-import {
-  checkRedactedVersions,
-  nothingToRedact,
-  redactedData,
-  redactionPaths,
-} from '../../core/redaction.js';
+import { checkRedactedVersions, nothingToRedact, redactionPaths } from '../../core/redaction.js';
 import type { PgTarget } from './connection.js';
 import {
   appendPgAudit,
@@ -48,20 +42,12 @@ export async function redactPgEvents(
     checkRedactedVersions(stream, options.versions, current);
     const wanted = options.versions && new Set(options.versions);
     const affected = new AffectedEvents();
-    const changes: [string, number][] = [];
     const { rows } = await client.query<EventArrayRow>({
       text: `SELECT ${EVENT_COLUMNS} FROM eventlite.events WHERE stream = $1 ORDER BY version`,
       values: [stream],
       rowMode: 'array',
     });
-    for (const row of rows) {
-      const event = eventFromArray(row);
-      if (wanted && !wanted.has(event.version)) continue;
-      const redacted = redactedData(event.dataJson, paths);
-      if (redacted === undefined) continue;
-      affected.add(event, eventJsonLine(event));
-      changes.push([redacted, event.position]);
-    }
+    const changes = redactionsOf(rows.map(eventFromArray), paths, wanted, affected);
     if (changes.length === 0) throw nothingToRedact(stream, options.fields);
     await permitChanges(client);
     await updateData(client, changes);
@@ -80,7 +66,7 @@ export async function redactPgEvents(
 /** New data for events by position, in one statement: `[data, position]` pairs. */
 export async function updateData(
   client: pg.ClientBase,
-  changes: readonly [string, number][],
+  changes: readonly DataChange[],
 ): Promise<void> {
   await client.query(
     `UPDATE eventlite.events AS e SET data = c.data

@@ -1,10 +1,8 @@
 import { NotFoundError } from '../../core/errors.js';
 import { validateName } from '../../core/input.js';
 import { AUDIT_TYPES } from '../../core/lifecycle.js';
-import { AffectedEvents } from '../affected-events.js';
+import { AffectedEvents, forgettingsOf, type DataChange } from '../affected-events.js';
 import type { ForgetOptions, LifecycleResult } from '../../core/ports.js';
-import { eventJsonLine } from '../../core/recorded-event.js';
-import { forgottenPlaintext } from '../../core/redaction.js';
 import { sealedMarker } from '../../core/sealing.js';
 import { type EventArray, eventFromArray } from './read.js';
 import { appendAudit, deleteSnapshots, purgeWal, storeIdOf, withPermit } from './lifecycle.js';
@@ -36,7 +34,7 @@ export function forgetSubject(
       const affected = new AffectedEvents();
       for (const [keyId, key] of keys) affected.note(`key ${keyId} ${key.toString('base64')}`);
       const markers = keys.map(([keyId]) => sealedMarker(keyId));
-      const changes: [string, number][] = [];
+      const changes: DataChange[] = [];
       const page = preparedRaw(
         db,
         `SELECT ${EVENT_COLUMNS} FROM events
@@ -47,14 +45,8 @@ export function forgetSubject(
       const types = JSON.stringify([...declared.keys()]);
       for (let after = 0; ;) {
         const rows = page.all(after, types, JSON.stringify(markers)) as EventArray[];
-        for (const row of rows) {
-          const event = eventFromArray(row);
-          const rewritten = forgottenPlaintext(event.dataJson, declared.get(event.type), subject);
-          const sealed = markers.some((marker) => event.dataJson.includes(marker));
-          if (rewritten === undefined && !sealed) continue;
-          affected.add(event, eventJsonLine(event));
-          if (rewritten !== undefined) changes.push([rewritten, event.position]);
-        }
+        const events = rows.map(eventFromArray);
+        changes.push(...forgettingsOf(events, subject, declared, markers, affected));
         if (rows.length < PAGE) break;
         after = rows[rows.length - 1]![0];
       }

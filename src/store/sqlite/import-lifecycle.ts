@@ -3,6 +3,7 @@ import {
   admitImportedKey,
   followsImportedDeletion,
   importedDeletion,
+  importLifecycleCounts,
   type DeletedStream,
 } from '../../core/lifecycle.js';
 import type { ImportedEvent } from '../../core/ports.js';
@@ -98,10 +99,7 @@ export class ImportLifecycle {
 
   /** The counts an ImportSummary carries, each only when not zero. */
   summary(): { leftOut?: number; keys?: number; forgottenKeys?: number } {
-    return {
-      ...(this.leftOut > 0 && { leftOut: this.leftOut }),
-      ...(this.keys > 0 && { keys: this.keys }),
-      ...(this.forgottenKeys > 0 && { forgottenKeys: this.forgottenKeys }),
-    };
+    const { leftOut, keys, forgottenKeys } = this;
+    return importLifecycleCounts({ leftOut, keys, forgottenKeys });
   }
 }

@@ -7,7 +7,8 @@ import {
   type DeletedStream,
 } from '../../core/lifecycle.js';
 import type { LifecycleOptions } from '../../core/ports.js';
-import { StoredEvent } from '../../core/recorded-event.js';
+import { toRecordedAt } from '../../core/time-range.js';
+import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.js';
 import { newEventId } from '../ids.js';
 import { type Db, pluck, prepared, STORE_SQL } from './statements.js';
 
@@ -40,22 +41,13 @@ export function appendAudit(
     type: event.type,
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata ?? {}),
-    recordedAt: (options.now?.() ?? new Date()).toISOString(),
+    recordedAt: toRecordedAt(options.now?.() ?? new Date()),
     // Audit events have one shape: eventlite's own, version 1.
     schemaVersion: 1,
   };
   const position = Number(prepared(db, STORE_SQL.insertEvent).run(row).lastInsertRowid);
-  return new StoredEvent(
-    position,
-    row.stream,
-    row.version,
-    row.type,
-    row.id,
-    row.data,
-    row.metadata,
-    row.recordedAt,
-    row.schemaVersion,
-  );
+  const { data: dataJson, metadata: metadataJson, ...fields } = row;
+  return storedEventFromRow({ ...fields, position, dataJson, metadataJson });
 }
 
 /** A deleted stream takes no appends: checked under the append's write lock. */

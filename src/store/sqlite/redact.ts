@@ -1,15 +1,9 @@
 import { NotFoundError } from '../../core/errors.js';
 import { validateName } from '../../core/input.js';
 import { AUDIT_TYPES, refuseSystemStream, StreamDeletedError } from '../../core/lifecycle.js';
-import { AffectedEvents } from '../affected-events.js';
+import { AffectedEvents, redactionsOf } from '../affected-events.js';
 import type { LifecycleResult, RedactOptions } from '../../core/ports.js';
-import { eventJsonLine } from '../../core/recorded-event.js';
-import {
-  checkRedactedVersions,
-  nothingToRedact,
-  redactedData,
-  redactionPaths,
-} from '../../core/redaction.js';
+import { checkRedactedVersions, nothingToRedact, redactionPaths } from '../../core/redaction.js';
 import {
   appendAudit,
   deletedStreamOf,
@@ -44,19 +38,12 @@ export function redactEvents(
       checkRedactedVersions(stream, options.versions, current);
       const wanted = options.versions && new Set(options.versions);
       const affected = new AffectedEvents();
-      const changes: [string, number][] = [];
       const rows = preparedRaw(
         db,
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? ORDER BY version`,
       ).all(stream) as EventArray[];
-      for (const row of rows) {
-        const event = eventFromArray(row);
-        if (wanted && !wanted.has(event.version)) continue;
-        const redacted = redactedData(event.dataJson, paths);
-        if (redacted === undefined) continue;
-        affected.add(event, eventJsonLine(event));
-        changes.push([redacted, event.position]);
-      }
+      const events = rows.map(eventFromArray);
+      const changes = redactionsOf(events, paths, wanted, affected);
       if (changes.length === 0) throw nothingToRedact(stream, options.fields);
       withPermit(db, 'redact', () => {
         const update = prepared(db, 'UPDATE events SET data = ? WHERE position = ?');
