@@ -152,6 +152,28 @@ describe.each(backends())(
       expect(missing.code).toBe(5);
       expect(missing.stderr).toBe('error: stream "account-zz" does not exist\n');
       expect(await storeFingerprint(store.db, dir)).toBe(before);
+
+      // On a terminal each asks, as reset does: anything but "y" stops with nothing changed.
+      const onTerminal = (args: readonly string[], answer: string) =>
+        runOn(store, ['--domain', 'domain.mjs', ...args], {
+          cwd: dir,
+          input: answer,
+          terminal: true,
+        });
+      for (const [args, question] of cases) {
+        const declined = await onTerminal(args, 'n\n');
+        expect(declined.code, args.join(' ')).toBe(2);
+        expect(declined.stderr).toBe(
+          `${question}. Go on? [y/N] error: not confirmed; nothing changed\n`,
+        );
+      }
+      expect(await storeFingerprint(store.db, dir)).toBe(before);
+      const confirmed = await onTerminal(['streams', 'delete', 'account-a2', '--hard'], 'y\n');
+      expect(confirmed.code, confirmed.stderr).toBe(0);
+      expect(confirmed.stderr).toMatch(
+        /^delete removes the 2 events of stream "account-a2" from .* for good\. Go on\? \[y\/N\] deleted stream "account-a2" for good: 2 events removed/,
+      );
+      expect((await cli(['read', 'account-a2'])).code).toBe(5);
     });
 
     it('a hard delete removes the events for good: verify accounts for the hole, positions are never reused, import leaves them out', async () => {

@@ -38,6 +38,8 @@ export interface LifecycleStore extends OpenedStore {
   fresh(): Promise<EventStore>;
   /** Deletes an event the way only someone bypassing eventlite could. */
   removeEvent(position: number): Promise<void>;
+  /** How many snapshot rows the store's table holds for `stream`, read or not. */
+  snapshotRows(stream: string): Promise<number>;
 }
 
 export function describeLifecycle(label: string, open: () => Promise<LifecycleStore>): void {
@@ -45,6 +47,21 @@ export function describeLifecycle(label: string, open: () => Promise<LifecycleSt
     let opened: LifecycleStore;
     let store: EventStore;
     const log = (options: { sealed?: boolean } = {}) => collect(store.readLog(options));
+    /** A snapshot of each of streams a and b, at their last event. */
+    const snapshotBoth = async () => {
+      const events = await log();
+      for (const stream of ['a', 'b']) {
+        const last = events.filter((event) => event.stream === stream).at(-1)!;
+        await store.writeSnapshot({
+          stream,
+          decider: 'd',
+          version: last.version,
+          eventId: last.id,
+          state: '{}',
+        });
+        expect(await opened.snapshotRows(stream)).toBe(1);
+      }
+    };
 
     beforeEach(async () => {
       opened = await open();
@@ -122,8 +139,13 @@ export function describeLifecycle(label: string, open: () => Promise<LifecycleSt
 
     it('a hard delete removes the events, audits the hole with a hash of them, and never reuses a position', async () => {
       const removed = (await log()).filter((event) => event.stream === 'a');
+      await snapshotBoth();
       const { audit } = await store.deleteStream('a', { hard: true, now });
       expect(audit.position).toBe(5);
+      // The stream's snapshot rows went with it (no longer readable is not enough); another
+      // stream's stay.
+      expect(await opened.snapshotRows('a')).toBe(0);
+      expect(await store.readSnapshot('b', 'd')).toMatchObject({ stream: 'b', version: 1 });
       expect(audit.data).toEqual({
         store: await store.storeId(),
         stream: 'a',
@@ -223,11 +245,15 @@ export function describeLifecycle(label: string, open: () => Promise<LifecycleSt
 
     it('redact replaces fields of the chosen versions, keeps everything else, and refuses what changes nothing', async () => {
       const before = await log();
+      await snapshotBoth();
       const { audit } = await store.redactEvents('a', {
         fields: ['owner', 'amount'],
         versions: [1, 3],
         now,
       });
+      // A snapshot folded from what was replaced goes; another stream's stays.
+      expect(await opened.snapshotRows('a')).toBe(0);
+      expect(await store.readSnapshot('b', 'd')).toMatchObject({ stream: 'b', version: 1 });
       expect(audit.data).toMatchObject({
         stream: 'a',
         fields: ['owner', 'amount'],

@@ -125,6 +125,14 @@ if (PG_OFF) {
           await client.query('DELETE FROM eventlite.events WHERE position = $1', [position]);
           await client.query('COMMIT');
         }),
+      snapshotRows: (stream) =>
+        withClient(shared.url, async (client) => {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM eventlite.snapshots WHERE stream = $1',
+            [stream],
+          );
+          return rows[0]!.n;
+        }),
       async cleanup() {
         await Promise.all(stores.map((each) => each.close()));
       },

@@ -54,6 +54,15 @@ describeLifecycle('SQLite', async () => {
       raw.prepare('DELETE FROM events WHERE position = ?').run(position);
       raw.close();
     },
+    async snapshotRows(stream) {
+      const raw = new Database(path, { readonly: true });
+      const rows = raw
+        .prepare('SELECT count(*) FROM eventlite_snapshots WHERE stream = ?')
+        .pluck()
+        .get(stream) as number;
+      raw.close();
+      return rows;
+    },
     async cleanup() {
       await Promise.all(stores.map((each) => each.close()));
       folder.cleanup();

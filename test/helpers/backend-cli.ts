@@ -10,8 +10,8 @@ import {
   type ReadModel,
 } from '../projections/harness.js';
 import type { StoreUnderTest } from './backends.js';
-import type { CliOptions, CliResult } from './cli.js';
-import { runInProcess } from './in-process.js';
+import type { CliResult } from './cli.js';
+import { runInProcess, type InProcessOptions } from './in-process.js';
 
 // What a CLI suite needs to run the same test on either backend: the CLI pointed at a store,
 // a check that no output ever shows the test server's password, and ways to look at a store
@@ -61,7 +61,7 @@ export function expectNoPassword(result: Pick<CliResult, 'stdout' | 'stderr'>): 
 export async function runOn(
   store: Pick<StoreUnderTest, 'env'>,
   args: readonly string[],
-  options: CliOptions,
+  options: InProcessOptions,
 ): Promise<CliResult> {
   const result = await runInProcess(args, { ...options, env: { ...store.env, ...options.env } });
   expectNoPassword(result);
