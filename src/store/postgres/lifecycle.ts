@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import {
   auditEvent,
-  StreamDeletedError,
   SYSTEM_STREAM,
   type AuditType,
   type DeletedStream,
@@ -66,12 +65,6 @@ export async function deletedPgStream(
   });
   const row = rows[0];
   return row && { hard: row[0], version: row[1], position: Number(row[2]) };
-}
-
-/** A deleted stream takes no appends: checked after the append has locked the head. */
-export async function refuseDeletedPgStream(client: pg.ClientBase, stream: string): Promise<void> {
-  const deleted = await deletedPgStream(client, stream);
-  if (deleted) throw new StreamDeletedError(stream, deleted);
 }
 
 /** Snapshots fold a stream's events: those of a changed stream must go with them. */
