@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { InputError } from '../core/errors.js';
 import type { Run } from './run.js';
+import { printableLines } from './output/printable.js';
 
 /**
  * Asks before something that cannot be undone. `--yes` answers for a script; without it a
@@ -14,7 +15,8 @@ export async function confirm(run: Run, question: string, yes: boolean | undefin
   }
   const lines = createInterface({ input: run.io.stdin, terminal: false });
   try {
-    run.io.stderr.write(`${question}. Go on? [y/N] `);
+    // The question may quote what was typed (a --field path): escaped as every note is.
+    run.io.stderr.write(`${printableLines(question)}. Go on? [y/N] `);
     const answer = await new Promise<string>((resolve) => {
       lines.once('line', resolve);
       lines.once('close', () => resolve(''));

@@ -167,6 +167,11 @@ describe.each(backends())(
           `${question}. Go on? [y/N] error: not confirmed; nothing changed\n`,
         );
       }
+      // What was typed is quoted escaped: a control character cannot rewrite the terminal.
+      const hostile = await onTerminal(['redact', 'account-a1', '--field', 'note\u001b[2J'], 'n\n');
+      expect(hostile.stderr).toBe(
+        `redact overwrites note\\u001b[2J in every event of stream "account-a1" in ${where} for good. Go on? [y/N] error: not confirmed; nothing changed\n`,
+      );
       expect(await storeFingerprint(store.db, dir)).toBe(before);
       const confirmed = await onTerminal(['streams', 'delete', 'account-a2', '--hard'], 'y\n');
       expect(confirmed.code, confirmed.stderr).toBe(0);

@@ -2,6 +2,7 @@ import type { LifecycleResult } from '../../core/ports.js';
 import type { Format } from './formats.js';
 import type { Run } from '../run.js';
 import { printEvents } from './print.js';
+import { printableLines } from './printable.js';
 
 /**
  * What every lifecycle command prints: its audit event on stdout (data for scripts), a line
@@ -16,7 +17,7 @@ export async function printLifecycleResult(
 ): Promise<void> {
   await printEvents(run.out, format, [[result.audit]]);
   run.note(`${said} (audit event at position ${result.audit.position})${then ? `; ${then}` : ''}`);
-  if (result.purgeWarning) run.io.stderr.write(`warning: ${result.purgeWarning}\n`);
+  if (result.purgeWarning) run.io.stderr.write(`warning: ${printableLines(result.purgeWarning)}\n`);
 }
 
 /** The hint after a command that removed or rewrote events projections may have read. */
