@@ -58,7 +58,10 @@ const streamEvents = {
 
 export default {
   deciders: { account },
-  events: { AccountOpened: { personalData: { subject: 'accountId', fields: ['owner', 'address'] } } },
+  events: {
+    AccountOpened: { personalData: { subject: 'accountId', fields: ['owner', 'address'] } },
+    MoneyDeposited: {},
+  },
   projections: [accounts, streamEvents],
 };
 `;

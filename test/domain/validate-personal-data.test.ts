@@ -7,11 +7,10 @@ import { validateDomain } from '../../src/domain/validate.js';
 
 const decider = {
   category: 'account',
-  commands: ['Open'],
   streamId: () => 'a1',
   initialState: () => ({}),
   evolve: (state: unknown) => state,
-  decide: () => [],
+  decide: { Open: () => [] },
 };
 
 const withEvents = (events: unknown) => ({ deciders: { account: decider }, events });
@@ -36,7 +35,11 @@ describe('personalData in a domain', () => {
   });
 
   it.each([
-    ['not an object', [], 'events must be an object of event types, got an array'],
+    [
+      'not an object',
+      [],
+      'events must be an object of { EventType: { schema?, version?, upcast? } }, got an array',
+    ],
     ['an entry that is no object', { Opened: 3 }, 'events.Opened must be an object, got number 3'],
     [
       'personalData that is no object',

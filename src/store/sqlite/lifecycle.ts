@@ -45,7 +45,18 @@ export function appendAudit(
     // Audit events have one shape: eventlite's own, version 1.
     schemaVersion: 1,
   };
-  const position = Number(prepared(db, STORE_SQL.insertEvent).run(row).lastInsertRowid);
+  const position = Number(
+    prepared(db, STORE_SQL.insertEvent).run(
+      row.id,
+      row.stream,
+      row.version,
+      row.type,
+      row.data,
+      row.metadata,
+      row.recordedAt,
+      row.schemaVersion,
+    ).lastInsertRowid,
+  );
   const { data: dataJson, metadata: metadataJson, ...fields } = row;
   return storedEventFromRow({ ...fields, position, dataJson, metadataJson });
 }
