@@ -27,7 +27,7 @@ type AppendRow = [
 
 /** The SQLSTATE that append_events raises when the expected version does not fit. */
 const VERSION_CONFLICT = 'EL409';
-/** The SQLSTATE it raises for a deleted stream, with "hard,version,position" as its detail. */
+/** The SQLSTATE it raises for a deleted stream, with "hard,version,position" as its detail (hard as t or f). */
 const STREAM_DELETED = 'EL410';
 /** An id stored by another writer after the look-up and before our INSERT: call again. */
 const ID_TAKEN_MEANWHILE = 'events_id_key';
@@ -107,7 +107,7 @@ function appendError(
   if (code === STREAM_DELETED) {
     const [hard, version, position] = String(detail).split(',');
     return new StreamDeletedError(stream, {
-      hard: hard === 'true',
+      hard: hard === 't',
       version: Number(version),
       position: Number(position),
     });
