@@ -72,6 +72,14 @@ async function downgradeToBeforeStoreId(db: string, dir: string): Promise<void> 
   if (isPgUrl(db)) {
     await withPg(db, (client) =>
       client.query(`
+        DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
+        DROP TRIGGER events_are_append_only_update ON eventlite.events;
+        DROP TRIGGER events_are_append_only_delete ON eventlite.events;
+        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
+          FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
+          FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+        DROP FUNCTION eventlite.refuse_unaudited_change;
         DROP FUNCTION eventlite.append_events;
         ALTER TABLE eventlite.events DROP COLUMN schema_version;
         ALTER TABLE eventlite.meta DROP COLUMN store_id;
@@ -82,6 +90,20 @@ async function downgradeToBeforeStoreId(db: string, dir: string): Promise<void> 
   const raw = new Database(join(dir, db));
   try {
     raw.exec(`
+      DROP TABLE eventlite_deleted_streams;
+      DROP TABLE eventlite_keys;
+      DROP TABLE eventlite_forgotten_keys;
+      DROP TRIGGER events_are_append_only_update;
+      DROP TRIGGER events_are_append_only_delete;
+      CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused');
+      END;
+      CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
+      END;
+      DROP TABLE eventlite_lifecycle_permit;
       ALTER TABLE events DROP COLUMN schema_version;
       DROP TABLE eventlite_store`);
     raw.pragma('user_version = 2');
