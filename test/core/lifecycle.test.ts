@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mergeRanges, positionsCheck } from '../../src/core/checks.js';
 import { fieldAt, parseFieldPath, replaceFieldAt } from '../../src/core/field-path.js';
 import { auditedHoles } from '../../src/core/lifecycle.js';
-import { forgottenPlaintext, redactedData } from '../../src/core/redaction.js';
+import {
+  forgottenPlaintext,
+  isLifecycleChangedCopy,
+  redactedData,
+} from '../../src/core/redaction.js';
 import {
   envelope,
   envelopeParts,
@@ -140,6 +144,36 @@ describe('what redact and forget write', () => {
     expect(forgottenPlaintext('{"id":7,"name":"Seven"}', personal, '7')).toBe(
       '{"id":7,"name":"[forgotten]"}',
     );
+  });
+
+  it('knows an earlier export of an event redacted or forgotten since, and nothing else', () => {
+    const exported = '{"id":"ann","name":"Ann","address":{"street":"Elm 1","city":"Oslo"}}';
+    const changedHere = (stored: string) => isLifecycleChangedCopy(exported, stored);
+    expect(
+      changedHere('{"id":"ann","name":"[forgotten]","address":{"street":"Elm 1","city":"Oslo"}}'),
+    ).toBe(true);
+    expect(
+      changedHere('{"id":"ann","name":"Ann","address":{"street":"[redacted]","city":"Oslo"}}'),
+    ).toBe(true);
+    // A whole object redacted at once, and keys stored in another order.
+    expect(changedHere('{"address":"[redacted]","name":"[redacted]","id":"ann"}')).toBe(true);
+    // Other content under the same id: a value, a key more or less, a shape.
+    expect(
+      changedHere('{"id":"bob","name":"[forgotten]","address":{"street":"Elm 1","city":"Oslo"}}'),
+    ).toBe(false);
+    expect(changedHere('{"id":"ann","name":"[forgotten]","address":{"street":"Elm 1"}}')).toBe(
+      false,
+    );
+    expect(
+      changedHere(
+        '{"id":"ann","name":"[forgotten]","address":{"street":"Elm 1","city":"Oslo"},"x":1}',
+      ),
+    ).toBe(false);
+    expect(changedHere('{"id":"ann","name":"[forgotten]","address":["Elm 1","Oslo"]}')).toBe(false);
+    expect(isLifecycleChangedCopy('{"a":[1,2]}', '{"a":{"0":1,"1":2}}')).toBe(false);
+    expect(isLifecycleChangedCopy('{"a":null}', '{"a":{}}')).toBe(false);
+    // Only the stored side may hold the marks: an import cannot redact what is stored here.
+    expect(isLifecycleChangedCopy('{"a":"[redacted]"}', '{"a":"secret"}')).toBe(false);
   });
 });
 
