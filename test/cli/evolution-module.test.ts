@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOn, storeFingerprint } from '../helpers/backend-cli.js';
@@ -186,6 +186,16 @@ describe('a declaration that cannot load', () => {
       '{ MoneyDeposited: { version: 2, upcast: { 1: async (data) => data } } }',
       'events.MoneyDeposited.upcast[1] is async: upcasters must be synchronous (data in, data out)',
     ],
+    [
+      'personal data that seals its own subject',
+      "{ MoneyDeposited: { personalData: { subject: 'accountId', fields: ['note', 'accountId'] } } }",
+      'events.MoneyDeposited.personalData.fields[1] is the subject field "accountId": the subject stays readable, so it cannot be sealed',
+    ],
+    [
+      'a personal data field that is no path',
+      "{ MoneyDeposited: { personalData: { subject: 'accountId', fields: ['owner..name'] } } }",
+      'events.MoneyDeposited.personalData.fields[0] must name a field like owner or address.street, got "owner..name"',
+    ],
   ])('%s is refused on load, by exec and check alike: exit 2', async (_case, events, problem) => {
     writeFileSync(join(folder.dir, 'eventlite.config.mjs'), module({ events }));
     for (const args of [['exec', 'Deposit', '{"accountId":"a1","amount":1}'], ['check']]) {
@@ -196,5 +206,6 @@ describe('a declaration that cannot load', () => {
         `error: eventlite.config.mjs: ${problem}\n`,
       ]);
     }
+    expect(readdirSync(folder.dir)).toEqual(['eventlite.config.mjs']);
   });
 });
