@@ -44,7 +44,8 @@ function plain(event: RecordedEvent): RecordedEvent {
   return { position, stream, version, type, id, data, metadata, recordedAt };
 }
 
-async function caught(work: Promise<unknown>): Promise<Error> {
+/** The error `work` fails with; fails the test when it succeeds. */
+export async function caught(work: Promise<unknown>): Promise<Error> {
   try {
     await work;
   } catch (error) {

@@ -7,7 +7,7 @@ import { StreamDeletedError, SYSTEM_STREAM } from '../../src/core/lifecycle.js';
 import { personalFieldsOf } from '../../src/core/personal-data.js';
 import type { EventStore, ImportedEvent } from '../../src/core/ports.js';
 import { eventJsonLine } from '../../src/core/recorded-event.js';
-import type { OpenedStore } from './event-store.suite.js';
+import { caught, type OpenedStore } from './event-store.suite.js';
 
 // The lifecycle port methods (docs/lifecycle.md) on every adapter: the same answers, messages
 // included, on SQLite and PostgreSQL. Sealed fields are made as `exec` makes them.
@@ -19,15 +19,6 @@ async function collect(pages: AsyncIterable<RecordedEvent[]>): Promise<RecordedE
   const events: RecordedEvent[] = [];
   for await (const page of pages) events.push(...page);
   return events;
-}
-
-async function caught(work: Promise<unknown>): Promise<Error> {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure, but it succeeded');
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -11,7 +11,7 @@ import { openPostgresEventStore } from '../../src/store/postgres/index.js';
 import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { freshPgDatabase, pgServerUrl } from '../helpers/postgres.js';
-import { describeEventStore, type OpenedStore } from './event-store.suite.js';
+import { caught, describeEventStore, type OpenedStore } from './event-store.suite.js';
 import { describeSchemaVersions } from './schema-version.suite.js';
 import { describeLifecycle } from './lifecycle.suite.js';
 
@@ -27,15 +27,6 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   } finally {
     await client.end();
   }
-}
-
-async function caught(work: Promise<unknown>): Promise<Error> {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure, but it succeeded');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
