@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type Backend } from '../helpers/backends.js';
-import { spawnCli, startCli } from '../helpers/cli.js';
+import { startCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   bankStore,
   cliLog,
@@ -27,6 +28,9 @@ import {
 // test/e2e/store-crash.test.ts already kills lone imports and appends, and
 // test/e2e/projections-*.test.ts lone runners and rebuilds; this file kills them in one store,
 // interleaved, and adds replay.
+//
+// Only the commands killed are spawned; the reference run, the checks between kills and the
+// finishing work run the CLI in process (same output, no Node start-up each).
 //
 // On SQLite and PostgreSQL alike (SIGKILL of the client process; the server rolls back what
 // it had not committed); the read models inside the store file are SQLite's alone.
@@ -245,7 +249,7 @@ async function killReplays(backend: Backend, sizes: Sizes): Promise<void> {
   // The uninterrupted run: the reference, and a check on the test's own model of the bank.
   const reference = await newBankStore(backend);
   writeFileSync(join(reference.dir, 'long.ndjson'), scenarioText);
-  const whole = await spawnCli(replayArgs('long.ndjson'), {
+  const whole = await runInProcess(replayArgs('long.ndjson'), {
     cwd: reference.dir,
     env: reference.env,
   });
@@ -316,7 +320,7 @@ async function killReplays(backend: Backend, sizes: Sizes): Promise<void> {
   const final = await cliLog(dir, env);
   expect(comparable(final, expected), `seed ${seed}`).toEqual(placed(expected));
   expectContiguous(final);
-  const run = await spawnCli(['projections', 'run', '--quiet'], { cwd: dir, env });
+  const run = await runInProcess(['projections', 'run', '--quiet'], { cwd: dir, env });
   expect(run.code, run.stderr).toBe(0);
   expect(await store.readModel()).toEqual({
     checkpoint: final.length,
@@ -332,7 +336,7 @@ async function killAnything(store: BankStore, sizes: Sizes, killTarget: number):
   const seed = trustSeed();
   const random = seededRandom(seed);
   const { dir, env } = store;
-  const cli = (args: string[]) => spawnCli(args, { cwd: dir, env });
+  const cli = (args: string[]) => runInProcess(args, { cwd: dir, env });
   const { steps: STEPS, batch: BATCH } = sizes;
   const plan = writePlan(dir, STEPS, BATCH);
   const expected = plan.flatMap((step) => step.events);

@@ -6,7 +6,8 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import { bankFolder } from '../helpers/bank-folder.js';
 import type { Backend } from '../helpers/backends.js';
-import { collect, parseNdjson, spawnCli, type CliResult } from '../helpers/cli.js';
+import { collect, parseNdjson, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   pgClient,
   pgOthersGone,
@@ -18,6 +19,8 @@ import { freshPgDatabase } from '../helpers/postgres.js';
 
 // Shared by the process-level crash and race tests: sizes from the environment, a bank
 // folder, the log and the read model as plain data, and the fold the read model must equal.
+// The processes under test (killed, raced) are spawned; the checks between them (`log`,
+// `verify`) run the CLI in process: same output, without a Node start-up per check.
 
 export const STRESS = process.env.EVENTLITE_STRESS === '1';
 
@@ -66,9 +69,9 @@ export interface LoggedEvent {
   recordedAt: string;
 }
 
-/** The global log as `eventlite log` prints it. */
+/** The global log as `eventlite log` prints it (in process). */
 export async function cliLog(dir: string, env?: Record<string, string>): Promise<LoggedEvent[]> {
-  const result = await spawnCli(['log', '--format', 'ndjson'], { cwd: dir, env });
+  const result = await runInProcess(['log', '--format', 'ndjson'], { cwd: dir, env });
   expect(result.code, result.stderr).toBe(0);
   return parseNdjson(result.stdout) as LoggedEvent[];
 }
@@ -96,13 +99,13 @@ export function storedLog(storePath: string): LoggedEvent[] {
   }
 }
 
-/** `eventlite verify` exits 0. */
+/** `eventlite verify` exits 0 (in process). */
 export async function expectVerified(
   dir: string,
   context = '',
   env?: Record<string, string>,
 ): Promise<void> {
-  const verify = await spawnCli(['verify', '--format', 'json'], { cwd: dir, env });
+  const verify = await runInProcess(['verify', '--format', 'json'], { cwd: dir, env });
   expect(verify.code, `verify ${context}: ${verify.stdout}${verify.stderr}`).toBe(0);
 }
 
