@@ -16,8 +16,11 @@ export interface CliResult {
 
 export interface CliOptions {
   cwd: string;
-  /** Written to stdin, which is then closed. Without it stdin is closed at once. */
-  input?: string;
+  /**
+   * Written to stdin, which is then closed. Without it stdin is closed at once. Bytes for what
+   * a string cannot hold (invalid UTF-8).
+   */
+  input?: string | Buffer;
   env?: Record<string, string | undefined>;
 }
 
