@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readSpecFile } from '../../src/app/specs/spec-file.js';
 import { InputError } from '../../src/core/errors.js';
 import { runOn } from '../helpers/backend-cli.js';
@@ -86,6 +86,9 @@ const CHANGED_NUMBERS = [
   '1.7976931348623158e308',
 ];
 
+// One store per backend for the whole file (a fresh PostgreSQL database, `init` and a seed
+// event per test cost most of its time): every refusal below checks that it left the store's
+// export as it was, and what a test does store goes to streams of its own.
 describe.each(backends())('on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;
   let store: StoreUnderTest;
@@ -111,7 +114,7 @@ describe.each(backends())('on $name', (backend) => {
     expect((await cli(['verify'])).code).toBe(0);
     const text = await exported();
     write('round.ndjson', text);
-    const other = await backend.otherStore('other.db');
+    const other = await backend.otherStore(`other-${others.length}.db`);
     others.push(other);
     const imported = await runOn(other, ['import', 'round.ndjson'], { cwd: folder.dir });
     expect(imported.code, imported.stderr).toBe(0);
@@ -119,14 +122,14 @@ describe.each(backends())('on $name', (backend) => {
     expect(again.stdout).toBe(text);
   }
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     folder = tempDir('eventlite-input-');
     store = await backend.freshStore();
     expect((await cli(['init'])).code).toBe(0);
     expect((await cli(['append', 'seed-1', 'Seeded', '{"n":1}'])).code).toBe(0);
     write('odd.mjs', ODD_DOMAIN);
   });
-  afterEach(async () => {
+  afterAll(async () => {
     for (const other of others.splice(0)) await other.cleanup();
     await store.cleanup();
     folder.cleanup();
