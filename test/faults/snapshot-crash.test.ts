@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { parseNdjson, spawnCli, startCli, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectContiguous, expectVerified, killWhen, type LoggedEvent } from './process-helpers.js';
 
 // SIGKILL while a snapshot is being taken or written, through the built binary, on both
@@ -40,7 +41,11 @@ const command = (amount: number) => JSON.stringify({ command: 'Add', data: { id:
 describe.each(backends())('a kill while a snapshot is written, on $name', (backend) => {
   let folder: ReturnType<typeof tempDir>;
   let store: StoreUnderTest;
-  const cli = (args: string[], env: Record<string, string> = {}) =>
+  // The commands killed are spawned (the domain kills its own process); the rest run the CLI
+  // in process, without a Node start-up each. KILL_AT is read from the process's own
+  // environment, which the test worker's does not set.
+  const cli = (args: string[]) => runInProcess(args, { cwd: folder.dir, env: store.env });
+  const spawned = (args: string[], env: Record<string, string>) =>
     spawnCli(args, { cwd: folder.dir, env: { ...store.env, ...env } });
 
   async function events(): Promise<LoggedEvent[]> {
@@ -76,7 +81,7 @@ describe.each(backends())('a kill while a snapshot is written, on $name', (backe
     for (const amount of [1, 2]) {
       expect((await cli(['exec', 'Add', `{"id":"c","amount":${amount}}`])).code).toBe(0);
     }
-    const killed = await cli(['exec', 'Add', '{"id":"c","amount":3}'], { KILL_AT: '3' });
+    const killed = await spawned(['exec', 'Add', '{"id":"c","amount":3}'], { KILL_AT: '3' });
     expect(killed.signal).toBe('SIGKILL');
     expect(await expectWhole('after the kill')).toBe(3);
     expect((await cli(['exec', 'Add', '{"id":"c","amount":4}'])).code).toBe(0);
