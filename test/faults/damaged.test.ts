@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliEnv, spawnCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, cliEnv, tempDir, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { bankFolderWithReadModels, type Folder } from '../helpers/bank-folder.js';
 import { digest, expectRefused, snapshot } from '../hostile/hostile-helpers.js';
 
@@ -42,7 +43,11 @@ function copyOfPristine(): string {
   return folder.dir;
 }
 
-const cli = (dir: string, args: string[]) => spawnCli(args, { cwd: dir });
+/**
+ * The CLI in process: the same output as bin/eventlite.js, without a Node start-up per command
+ * (the read-only folder below needs another user, so it spawns).
+ */
+const cli = (dir: string, args: string[]) => runInProcess(args, { cwd: dir });
 const summaryRows = async (dir: string) =>
   (await cli(dir, ['query', 'SELECT * FROM account_summary ORDER BY account_id', '--json'])).stdout;
 
