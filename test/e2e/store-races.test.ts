@@ -4,22 +4,28 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { BIN, cliEnv, collect, parseNdjson, spawnCli, startCli, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { pgStoredLog, withPgClient } from '../helpers/pg-inspect.js';
 import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { STORE_SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 
 // Real processes against one real store (a SQLite file, or a PostgreSQL database that several
-// clients use at once): the races and signals a user's shell scripts create.
+// clients use at once): the races and signals a user's shell scripts create. The racers and
+// the follower are spawned; set-up and the checks after them run the CLI in process (the same
+// output, without a Node start-up each).
+
+const STRESS = process.env.EVENTLITE_STRESS === '1';
 
 let folder: ReturnType<typeof tempDir>;
 let store: StoreUnderTest;
 const cli = (args: string[], input?: string) =>
   spawnCli(args, { cwd: folder.dir, input, env: store.env });
+const inProcess = (args: string[]) => runInProcess(args, { cwd: folder.dir, env: store.env });
 
 async function events(): Promise<
   { position: number; stream: string; version: number; data: { n?: number } }[]
 > {
-  const result = await cli(['log', '--format', 'ndjson']);
+  const result = await inProcess(['log', '--format', 'ndjson']);
   expect(result.code).toBe(0);
   return parseNdjson(result.stdout) as never;
 }
@@ -60,10 +66,12 @@ for (const backend of backends()) {
       });
 
       it('loses nothing and never repeats a version when processes append to one stream at once', async () => {
-        expect((await cli(['init'])).code).toBe(0);
+        expect((await inProcess(['init'])).code).toBe(0);
         const writers = 6;
-        // Six at once on both; fewer appends each on PostgreSQL, where a process costs more.
-        const perWriter = backend.name === 'sqlite' ? 8 : 4;
+        // Six at once on both, four appends each: the writers' appends interleave, and the 24
+        // versions must still run 1..24, none lost or repeated. The stress run
+        // (EVENTLITE_STRESS=1) appends 8 each on PostgreSQL and 16 on SQLite.
+        const perWriter = STRESS ? (backend.name === 'sqlite' ? 16 : 8) : 4;
         const runs = Array.from({ length: writers }, async (_, writer) => {
           for (let n = 0; n < perWriter; n += 1) {
             const result = await cli([
@@ -81,7 +89,7 @@ for (const backend of backends()) {
           Array.from({ length: writers * perWriter }, (_, n) => n + 1),
         );
         expect(new Set(stored.map((event) => event.data.n)).size).toBe(writers * perWriter);
-        expect((await cli(['verify', '--format', 'ndjson'])).code).toBe(0);
+        expect((await inProcess(['verify', '--format', 'ndjson'])).code).toBe(0);
       });
     });
 
@@ -151,13 +159,13 @@ for (const backend of backends()) {
 
       if (backend.name === 'sqlite')
         it('refuses a store from a newer eventlite without touching it', async () => {
-          expect((await cli(['init'])).code).toBe(0);
+          expect((await inProcess(['init'])).code).toBe(0);
           const { default: Database } = await import('better-sqlite3');
           const raw = new Database(join(folder.dir, 'eventlite.db'));
           raw.pragma('user_version = 99');
           raw.close();
           const before = readFileSync(join(folder.dir, 'eventlite.db'));
-          const result = await cli(['append', 's', 'T', '{}']);
+          const result = await inProcess(['append', 's', 'T', '{}']);
           expect(result.code).toBe(1);
           expect(result.stderr).toBe(
             `error: eventlite.db was written by a newer eventlite (schema 99; this version reads up to ${STORE_SCHEMA_VERSION}); upgrade eventlite\n`,
@@ -167,12 +175,12 @@ for (const backend of backends()) {
 
       if (backend.name === 'postgres')
         it('refuses a PostgreSQL store from a newer eventlite without touching it', async () => {
-          expect((await cli(['append', 's', 'T', '{}'])).code).toBe(0);
+          expect((await inProcess(['append', 's', 'T', '{}'])).code).toBe(0);
           const before = await withPgClient(store.db, async (client) => {
             await client.query('UPDATE eventlite.meta SET schema_version = 99');
             return pgStoredLog(client);
           });
-          const result = await cli(['append', 's', 'T', '{}']);
+          const result = await inProcess(['append', 's', 'T', '{}']);
           expect(result.code).toBe(1);
           expect(result.stderr).toMatch(
             new RegExp(
