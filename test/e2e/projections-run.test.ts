@@ -126,12 +126,18 @@ for (const backend of backends()) {
       const follower = store.start(['projections', 'run', '--follow']);
       const exited = collect(follower);
       await sleep(400);
-      const appended = await store.cli([
-        'append',
-        'account-a1',
-        'MoneyDeposited',
-        '{"accountId":"a1","amount":1000}',
-      ]);
+      // Spawned, as a user's other shell would: the follower has started by the time it lands.
+      const appended = await spawnCli(
+        [
+          '--domain',
+          'domain.mjs',
+          'append',
+          'account-a1',
+          'MoneyDeposited',
+          '{"accountId":"a1","amount":1000}',
+        ],
+        { cwd: dir, env: store.env },
+      );
       expect(appended.code, appended.stderr).toBe(0);
       const appendedAt = Date.now();
       while ((await checkpoint()) < EVENTS + 1 && Date.now() - appendedAt < 5000) await sleep(10);

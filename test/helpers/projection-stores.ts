@@ -9,7 +9,8 @@ import {
 } from '../projections/harness.js';
 import { bankLog, writeDomain, type DomainOptions } from '../projections/fixtures.js';
 import type { Backend } from './backends.js';
-import { spawnCli, startCli, tempDir, type CliResult } from './cli.js';
+import { startCli, tempDir, type CliResult } from './cli.js';
+import { runInProcess } from './in-process.js';
 import {
   pgCheckpoint,
   pgClient,
@@ -50,7 +51,10 @@ export interface ProjectionStore {
   dir: string;
   /** The environment every CLI call gets (it names a PostgreSQL store). */
   env: Record<string, string>;
-  /** Runs the built CLI in `dir` with the test domain module. */
+  /**
+   * Runs the CLI in process in `dir` with the test domain module (the same output as the built
+   * CLI; what must be a real process, to be killed or raced, goes through `start`).
+   */
   cli(args: readonly string[], input?: string): Promise<CliResult>;
   /** Starts the built CLI in `dir` with the test domain module, without waiting. */
   start(args: readonly string[]): ChildProcess;
@@ -124,7 +128,8 @@ export async function projectionStore(
     backend: backend.name,
     dir,
     env,
-    cli: (args, input) => spawnCli(['--domain', 'domain.mjs', ...args], { cwd: dir, input, env }),
+    cli: (args, input) =>
+      runInProcess(['--domain', 'domain.mjs', ...args], { cwd: dir, input, env }),
     start: (args) => startCli(['--domain', 'domain.mjs', ...args], { cwd: dir, env }),
     readModels: sqlite ? sqliteReadModels('eventlite.read.db') : await pgReadModels(store.db),
     async otherReadModels(name) {
