@@ -5,8 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
 import { findChromium, launchChromium } from '../helpers/chromium.js';
-import { ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { describeBankCommands, OPEN_ACCOUNT_TEMPLATE } from '../helpers/described-bank.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { distinctColours } from '../helpers/png.js';
 import { startUi, type RunningUi } from '../helpers/ui-server.js';
 
@@ -59,7 +60,8 @@ if (chromiumPath === undefined) {
       });
 
       const exec = async (command: string, data: object) => {
-        const result = await spawnCli(['exec', command, JSON.stringify(data)], {
+        // In process: another process than the spawned server's, without a Node start-up.
+        const result = await runInProcess(['exec', command, JSON.stringify(data)], {
           cwd: folder.dir,
           env: store.env,
         });

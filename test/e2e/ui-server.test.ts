@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
 import { bankTemplate } from '../helpers/bank-template.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   describeBankCommands,
   OPEN_ACCOUNT_JSON_SCHEMA,
@@ -45,14 +46,17 @@ for (const backend of backends()) {
       servers.push(server);
       return server;
     };
-    /** `count` events appended to `stream` by another process, in one batch. */
+    /**
+     * `count` events appended to `stream` by another process than the server's, in one batch:
+     * the CLI in process (the server is the spawned one here).
+     */
     const append = async (stream: string, count: number) => {
       const file = join(folder.dir, `${stream}.ndjson`);
       const lines = Array.from({ length: count }, (_, n) =>
         JSON.stringify({ type: 'Noted', data: { n } }),
       );
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const result = await spawnCli(['append', stream, '--file', file], {
+      const result = await runInProcess(['append', stream, '--file', file], {
         cwd: folder.dir,
         env: store.env,
       });
@@ -268,7 +272,7 @@ for (const backend of backends()) {
     it('--no-projections shows the read models as another process leaves them, lag and all', async () => {
       cpSync(bank.dir, folder.dir, { recursive: true });
       const cli = async (args: string[]) => {
-        const result = await spawnCli(args, { cwd: folder.dir, env: store.env });
+        const result = await runInProcess(args, { cwd: folder.dir, env: store.env });
         expect(result.code, result.stderr).toBe(0);
       };
       await cli(['exec', 'OpenAccount', '{"accountId":"a1","owner":"Ada"}']);
