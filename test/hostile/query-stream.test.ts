@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareStoreOn, runOn } from '../helpers/backend-cli.js';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { BIN, cliEnv, collect, tempDir } from '../helpers/cli.js';
+import { BIN, cliEnv, collect, spawnCli, tempDir } from '../helpers/cli.js';
 
 // `eventlite query` streams its rows: a result far larger than the heap prints whole in
 // ndjson, csv, tsv, json, a table and Markdown, and a reader that goes away (`| head -1`)
@@ -22,8 +22,14 @@ for (const backend of backends()) {
   describe(`query streams its rows, on ${backend.name}`, () => {
     const { dir, cleanup } = tempDir();
     let store: StoreUnderTest;
-    const cli = (args: readonly string[], env: Record<string, string> = {}) =>
-      runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir, env });
+    const cli = (args: readonly string[]) =>
+      runOn(store, ['--domain', 'domain.mjs', ...args], { cwd: dir });
+    /** `eventlite query SQL --format FORMAT` as its own process, whose heap the result exceeds. */
+    const underSmallHeap = (format: string) =>
+      spawnCli(['--domain', 'domain.mjs', 'query', generated(ROWS), '--format', format], {
+        cwd: dir,
+        env: { ...store.env, ...SMALL_HEAP },
+      });
     beforeAll(async () => {
       store = await backend.freshStore();
       await prepareStoreOn(store, dir, 3);
@@ -36,7 +42,7 @@ for (const backend of backends()) {
     });
 
     it(`prints ${ROWS} rows as ndjson under a 64 MB heap`, async () => {
-      const result = await cli(['query', generated(ROWS), '--format', 'ndjson'], SMALL_HEAP);
+      const result = await underSmallHeap('ndjson');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
@@ -47,7 +53,7 @@ for (const backend of backends()) {
     });
 
     it(`prints ${ROWS} rows as csv under a 64 MB heap`, async () => {
-      const result = await cli(['query', generated(ROWS), '--format', 'csv'], SMALL_HEAP);
+      const result = await underSmallHeap('csv');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
@@ -58,7 +64,7 @@ for (const backend of backends()) {
     });
 
     it(`prints ${ROWS} rows as one JSON array under a 64 MB heap`, async () => {
-      const result = await cli(['query', generated(ROWS), '--format', 'json'], SMALL_HEAP);
+      const result = await underSmallHeap('json');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const rows = JSON.parse(result.stdout) as { i: number }[];
@@ -67,7 +73,7 @@ for (const backend of backends()) {
     });
 
     it(`prints ${ROWS} rows as a table under a 64 MB heap, aligned within each widening`, async () => {
-      const result = await cli(['query', generated(ROWS), '--format', 'table'], SMALL_HEAP);
+      const result = await underSmallHeap('table');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
@@ -94,7 +100,7 @@ for (const backend of backends()) {
     });
 
     it(`prints ${ROWS} rows as Markdown under a 64 MB heap`, async () => {
-      const result = await cli(['query', generated(ROWS), '--format', 'markdown'], SMALL_HEAP);
+      const result = await underSmallHeap('markdown');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const lines = result.stdout.split('\n');
