@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
 import { InputError } from '../core/errors.js';
 import type { Run } from './run.js';
 import { printableLines } from './output/printable.js';
@@ -13,6 +13,11 @@ export async function confirm(run: Run, question: string, yes: boolean | undefin
   if (!run.stdinIsTTY) {
     throw new InputError(`${question}: give --yes to confirm (stdin is not a terminal to ask on)`);
   }
+  // Required here, not imported at the top: `streams` loads this module and starts without
+  // readline (scripts/startup/README.md, rule 2).
+  const { createInterface } = createRequire(import.meta.url)(
+    'node:readline',
+  ) as typeof import('node:readline');
   const lines = createInterface({ input: run.io.stdin, terminal: false });
   try {
     // The question may quote what was typed (a --field path): escaped as every note is.

@@ -164,9 +164,18 @@ if (PG_OFF) {
 
     it('a store of schema 3 gets schema versions, then the append function, when opened', async () => {
       await (await open(true)).close();
-      // As eventlite left it before both: no schema_version column, no append function.
+      // As eventlite left it before both: no schema_version column, no append function, and
+      // none of what later migrations made (the lifecycle's tables, triggers and function).
       await admin.query(
-        `DROP FUNCTION eventlite.append_events;
+        `DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
+         DROP TRIGGER events_are_append_only_update ON eventlite.events;
+         DROP TRIGGER events_are_append_only_delete ON eventlite.events;
+         CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
+           FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+         CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
+           FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+         DROP FUNCTION eventlite.refuse_unaudited_change;
+         DROP FUNCTION eventlite.append_events;
          ALTER TABLE eventlite.events DROP COLUMN schema_version;
          UPDATE eventlite.meta SET schema_version = 3`,
       );

@@ -73,6 +73,8 @@ if (PG_OFF) {
       expect(sent).toEqual([
         'BEGIN ISOLATION LEVEL READ COMMITTED',
         'eventlite.lockHead',
+        // Once an import, not once a batch: the deleted streams, whose ids it must not bring back.
+        'eventlite.deletedStreams',
         ...Array(2).fill(['eventlite.importProbe', 'eventlite.insertEvents']).flat(),
         'eventlite.setHead',
         'COMMIT',

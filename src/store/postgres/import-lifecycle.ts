@@ -27,6 +27,7 @@ export class PgImportLifecycle {
   static async load(client: pg.ClientBase): Promise<PgImportLifecycle> {
     const lifecycle = new PgImportLifecycle(client);
     const { rows } = await client.query<[string, boolean, number, string]>({
+      name: 'eventlite.deletedStreams',
       text: 'SELECT stream, hard, version, position FROM eventlite.deleted_streams',
       rowMode: 'array',
     });
