@@ -1,7 +1,7 @@
 import type { Domain } from '../core/domain.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { eventReadingOf } from '../core/event-reading.js';
-import type { EventStore, QueryParams, ReadStore } from '../core/ports.js';
+import type { EventStore, LifecycleOptions, QueryParams, ReadStore } from '../core/ports.js';
 import { NoDomainError } from '../domain/no-domain.js';
 
 /**
@@ -18,6 +18,8 @@ export interface AppContext<D extends Domain = Domain> {
   domain?: D | (() => Promise<D>);
   /** Stamps recordedAt and bookkeeping times; defaults to the system clock. */
   clock?: () => Date;
+  /** `EVENTLITE_PURGE_WAIT`: see LifecycleOptions.purgeWaitMs. */
+  purgeWaitMs?: number;
   /** Aborts long work between batches; what was committed stays committed. */
   signal?: AbortSignal;
 }
@@ -62,6 +64,14 @@ export function readStoreOf(ctx: ReadContext): ReadStore {
 
 export function clockOf(ctx: AppContext): () => Date {
   return ctx.clock ?? (() => new Date());
+}
+
+/** What every lifecycle command passes to the store. */
+export function lifecycleOptionsOf(ctx: AppContext): LifecycleOptions {
+  return {
+    now: clockOf(ctx),
+    ...(ctx.purgeWaitMs !== undefined && { purgeWaitMs: ctx.purgeWaitMs }),
+  };
 }
 
 /** The clock as ISO text, for bookkeeping. */

@@ -1,5 +1,5 @@
 import type { LifecycleResult } from '../core/ports.js';
-import { clockOf, domainIfAny, type AppContext } from './context.js';
+import { domainIfAny, lifecycleOptionsOf, type AppContext } from './context.js';
 import { declaredPersonalData } from './personal-data.js';
 
 /**
@@ -11,6 +11,6 @@ export async function forgetSubject(ctx: AppContext, subject: string): Promise<L
   const domain = await domainIfAny(ctx);
   return ctx.store.forgetSubject(subject, {
     declared: domain && declaredPersonalData(domain),
-    now: clockOf(ctx),
+    ...lifecycleOptionsOf(ctx),
   });
 }

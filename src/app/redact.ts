@@ -1,5 +1,5 @@
 import type { LifecycleResult } from '../core/ports.js';
-import { clockOf, type AppContext } from './context.js';
+import { lifecycleOptionsOf, type AppContext } from './context.js';
 
 /**
  * `redact`: the named data fields of a stream's events (all, or the given versions) become
@@ -10,5 +10,5 @@ export function redactEvents(
   stream: string,
   options: { fields: readonly string[]; versions?: readonly number[] },
 ): Promise<LifecycleResult> {
-  return ctx.store.redactEvents(stream, { ...options, now: clockOf(ctx) });
+  return ctx.store.redactEvents(stream, { ...options, ...lifecycleOptionsOf(ctx) });
 }

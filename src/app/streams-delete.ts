@@ -2,7 +2,7 @@ import { NotFoundError } from '../core/errors.js';
 import { validateName } from '../core/input.js';
 import { StreamDeletedError } from '../core/lifecycle.js';
 import type { LifecycleResult } from '../core/ports.js';
-import { clockOf, type AppContext } from './context.js';
+import { lifecycleOptionsOf, type AppContext } from './context.js';
 
 /**
  * `streams delete`: soft (the stream is hidden from `streams`, `read`, `state` and `exec`, its
@@ -13,12 +13,12 @@ export function deleteStream(
   stream: string,
   options: { hard: boolean },
 ): Promise<LifecycleResult> {
-  return ctx.store.deleteStream(stream, { hard: options.hard, now: clockOf(ctx) });
+  return ctx.store.deleteStream(stream, { hard: options.hard, ...lifecycleOptionsOf(ctx) });
 }
 
 /** `streams restore`: a soft-deleted stream back as it was. Audited. */
 export function restoreStream(ctx: AppContext, stream: string): Promise<LifecycleResult> {
-  return ctx.store.restoreStream(stream, { now: clockOf(ctx) });
+  return ctx.store.restoreStream(stream, lifecycleOptionsOf(ctx));
 }
 
 /**

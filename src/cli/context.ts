@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseInstant, steppingClock } from '../app/clock.js';
 import { defaultReadDb, type Locations } from '../app/open.js';
 import { InputError } from '../core/errors.js';
+import { parseSeconds } from './commands/projections-shared.js';
 
 /** Global options, after flags, environment and defaults are weighed (in that order). */
 export interface Context {
@@ -15,6 +16,8 @@ export interface Context {
   color: boolean;
   /** `--clock` / `EVENTLITE_CLOCK`: a clock that starts there and steps a second per reading. */
   clock: (() => Date) | undefined;
+  /** `EVENTLITE_PURGE_WAIT` seconds, in ms: see docs/lifecycle.md. */
+  purgeWaitMs: number | undefined;
 }
 
 export interface GlobalFlags {
@@ -79,6 +82,9 @@ export function contextOf(
       clockText === undefined
         ? undefined
         : steppingClock(parseInstant(clockName, clockText), `${clockName} ${clockText}`),
+    purgeWaitMs: env.EVENTLITE_PURGE_WAIT
+      ? parseSeconds('EVENTLITE_PURGE_WAIT', env.EVENTLITE_PURGE_WAIT)
+      : undefined,
   };
 }
 

@@ -48,6 +48,7 @@ export async function withApp<T>(
         readLocation: shownLocation(run.ctx.locations.readDb),
         domain: domainLoader(run),
         ...(run.ctx.clock && { clock: run.ctx.clock }),
+        ...(run.ctx.purgeWaitMs !== undefined && { purgeWaitMs: run.ctx.purgeWaitMs }),
         signal: needs.signal,
       });
     } finally {

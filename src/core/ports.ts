@@ -159,6 +159,11 @@ export interface ReadSnapshotOptions {
 /** When the audit event of a lifecycle command is recorded, and what it knows of the domain. */
 export interface LifecycleOptions {
   now?: () => Date;
+  /**
+   * How long the purge after the commit waits for older transactions of the database that
+   * can still see what was removed (PostgreSQL; see docs/lifecycle.md). Default 10 s.
+   */
+  purgeWaitMs?: number;
 }
 
 export interface RedactOptions extends LifecycleOptions {

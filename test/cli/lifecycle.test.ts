@@ -333,6 +333,15 @@ describe.each(backends())(
         owner: 'Ada Lovelace',
         address: { street: 'Ada Road 1' },
       });
+      const badWait = await runOn(store, ['--domain', 'domain.mjs', 'forget', 'a1', '--yes'], {
+        cwd: dir,
+        env: { EVENTLITE_PURGE_WAIT: 'soon' },
+      });
+      expect(badWait.code).toBe(2);
+      expect(badWait.stderr).toBe(
+        'error: EVENTLITE_PURGE_WAIT must be a number of seconds, got "soon"\n',
+      );
+      expect((await log(['--limit', '1']))[0]!.data.owner).toBe('Ada Lovelace');
       expect(JSON.parse((await ok(['state', 'account-a1', '--json'])).stdout)).toMatchObject({
         owner: 'Ada Lovelace',
       });

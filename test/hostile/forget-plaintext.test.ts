@@ -99,7 +99,69 @@ describe.each(backends())('forget leaves no plaintext behind, on $name', (backen
     expect(after.get(Buffer.from(OTHER).toString('hex'))).not.toEqual([]);
     await ok(['verify']);
   });
+
+  // A transaction of the same database whose snapshot predates forget's commit can still see
+  // the deleted rows, and VACUUM FULL copies what it can see into the new files: forget waits
+  // for it to end, up to EVENTLITE_PURGE_WAIT.
+  it.runIf(backend.name === 'postgres')(
+    'forget waits for an older snapshot of the database to end before VACUUM FULL',
+    async () => {
+      const found = pgPagesHolding(store.db);
+      const needles = [OWNER, STREET, UNSEALED].map((needle) => Buffer.from(needle));
+      await withPg(store.db, async (reader) => {
+        await holdSnapshot(reader);
+        let finished = false;
+        const forgetting = runOn(store, ['--domain', 'domain.mjs', 'forget', 'a1', '--yes'], {
+          cwd: dir,
+          env: { EVENTLITE_PURGE_WAIT: '60' },
+        }).finally(() => (finished = true));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(finished, 'forget ended while an older snapshot was open').toBe(false);
+        await reader.query('COMMIT');
+        const result = await forgetting;
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).not.toContain('warning:');
+      });
+      await ok(['projections', 'run']);
+      const after = await found(needles);
+      for (const needle of needles) expect(after.get(needle.toString('hex'))).toEqual([]);
+    },
+  );
+
+  it.runIf(backend.name === 'postgres')(
+    'a snapshot that outlives the wait is named in a warning, and what it sees is still there',
+    async () => {
+      await withPg(store.db, async (reader) => {
+        await reader.query(`SET application_name = 'held-reader'`);
+        await holdSnapshot(reader);
+        const { rows } = await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const result = await runOn(store, ['--domain', 'domain.mjs', 'forget', 'a1', '--yes'], {
+          cwd: dir,
+          env: { EVENTLITE_PURGE_WAIT: '0.5' },
+        });
+        // The change stands, as when VACUUM FULL cannot run: success, with a warning.
+        expect(result.code, result.stderr).toBe(0);
+        const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/^warning: .*VACUUM FULL/);
+        expect(warnings[0]).toContain(`pid ${rows[0]!.pid} (held-reader, idle in transaction)`);
+        await reader.query('COMMIT');
+      });
+      // The warning is true: the old snapshot row, with the owner, was copied into the new file.
+      const after = await pgPagesHolding(store.db)([Buffer.from(OWNER)]);
+      expect(after.get(Buffer.from(OWNER).toString('hex'))).toContain('eventlite.snapshots');
+    },
+  );
 });
+
+/**
+ * Opens a snapshot in `client` that later statements keep. It takes no lock on eventlite's
+ * tables, or VACUUM FULL would wait for the lock instead.
+ */
+async function holdSnapshot(client: pg.Client): Promise<void> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await client.query('SELECT 1');
+}
 
 /** Where each needle is found, by the needle's bytes in hex. */
 type Search = (needles: readonly Buffer[]) => Promise<Map<string, string[]>>;

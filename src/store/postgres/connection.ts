@@ -18,6 +18,12 @@ export interface PgTarget {
  * verify or an export of millions of events may rightly take longer than any fixed limit.
  */
 export const LOCK_TIMEOUT_MS = 5000;
+/**
+ * How long a lifecycle command's purge waits for older transactions of the database that can
+ * still see the rows it removed (purge-wait.ts): longer than an ANALYZE or a short query, short
+ * enough that a forgotten open session costs a warning, not a hang.
+ */
+export const PURGE_WAIT_MS = 10_000;
 /** An unreachable host fails this fast instead of after the operating system's minutes. */
 export const CONNECT_TIMEOUT_MS = 5000;
 

@@ -66,7 +66,7 @@ export async function deletePgStream(
     return event;
   });
   const purgeWarning = options.hard
-    ? await vacuumPgTables(pool, target, ['events', 'snapshots'])
+    ? await vacuumPgTables(pool, target, ['events', 'snapshots'], audit, options)
     : undefined;
   return { audit, purgeWarning };
 }

@@ -87,7 +87,7 @@ export async function forgetPgSubject(
     );
     return event;
   });
-  return { audit, purgeWarning: await vacuumPgTables(pool, target, touched) };
+  return { audit, purgeWarning: await vacuumPgTables(pool, target, touched, audit, options) };
 }
 
 async function nothingToForget(client: pg.ClientBase, subject: string): Promise<NotFoundError> {

@@ -9,7 +9,8 @@ import type { LifecycleOptions } from '../../core/ports.js';
 import { toRecordedAt } from '../../core/time-range.js';
 import type { StoredEvent } from '../../core/recorded-event.js';
 import { newEventId } from '../ids.js';
-import type { PgTarget } from './connection.js';
+import { PURGE_WAIT_MS, type PgTarget } from './connection.js';
+import { waitForOlderSnapshots } from './purge-wait.js';
 import { streamVersionOn } from './read.js';
 import { setHead } from './import.js';
 import { eventFromInsertRow, insertEvents } from './statements.js';
@@ -88,15 +89,24 @@ export type PurgedTable = 'events' | 'snapshots' | 'keys';
 /**
  * After the commit: a deleted or updated row's old version stays in its table's pages as a
  * dead tuple, and a plain VACUUM only marks its space free, so VACUUM FULL rewrites each
- * table the command changed into new files. It holds the table's exclusive lock while it runs
- * (other commands wait, up to the lock timeout); when it cannot run, the change stands and the
- * warning says what to run.
+ * table the command changed into new files. It first waits for older transactions that can
+ * still see those versions (purge-wait.ts), since VACUUM FULL would copy them. It holds the
+ * table's exclusive lock while it runs (other commands wait, up to the lock timeout); when it
+ * cannot run, or ran while such a transaction stayed open, the change stands and the warning
+ * says what to do.
  */
 export async function vacuumPgTables(
   pool: pg.Pool,
   target: PgTarget,
   tables: readonly PurgedTable[],
+  audit: StoredEvent,
+  options: LifecycleOptions,
 ): Promise<string | undefined> {
+  const blockers = await waitForOlderSnapshots(
+    pool,
+    audit.position,
+    options.purgeWaitMs ?? PURGE_WAIT_MS,
+  );
   const failed: string[] = [];
   let reason = '';
   for (const table of tables) {
@@ -107,6 +117,10 @@ export async function vacuumPgTables(
       reason = (error as Error).message;
     }
   }
-  if (failed.length === 0) return undefined;
-  return `VACUUM FULL ${failed.join(', ')} did not run at ${target.location} (${reason}); until it does, the old row versions hold what was removed`;
+  if (failed.length > 0) {
+    return `VACUUM FULL ${failed.join(', ')} did not run at ${target.location} (${reason}); until it does, the old row versions hold what was removed`;
+  }
+  if (blockers.length === 0) return undefined;
+  const names = tables.map((table) => `eventlite.${table}`).join(', ');
+  return `VACUUM FULL ${names} ran at ${target.location} while older transactions could still see the removed rows: ${blockers.join(', ')}; their old versions may hold what was removed until a VACUUM FULL of those tables runs after they end`;
 }

@@ -60,7 +60,10 @@ export async function redactPgEvents(
     };
     return appendPgAudit(client, head, AUDIT_TYPES.eventsRedacted, data, options);
   });
-  return { audit, purgeWarning: await vacuumPgTables(pool, target, ['events', 'snapshots']) };
+  return {
+    audit,
+    purgeWarning: await vacuumPgTables(pool, target, ['events', 'snapshots'], audit, options),
+  };
 }
 
 /** New data for events by position, in one statement: `[data, position]` pairs. */
