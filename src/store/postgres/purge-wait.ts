@@ -15,10 +15,9 @@ const BLOCKERS = `
                 coalesce(state, 'role ' || usename)) AS who
   FROM pg_stat_activity
   WHERE datname = current_database() AND pid <> pg_backend_pid()
+    -- Autovacuum workers too: a plain VACUUM's own snapshot holds nothing back, but between
+    -- tables the worker reads the catalogs in a transaction of its own, under the same query text.
     AND (age(backend_xmin) >= age($1::xid) OR age(backend_xid) >= age($1::xid))
-    -- A plain (auto)vacuum's snapshot holds no row version back (PROC_IN_VACUUM); ANALYZE's does.
-    AND NOT (backend_type = 'autovacuum worker' AND query LIKE 'autovacuum: VACUUM %'
-             AND query NOT LIKE '%ANALYZE%')
   UNION ALL
   SELECT format('prepared transaction %L', gid) FROM pg_prepared_xacts
   WHERE database = current_database() AND age(transaction) >= age($1::xid)
