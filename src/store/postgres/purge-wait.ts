@@ -14,7 +14,9 @@ const BLOCKERS = `
                 coalesce(nullif(application_name, ''), backend_type, 'role ' || usename),
                 coalesce(state, 'role ' || usename)) AS who
   FROM pg_stat_activity
-  WHERE datname = current_database() AND pid <> pg_backend_pid()
+  -- A session not yet attached to a database (starting up) or a WAL sender holds back every
+  -- database's horizon.
+  WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()
     -- Autovacuum workers too: a plain VACUUM's own snapshot holds nothing back, but between
     -- tables the worker reads the catalogs in a transaction of its own, under the same query text.
     AND (age(backend_xmin) >= age($1::xid) OR age(backend_xid) >= age($1::xid))
