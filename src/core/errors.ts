@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'STORE'
   | 'INTERRUPTED'
   | 'PROJECTION_FAILED'
-  | 'DOMAIN';
+  | 'DOMAIN'
+  | 'SUBSCRIBER_FAILED';
 
 export class EventliteError extends Error {
   constructor(
@@ -199,6 +200,17 @@ export class DomainError extends EventliteError {
     const cause = options?.cause;
     if (cause instanceof Error && cause.stack)
       this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
+  }
+}
+
+/**
+ * A subscription's consumer failed on a batch (or an event) and the error policy said stop
+ * (or retry, and the retries ran out). Nothing of it was acknowledged: the next run delivers it
+ * again.
+ */
+export class SubscriberFailedError extends EventliteError {
+  constructor(message: string) {
+    super('SUBSCRIBER_FAILED', message);
   }
 }
 

@@ -203,8 +203,11 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 export const MAX_NAME_LENGTH = 1000;
 
-/** Stream names, event types and subjects: non-empty, printable, of a sane length. */
-export function validateName(kind: 'stream' | 'event type' | 'subject', name: unknown): string {
+/** Stream, event type, subject and subscription names: non-empty, printable, of a sane length. */
+export function validateName(
+  kind: 'stream' | 'event type' | 'subject' | 'subscription',
+  name: unknown,
+): string {
   if (typeof name !== 'string' || name.length === 0) {
     throw new InputError(`${kind} name must be a non-empty string`);
   }

@@ -5,6 +5,8 @@ import type { DeletedStream } from './lifecycle.js';
 import type { PersonalFields } from './personal-data.js';
 import type { SubjectKey } from './sealing.js';
 import type { MaterializedView, SqlStatement } from './projection.js';
+import type { SetAsideEvent, SetAsideKind, SetAsideRow } from './set-aside.js';
+import type { SubscriptionStore } from './subscriptions.js';
 
 // The two ports. Everything above them (the use cases in src/app, the projection runner)
 // speaks only these interfaces; an adapter in src/store implements them for one database.
@@ -54,6 +56,19 @@ export interface ReadLogOptions {
   lean?: boolean;
   /** Personal data as stored, sealed (for `export`); every other read opens it. */
   sealed?: boolean;
+  /** Only streams of this category: the name before its first `-`, as message-db defines it. */
+  category?: string;
+  /** Only streams whose name starts with this (compared as text, not a pattern). */
+  streamPrefix?: string;
+  /** Leave out the store's own streams (names starting with `$`, see stream-names.ts). */
+  withoutSystemStreams?: boolean;
+  /** Only events recorded at or after this instant (ISO 8601 with a zone). */
+  since?: string;
+  /**
+   * Only events whose metadata's `correlationId` is this, and every event whose metadata names
+   * a `causationId`: the caller follows each cause to what it caused (see app/log.ts).
+   */
+  correlationId?: string;
 }
 
 /** One event of an export: the contract's event shape less position and version. */
@@ -191,6 +206,20 @@ export interface LifecycleResult {
   purgeWarning?: string;
 }
 
+/**
+ * Wakes a follower when another connection may have committed: a PostgreSQL notification, a
+ * change to a SQLite file. It may wake for nothing, and should its channel fail it wakes only
+ * on the timeout, so a follower still checks every so often by itself.
+ */
+export interface ChangeWatch {
+  /**
+   * Resolves at the first change since the previous call (at once if one came meanwhile),
+   * after `timeoutMs`, or when `signal` aborts, whichever is first. Never rejects.
+   */
+  next(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface EventStore {
   readonly backend: Backend;
   /** For messages: a file path, or a server URL without its password. */
@@ -218,6 +247,12 @@ export interface EventStore {
    * with StoreError when the store was deleted or made anew since it was opened (a `reset`).
    */
   changeMarker(): Promise<number | string>;
+  /** Wakes a follower of the log when some connection may have committed (see ChangeWatch). */
+  watchChanges(): Promise<ChangeWatch>;
+  /** The events at these positions, in position order; a position with no event is left out. */
+  readPositions(positions: readonly number[]): Promise<RecordedEvent[]>;
+  /** The subscriptions' checkpoints and set-aside events, kept in the store. */
+  readonly subscriptions: SubscriptionStore;
   beginImport(): Promise<ImportSession>;
   /** Streams in name order, a page at a time. */
   listStreams(options?: ListStreamsOptions): AsyncIterable<StreamSummary[]>;
@@ -288,6 +323,9 @@ export interface ProjectionRow {
   rebuildingPid: number | null;
   rebuildingSince: string | null;
   lastRunAt: string | null;
+  /** Events set aside by `onError: 'park'` and `'skip'`, still on record. */
+  parked: number;
+  skipped: number;
 }
 
 /** What a read store needs of a projection to set it up or swap it in. */
@@ -321,7 +359,15 @@ export interface ProjectionBatch {
    * may still roll back: the caller keeps what it hears until the batch has committed.
    */
   onStatement?(event: RecordedEvent, statement: SqlStatement, rows: number): void;
+  /**
+   * Events of the batch's range that are not in `events` because the handler failed on them
+   * (or a parked event of their stream waits before them): recorded in the batch's transaction.
+   */
+  setAside?: readonly SetAsideEvent[];
 }
+
+/** Set-aside events applied again (`projections retry`), with no checkpoint move. */
+export type RetryBatch = Omit<ProjectionBatch, 'from' | 'to'>;
 
 /** What the batch's writer believes the projection's row says; anything else is a lost race. */
 export interface BatchGuard {
@@ -370,8 +416,11 @@ export class SetupFailure extends Error {
 export interface ScratchBuild {
   /** Applies a batch to the scratch tables; throws HandlerFailure. */
   apply(batch: ProjectionBatch): Promise<void>;
-  /** Replaces the live tables with the scratch ones in one short transaction. */
-  swapIn(checkpoint: number, at: string): Promise<void>;
+  /**
+   * Replaces the live tables with the scratch ones in one short transaction, and the
+   * projection's set-aside events with those the build set aside.
+   */
+  swapIn(checkpoint: number, at: string, setAside?: readonly SetAsideEvent[]): Promise<void>;
   /** Drops the scratch tables and clears the rebuilding mark; the live tables stay. */
   abandon(): Promise<void>;
 }
@@ -471,5 +520,16 @@ export interface ReadStore {
    * replay is behind, for messages. Undefined elsewhere.
    */
   replicaLag?(): Promise<string | undefined>;
+  /** A projection's set-aside events, in position order. */
+  setAsideEvents(name: string, options?: { kind?: SetAsideKind }): Promise<SetAsideRow[]>;
+  /**
+   * Applies set-aside events again: the batch's statements and the removal of their rows in
+   * ONE transaction, except for those set aside once more (`batch.setAside`, rows updated).
+   * False (nothing applied) when the projection's version or definition is not the guard's.
+   * Throws HandlerFailure after rolling back.
+   */
+  applySetAside(name: string, batch: RetryBatch, guard: BatchGuard): Promise<boolean>;
+  /** Wakes a waiter when some connection may have moved a checkpoint (see ChangeWatch). */
+  watchChanges(): Promise<ChangeWatch>;
   close(): Promise<void>;
 }

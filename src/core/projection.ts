@@ -52,7 +52,21 @@ export interface Projection {
    * instead of being rebuilt after a lifecycle command changed events it read.
    */
   onLifecycle?: ProjectionHandler<any>;
+  /** What a handler's failure does; see ProjectionErrorPolicy. */
+  onError?: ProjectionErrorPolicy;
 }
+
+/**
+ * What a handler that fails on an event does to its projection:
+ * - 'stop' (the default): the projection stops at that event, marked failed, until the
+ *   handler is fixed; the batch before it stays.
+ * - 'skip': the event is left out, recorded with the error (`projections parked NAME`), and
+ *   the projection goes on, later events of its stream included.
+ * - 'park': the event is set aside, recorded with the error, and so is every later event of its
+ *   stream (a stream's rows stay as they were before it); other streams go on, and
+ *   `projections retry NAME` applies them again, in order, once the handler is fixed.
+ */
+export type ProjectionErrorPolicy = 'stop' | 'skip' | 'park';
 
 /**
  * The recorded event a handler for `Type` receives: `type` is that type and `data` is that
@@ -84,6 +98,7 @@ export interface ProjectionDefinition<E extends DecidedEvent = DecidedEvent<stri
   materializedViews?: readonly MaterializedView[];
   on: ProjectionHandlers<E>;
   onLifecycle?: ProjectionHandler<any>;
+  onError?: ProjectionErrorPolicy;
 }
 
 /**

@@ -19,8 +19,6 @@ const STREAM_BACKWARD = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
   WHERE stream = $1 AND version <= $2::bigint ORDER BY version DESC LIMIT $3`;
 const LOG_PAGE = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
   WHERE position >= $1::bigint ORDER BY position LIMIT $2`;
-const LOG_PAGE_OF_TYPES = `SELECT ${EVENT_COLUMNS} FROM eventlite.events
-  WHERE position >= $1::bigint AND type = ANY($3::text[]) ORDER BY position LIMIT $2`;
 
 export async function* readPgStream(
   pool: pg.Pool,
@@ -56,8 +54,7 @@ export async function* readPgLog(
   target: PgTarget,
   options: ReadLogOptions = {},
 ): AsyncGenerator<StoredEvent[]> {
-  const types = options.types && options.types.length > 0 ? options.types : undefined;
-  for (const type of types ?? []) validateName('event type', type);
+  const filter = logFilterSql(options);
   let next = options.from ?? 1;
   let remaining = options.limit ?? Infinity;
   while (remaining > 0) {
@@ -65,13 +62,13 @@ export async function* readPgLog(
     const page = await readPage(
       pool,
       target,
-      types
-        ? {
-            name: 'eventlite.logPageOfTypes',
-            text: LOG_PAGE_OF_TYPES,
-            values: [next, limit, types],
-          }
-        : { name: 'eventlite.logPage', text: LOG_PAGE, values: [next, limit] },
+      filter.sql === ''
+        ? { name: 'eventlite.logPage', text: LOG_PAGE, values: [next, limit] }
+        : {
+            text: `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+              WHERE position >= $1::bigint${filter.sql} ORDER BY position LIMIT $2`,
+            values: [next, limit, ...filter.params],
+          },
       options.sealed,
     );
     if (page.length > 0) yield page;
@@ -84,10 +81,61 @@ export async function* readPgLog(
 /** Where data is in an event row. */
 const DATA = 5;
 
+/**
+ * The conditions of a filtered read as ` AND …` clauses, their parameters from $3 on, read as
+ * the SQLite adapter reads them (src/store/sqlite/read.ts): prefixes compared as text, times as
+ * instants, a correlation id only when it is a JSON string.
+ */
+function logFilterSql(options: ReadLogOptions): { sql: string; params: unknown[] } {
+  let sql = '';
+  const params: unknown[] = [];
+  const parameter = (value: unknown) => {
+    params.push(value);
+    return `$${params.length + 2}`;
+  };
+  const types = options.types ?? [];
+  if (types.length > 0) {
+    for (const type of types) validateName('event type', type);
+    sql += ` AND type = ANY(${parameter(types)}::text[])`;
+  }
+  if (options.category !== undefined) {
+    const category = parameter(options.category);
+    sql += ` AND (stream = ${category}::text OR starts_with(stream, ${category}::text || '-'))`;
+  }
+  if (options.streamPrefix !== undefined) {
+    sql += ` AND starts_with(stream, ${parameter(options.streamPrefix)}::text)`;
+  }
+  if (options.withoutSystemStreams) sql += ` AND NOT starts_with(stream, '$')`;
+  if (options.since !== undefined) {
+    sql += ` AND recorded_at::timestamptz >= ${parameter(options.since)}::timestamptz`;
+  }
+  if (options.correlationId !== undefined) {
+    sql += ` AND ((json_typeof(metadata::json -> 'correlationId') = 'string'
+      AND metadata::json ->> 'correlationId' = ${parameter(options.correlationId)}::text)
+      OR json_typeof(metadata::json -> 'causationId') <> 'null')`;
+  }
+  return { sql, params };
+}
+
+/** The events at `positions`, in position order, in one statement. */
+export async function readPgPositions(
+  pool: pg.Pool,
+  target: PgTarget,
+  positions: readonly number[],
+): Promise<StoredEvent[]> {
+  if (positions.length === 0) return [];
+  return readPage(pool, target, {
+    name: 'eventlite.eventsAt',
+    text: `SELECT ${EVENT_COLUMNS} FROM eventlite.events
+      WHERE position = ANY($1::bigint[]) ORDER BY position`,
+    values: [positions],
+  });
+}
+
 async function readPage(
   pool: pg.Pool,
   target: PgTarget,
-  query: { name: string; text: string; values: unknown[] },
+  query: { name?: string; text: string; values: unknown[] },
   sealed = false,
 ): Promise<StoredEvent[]> {
   const rows = await withPgErrors(target, async () => {

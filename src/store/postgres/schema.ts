@@ -124,7 +124,52 @@ const MIGRATIONS: readonly string[] = [
   );
   `,
   APPEND_FUNCTION_REFUSING_DELETED,
+  `
+  -- Subscriptions (eventlite subscribe): each consumer group member's checkpoint, the last
+  -- position its consumer acknowledged, kept in the store for any machine that reaches it.
+  -- The filter is fixed when the subscription is made.
+  CREATE TABLE eventlite.subscriptions (
+    name       text    COLLATE "C" NOT NULL,
+    member     integer NOT NULL CHECK (member >= 0),
+    group_size integer NOT NULL CHECK (group_size >= 1 AND member < group_size),
+    filter     text    NOT NULL CHECK (json_typeof(filter::json) = 'object'),
+    checkpoint bigint  NOT NULL CHECK (checkpoint >= 0),
+    created_at text    NOT NULL,
+    updated_at text    NOT NULL,
+    PRIMARY KEY (name, member)
+  );
+  -- Events a subscription's consumer failed on, set aside (parked or skipped) so that the rest
+  -- could go on. queued: redelivered before new events (eventlite subscriptions retry).
+  CREATE TABLE eventlite.subscription_set_aside (
+    subscription text    COLLATE "C" NOT NULL,
+    position     bigint  NOT NULL,
+    member       integer NOT NULL,
+    stream       text    COLLATE "C" NOT NULL,
+    type         text    COLLATE "C" NOT NULL,
+    kind         text    NOT NULL CHECK (kind IN ('parked', 'skipped')),
+    error        text    NOT NULL,
+    attempts     integer NOT NULL CHECK (attempts >= 0),
+    queued       boolean NOT NULL DEFAULT false,
+    set_aside_at text    NOT NULL,
+    PRIMARY KEY (subscription, position)
+  );
+  -- Followers (log --follow, projections run --follow, subscribe --follow) LISTEN on
+  -- eventlite_events instead of polling. A statement trigger, so that every way of inserting
+  -- events notifies, once per statement; PostgreSQL delivers it at commit, and a transaction's
+  -- identical notifications as one.
+  CREATE FUNCTION eventlite.notify_followers() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('eventlite_events', '');
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER events_notify_followers AFTER INSERT ON eventlite.events
+    FOR EACH STATEMENT EXECUTE FUNCTION eventlite.notify_followers();
+  `,
 ];
+
+/** The channel that the trigger above notifies at each commit that inserted events. */
+export const EVENTS_CHANNEL = 'eventlite_events';
 
 export const PG_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 

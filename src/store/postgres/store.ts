@@ -5,6 +5,7 @@ import type { DeletedStream } from '../../core/lifecycle.js';
 import type {
   AppendOptions,
   AppendResult,
+  ChangeWatch,
   Check,
   EventStore,
   EventTypeCount,
@@ -32,22 +33,26 @@ import { beginPgImport } from './import.js';
 import { translatePgError, withPgErrors } from './errors.js';
 import { readPgKeys, subjectPgKeys } from './keys.js';
 import { deletedPgStream } from './lifecycle.js';
-import { headOn, readPgLog, readPgStream, streamVersionOn } from './read.js';
 import { redactPgEvents } from './redact.js';
+import { headOn, readPgLog, readPgPositions, readPgStream, streamVersionOn } from './read.js';
 import { readPgSnapshot, writePgSnapshot } from './snapshots.js';
-import { dropEmptyPgStore } from './schema.js';
+import { dropEmptyPgStore, EVENTS_CHANNEL } from './schema.js';
 import { countPgStore, listPgStreams, pgFootprint } from './streams.js';
 import { connect } from './transaction.js';
 import { countPgEventTypes } from './type-counts.js';
+import { PgSubscriptions } from './subscriptions.js';
 import { verifyPgStore } from './verify.js';
+import { NotificationWatch } from './watch.js';
 
 /** The EventStore port over a pool of connections to one PostgreSQL database. */
 export class PostgresEventStore implements EventStore {
   readonly backend = 'postgres';
   readonly location: string;
+  readonly subscriptions: PgSubscriptions;
   #closed: Promise<void> | undefined;
   /** The store id the first change marker saw. */
   #storeId: string | undefined;
+  readonly #watches = new Set<ChangeWatch>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -56,6 +61,7 @@ export class PostgresEventStore implements EventStore {
     private readonly created = false,
   ) {
     this.location = target.location;
+    this.subscriptions = new PgSubscriptions(pool, target);
   }
 
   append(
@@ -113,6 +119,23 @@ export class PostgresEventStore implements EventStore {
       throw storeReplacedError(this.location);
     }
     return Number(row.position);
+  }
+
+  /** LISTEN on the channel that the schema's trigger notifies at each commit of events. */
+  async watchChanges(): Promise<ChangeWatch> {
+    const watch = await new NotificationWatch(this.pool.options, EVENTS_CHANNEL).start();
+    this.#watches.add(watch);
+    return {
+      next: (timeoutMs, signal) => watch.next(timeoutMs, signal),
+      close: async () => {
+        this.#watches.delete(watch);
+        await watch.close();
+      },
+    };
+  }
+
+  readPositions(positions: readonly number[]): Promise<RecordedEvent[]> {
+    return readPgPositions(this.pool, this.target, positions);
   }
 
   beginImport(): Promise<ImportSession> {
@@ -204,7 +227,10 @@ export class PostgresEventStore implements EventStore {
 
   close(): Promise<void> {
     // pg's Pool.end throws when called twice; closing a closed store is a no-op.
-    return (this.#closed ??= this.pool.end());
+    return (this.#closed ??= (async () => {
+      await Promise.all([...this.#watches].map((watch) => watch.close()));
+      await this.pool.end();
+    })());
   }
 
   #run<T>(work: () => Promise<T>): Promise<T> {

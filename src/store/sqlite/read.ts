@@ -60,7 +60,7 @@ export function* logPages(
   options: ReadLogOptions = {},
 ): Generator<RecordedEvent[]> {
   const lean = options.lean === true;
-  const page = logPageQuery(db, options.types, lean ? LEAN_COLUMNS : EVENT_COLUMNS);
+  const page = logPageQuery(db, options, lean ? LEAN_COLUMNS : EVENT_COLUMNS);
   const toEvents = lean
     ? leanEvents(db, path)
     : (rows: unknown[][]) => (rows as EventArray[]).map(eventFromArray);
@@ -94,22 +94,66 @@ function leanEvents(db: Db, path: string) {
   };
 }
 
-// The filtered page's SQL depends only on how many types there are, so the statement cache
-// holds one per count and column list; the projection runner reads a page per batch.
-function logPageQuery(db: Db, types: readonly string[] | undefined, columns: string) {
-  if (!types || types.length === 0) {
+// A filtered page's SQL depends only on which filters are given (and how many types), so the
+// statement cache holds one per shape; the projection runner reads a page per batch.
+function logPageQuery(db: Db, options: ReadLogOptions, columns: string) {
+  const filter = logFilterSql(options);
+  if (filter.sql === '') {
     const page = preparedRaw(
       db,
       columns === LEAN_COLUMNS ? STORE_SQL.leanLogPage : STORE_SQL.logPage,
     );
     return (from: number, limit: number) => page.all(from, limit) as unknown[][];
   }
-  for (const type of types) validateName('event type', type);
-  const placeholders = types.map(() => '?').join(', ');
   const filtered = preparedRaw(
     db,
-    `SELECT ${columns} FROM events
-     WHERE position >= ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+    `SELECT ${columns} FROM events WHERE position >= ?${filter.sql} ORDER BY position LIMIT ?`,
   );
-  return (from: number, limit: number) => filtered.all(from, ...types, limit) as unknown[][];
+  return (from: number, limit: number) =>
+    filtered.all(from, ...filter.params, limit) as unknown[][];
+}
+
+/**
+ * The conditions of a filtered read, as ` AND …` clauses and their parameters. Prefixes are
+ * compared with substr and length, which count characters alike (LIKE would take `_` and `%`
+ * for patterns, and ignore the case of ASCII letters).
+ */
+function logFilterSql(options: ReadLogOptions): { sql: string; params: unknown[] } {
+  let sql = '';
+  const params: unknown[] = [];
+  const types = options.types ?? [];
+  if (types.length > 0) {
+    for (const type of types) validateName('event type', type);
+    sql += ` AND type IN (${types.map(() => '?').join(', ')})`;
+    params.push(...types);
+  }
+  if (options.category !== undefined) {
+    const prefix = `${options.category}-`;
+    sql += ' AND (stream = ? OR substr(stream, 1, length(?)) = ?)';
+    params.push(options.category, prefix, prefix);
+  }
+  if (options.streamPrefix !== undefined) {
+    sql += ' AND substr(stream, 1, length(?)) = ?';
+    params.push(options.streamPrefix, options.streamPrefix);
+  }
+  if (options.withoutSystemStreams) sql += ` AND substr(stream, 1, 1) <> '$'`;
+  if (options.since !== undefined) {
+    sql += ' AND julianday(recorded_at) >= julianday(?)';
+    params.push(options.since);
+  }
+  if (options.correlationId !== undefined) {
+    sql += ` AND (json_extract(metadata, '$.correlationId') = ?
+      OR json_extract(metadata, '$.causationId') IS NOT NULL)`;
+    params.push(options.correlationId);
+  }
+  return { sql, params };
+}
+
+/** The events at `positions`, in position order: one statement whatever their number. */
+export function eventsAt(db: Db, path: string, positions: readonly number[]): StoredEvent[] {
+  if (positions.length === 0) return [];
+  const rows = withStoreErrors(path, () =>
+    preparedRaw(db, STORE_SQL.eventsAt).all(JSON.stringify(positions)),
+  ) as EventArray[];
+  return rows.map(eventFromArray);
 }

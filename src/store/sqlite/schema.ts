@@ -104,6 +104,36 @@ const STORE_MIGRATIONS: readonly string[] = [
     forgotten_at TEXT    NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Subscriptions (eventlite subscribe): each consumer group member's checkpoint, the last
+  -- position its consumer acknowledged. Kept in the store, so that any machine that reaches the
+  -- store can run the consumer. The filter is fixed when the subscription is made.
+  CREATE TABLE eventlite_subscriptions (
+    name       TEXT    NOT NULL,
+    member     INTEGER NOT NULL CHECK (member >= 0),
+    group_size INTEGER NOT NULL CHECK (group_size >= 1 AND member < group_size),
+    filter     TEXT    NOT NULL CHECK (json_valid(filter)),
+    checkpoint INTEGER NOT NULL CHECK (checkpoint >= 0),
+    created_at TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL,
+    PRIMARY KEY (name, member)
+  ) WITHOUT ROWID;
+  -- Events a subscription's consumer failed on, set aside (parked or skipped) so that the rest
+  -- could go on. queued: redelivered before new events (eventlite subscriptions retry).
+  CREATE TABLE eventlite_subscription_set_aside (
+    subscription TEXT    NOT NULL,
+    position     INTEGER NOT NULL,
+    member       INTEGER NOT NULL,
+    stream       TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('parked', 'skipped')),
+    error        TEXT    NOT NULL,
+    attempts     INTEGER NOT NULL CHECK (attempts >= 0),
+    queued       INTEGER NOT NULL DEFAULT 0 CHECK (queued IN (0, 1)),
+    set_aside_at TEXT    NOT NULL,
+    PRIMARY KEY (subscription, position)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const STORE_SCHEMA_VERSION = STORE_MIGRATIONS.length;

@@ -61,6 +61,8 @@ export const STORE_SQL = {
   leanLogPage: `SELECT ${LEAN_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
   leanRest: `SELECT position, stream, id, metadata FROM events
     WHERE position BETWEEN ? AND ? ORDER BY position`,
+  eventsAt: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`,
   streamPageForward: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,
   streamPageBackward: `SELECT ${EVENT_COLUMNS} FROM events

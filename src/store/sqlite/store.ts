@@ -5,6 +5,7 @@ import type { DeletedStream } from '../../core/lifecycle.js';
 import type {
   AppendOptions,
   AppendResult,
+  ChangeWatch,
   EventStore,
   ForgetOptions,
   ImportSession,
@@ -34,14 +35,16 @@ import {
   openReadOnlyDatabase,
   type OpenOptions,
 } from './open.js';
-import { logPages, streamPages } from './read.js';
+import { eventsAt, logPages, streamPages } from './read.js';
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from './schema.js';
 import { type Db, pluck, STORE_SQL } from './statements.js';
 import { redactEvents } from './redact.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
 import { countStore, streamSummaryPages } from './streams.js';
 import { countEventTypes } from './type-counts.js';
+import { SqliteSubscriptions } from './subscriptions.js';
 import { verifyStore } from './verify.js';
+import { FileChangeWatch } from './watch.js';
 
 /** Which file is at `path` (device and inode); undefined when there is none. */
 function fileIdentity(path: string): string | undefined {
@@ -69,6 +72,7 @@ export function openSqliteEventStore(path: string, options: OpenOptions = {}): S
  */
 export class SqliteEventStore implements EventStore {
   readonly backend = 'sqlite' as const;
+  readonly subscriptions: SqliteSubscriptions;
 
   /** The file as opened: `reset` deletes it and makes another at the same path. */
   readonly #file: { path: string; identity: string } | undefined;
@@ -81,6 +85,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     const path = location === ':memory:' ? undefined : filePath(location, cwd);
     this.#file = path === undefined ? undefined : { path, identity: fileIdentity(path) ?? '' };
+    this.subscriptions = new SqliteSubscriptions(db, location);
   }
 
   private guard<T>(work: () => T): Promise<T> {
@@ -128,6 +133,16 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(storeReplacedError(this.location));
     }
     return this.guard(() => this.db.pragma('data_version', { simple: true }) as number);
+  }
+
+  async watchChanges(): Promise<ChangeWatch> {
+    return new FileChangeWatch(
+      this.location === ':memory:' ? undefined : filePath(this.location, this.cwd),
+    );
+  }
+
+  readPositions(positions: readonly number[]): Promise<RecordedEvent[]> {
+    return this.guard(() => eventsAt(this.db, this.location, positions));
   }
 
   async beginImport(): Promise<ImportSession> {

@@ -2,7 +2,12 @@ import type pg from 'pg';
 import type { PgTarget } from '../connection.js';
 import { sqlFor } from '../../../core/dialect.js';
 import type { RecordedEvent } from '../../../core/events.js';
-import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../../core/ports.js';
+import {
+  HandlerFailure,
+  type BatchGuard,
+  type ProjectionBatch,
+  type RetryBatch,
+} from '../../../core/ports.js';
 import {
   MaterializedViewError,
   type MaterializedView,
@@ -12,6 +17,7 @@ import { inTransaction, withClient, type ReadConnection } from './connection.js'
 import { asStoreError, machineFailure, withReadStoreErrors } from './errors.js';
 import { refreshSql } from './matviews.js';
 import { bindParameters } from './params.js';
+import { deleteSetAside, writeSetAside } from './set-aside.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
 
@@ -56,6 +62,9 @@ export async function applyBatch(
           after: moveCheckpoint,
         });
         if (result?.rowCount !== 1) throw CHECKPOINT_MOVED;
+        await withReadStoreErrors(target, () =>
+          writeSetAside(client, s, name, batch.setAside ?? [], guard.at),
+        );
       });
       return true;
     } catch (error) {
@@ -63,6 +72,45 @@ export async function applyBatch(
       throw error;
     }
   });
+}
+
+/**
+ * Applies set-aside events again (`projections retry`) in ONE transaction: their statements,
+ * the materialized views, and their rows removed, except for those the batch sets aside once
+ * more, whose rows are updated. No checkpoint moves: they are behind it.
+ */
+export async function applySetAside(
+  connection: ReadConnection,
+  name: string,
+  batch: RetryBatch,
+  guard: BatchGuard,
+): Promise<boolean> {
+  const { target, quotedSchema: s } = connection;
+  return withClient(connection, (client) =>
+    inTransaction(client, target, async () => {
+      const current = await withReadStoreErrors(target, async () => {
+        await client.query(`SET LOCAL search_path TO ${s}`);
+        const { rowCount } = await client.query(
+          `SELECT 1 FROM ${s}.eventlite_projections
+           WHERE name = $1 AND version = $2 AND definition_hash = $3 FOR UPDATE`,
+          [name, guard.version, guard.definitionHash],
+        );
+        return rowCount === 1;
+      });
+      if (!current) return false;
+      await runStatements(client, target, batch, { refreshIn: s });
+      await withReadStoreErrors(target, async () => {
+        await deleteSetAside(
+          client,
+          s,
+          name,
+          batch.events.map((event) => event.position),
+        );
+        await writeSetAside(client, s, name, batch.setAside ?? [], guard.at);
+      });
+      return true;
+    }),
+  );
 }
 
 type Outcome = { error: unknown } | undefined;
@@ -90,7 +138,7 @@ export interface RunOptions<T extends pg.QueryResultRow> {
 export async function runStatements<T extends pg.QueryResultRow>(
   client: pg.ClientBase,
   target: PgTarget,
-  batch: ProjectionBatch,
+  batch: RetryBatch,
   options: RunOptions<T> = {},
 ): Promise<{ result?: pg.QueryResult<T>; lastApplied?: RecordedEvent }> {
   const { refreshIn, after } = options;

@@ -4,6 +4,7 @@ import { StoreBusyError, StoreError } from '../../../core/errors.js';
 import type { ProjectionBatch, ProjectionSchema, ScratchBuild } from '../../../core/ports.js';
 import { LOCK_TIMEOUT_MS } from '../connection.js';
 import type { RecordedEvent } from '../../../core/events.js';
+import type { SetAsideEvent } from '../../../core/set-aside.js';
 import { refreshMaterializedViews, runStatements } from './apply.js';
 import { createdObjects, dropObjects, moveSchemaContents, runScript } from './catalog.js';
 import {
@@ -19,6 +20,7 @@ import { grantQueryAccess } from './query-login.js';
 import { createMaterializedViews } from './matviews.js';
 import { describeLockHolders } from './lock-holders.js';
 import { dropAbandonedScratch, lockName, scratchSchemaName, TRY_LOCK, UNLOCK } from './scratch.js';
+import { deleteSetAside, writeSetAside } from './set-aside.js';
 import {
   markRebuilding,
   readOwnedObjects,
@@ -134,7 +136,11 @@ export class PostgresScratchBuild implements ScratchBuild {
    * locks, so a query sees the old complete tables (it started first, and the swap waits for
    * it) or the new complete ones (it waits for the swap), never a mixture.
    */
-  async swapIn(checkpoint: number, at: string): Promise<void> {
+  async swapIn(
+    checkpoint: number,
+    at: string,
+    setAside: readonly SetAsideEvent[] = [],
+  ): Promise<void> {
     this.#assertOpen();
     const { target, schema: readSchema, quotedSchema: s } = this.connection;
     const { client, schema } = this;
@@ -163,6 +169,8 @@ export class PostgresScratchBuild implements ScratchBuild {
           await writeOwnedObjects(client, s, schema.name, owned);
           await writeProjectionRow(client, s, schema, checkpoint, at);
           await grantQueryAccess(client, s);
+          await deleteSetAside(client, s, schema.name);
+          await writeSetAside(client, s, schema.name, setAside, at);
         }),
       );
     } catch (error) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../../core/ports.js';
 import { lockName, scratchSchemaName } from './scratch.js';
+import { deleteSetAside, setAsideCountColumns } from './set-aside.js';
 
 // The projection bookkeeping in the read schema: the same rows and the same updates as the
 // SQLite read database's (src/store/sqlite/read/registry.ts). `s` is the quoted read schema.
@@ -20,10 +21,13 @@ export async function readProjectionRows(
   client: pg.ClientBase,
   s: string,
   name?: string,
+  /** False for a read schema of read schema 1, opened to read: it has no set-aside events. */
+  setAside = true,
 ): Promise<ProjectionRow[]> {
   const where = name === undefined ? '' : 'WHERE name = $1';
   const result = await client.query<ProjectionRow>(
-    `SELECT ${ROW_COLUMNS} FROM ${s}.eventlite_projections ${where} ORDER BY name`,
+    `SELECT ${ROW_COLUMNS}, ${setAsideCountColumns(s, setAside)}
+     FROM ${s}.eventlite_projections p ${where} ORDER BY name`,
     name === undefined ? [] : [name],
   );
   for (const row of result.rows) {
@@ -95,6 +99,7 @@ export async function deleteProjectionRows(
 ): Promise<void> {
   await client.query(`DELETE FROM ${s}.eventlite_projection_objects WHERE projection = $1`, [name]);
   await client.query(`DELETE FROM ${s}.eventlite_projections WHERE name = $1`, [name]);
+  await deleteSetAside(client, s, name);
 }
 
 export async function adoptDefinitionHash(

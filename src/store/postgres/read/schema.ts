@@ -14,7 +14,7 @@ import { withReadStoreErrors } from './errors.js';
  * (src/store/sqlite/read/schema.ts: the same number, the same tables and columns, in PostgreSQL
  * types). A test checks that the two numbers agree.
  */
-export const READ_SCHEMA_VERSION = 1;
+export const READ_SCHEMA_VERSION = 2;
 
 function bookkeepingDdl(s: string): string {
   return `
@@ -46,8 +46,36 @@ function bookkeepingDdl(s: string): string {
     name       TEXT PRIMARY KEY,
     projection TEXT NOT NULL,
     type       TEXT NOT NULL
-  );`;
+  );
+  -- Read schema 2: events a projection's handler failed on, set aside by its onError policy
+  -- ('park': to apply again with projections retry; 'skip': given up on, on record).
+  CREATE TABLE IF NOT EXISTS ${s}.eventlite_projection_set_aside (
+    projection   TEXT    NOT NULL,
+    position     BIGINT  NOT NULL,
+    stream       TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('parked', 'skipped')),
+    error        TEXT    NOT NULL,
+    attempts     INTEGER NOT NULL,
+    set_aside_at TEXT    NOT NULL,
+    PRIMARY KEY (projection, position)
+  );
+  -- Read schema 2: \`projections wait\` LISTENs instead of polling; every change of a
+  -- projection's row (a checkpoint moved, a failure) notifies at commit.
+  CREATE OR REPLACE FUNCTION ${s}.eventlite_notify_waiters() RETURNS trigger
+  LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('${CHECKPOINTS_CHANNEL}', TG_TABLE_SCHEMA);
+    RETURN NULL;
+  END
+  $$;
+  DROP TRIGGER IF EXISTS eventlite_notify_waiters ON ${s}.eventlite_projections;
+  CREATE TRIGGER eventlite_notify_waiters AFTER INSERT OR UPDATE ON ${s}.eventlite_projections
+    FOR EACH STATEMENT EXECUTE FUNCTION ${s}.eventlite_notify_waiters();`;
 }
+
+/** The channel the read schemas notify on; the payload is the schema's name. */
+export const CHECKPOINTS_CHANNEL = 'eventlite_checkpoints';
 
 /**
  * Brings the bookkeeping tables to READ_SCHEMA_VERSION, creating the schema if need be, under

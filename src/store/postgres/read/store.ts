@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { StoreBusyError, StoreError } from '../../../core/errors.js';
 import type {
   BatchGuard,
+  ChangeWatch,
   ProjectionBatch,
   ProjectionFailure,
   ProjectionRow,
@@ -12,10 +13,13 @@ import type {
   ReadStore,
   ReadColumn,
   ReadTable,
+  RetryBatch,
   ScratchBuild,
 } from '../../../core/ports.js';
+import type { SetAsideKind, SetAsideRow } from '../../../core/set-aside.js';
 import { QUERY_PAGE_SIZE } from '../../../core/ports.js';
-import { applyBatch } from './apply.js';
+import { applyBatch, applySetAside } from './apply.js';
+import { NotificationWatch } from '../watch.js';
 import { createdObjects, dropObjects, runScript } from './catalog.js';
 import {
   inTransaction,
@@ -41,7 +45,8 @@ import {
   writeOwnedObjects,
   writeProjectionRow,
 } from './registry.js';
-import { ensureReadSchema, readSchemaExists } from './schema.js';
+import { CHECKPOINTS_CHANNEL, ensureReadSchema, readSchemaExists } from './schema.js';
+import { hasSetAsideTable, readSetAside } from './set-aside.js';
 import { listReadColumns, listReadTables } from './tables.js';
 
 export const DEFAULT_READ_SCHEMA = 'eventlite_read';
@@ -115,6 +120,9 @@ class PostgresReadStore implements ReadStore {
   readonly #builds = new Set<PostgresScratchBuild>();
   /** Where queries run, opened with the first one (query-session.ts). */
   #queries: Promise<ReadConnection> | undefined;
+  readonly #watches = new Set<ChangeWatch>();
+  /** Whether the read schema has set-aside events: always once opened to write. */
+  #setAside: Promise<boolean> | undefined;
 
   constructor(
     private readonly url: string,
@@ -125,13 +133,22 @@ class PostgresReadStore implements ReadStore {
   }
 
   async projectionRows(): Promise<Map<string, ProjectionRow>> {
-    const rows = await this.#bookkeeping((client, s) => readProjectionRows(client, s));
+    const rows = await this.#bookkeeping(async (client, s) =>
+      readProjectionRows(client, s, undefined, await this.#hasSetAside(client, s)),
+    );
     return new Map(rows.map((row) => [row.name, row]));
   }
 
   async projectionRow(name: string): Promise<ProjectionRow | undefined> {
-    const rows = await this.#bookkeeping((client, s) => readProjectionRows(client, s, name));
+    const rows = await this.#bookkeeping(async (client, s) =>
+      readProjectionRows(client, s, name, await this.#hasSetAside(client, s)),
+    );
     return rows[0];
+  }
+
+  #hasSetAside(client: pg.ClientBase, s: string): Promise<boolean> {
+    if (this.options.mode === 'write') return Promise.resolve(true);
+    return (this.#setAside ??= hasSetAsideTable(client, s));
   }
 
   /**
@@ -282,12 +299,40 @@ class PostgresReadStore implements ReadStore {
     return this.options.replicaLag?.();
   }
 
+  setAsideEvents(name: string, options: { kind?: SetAsideKind } = {}): Promise<SetAsideRow[]> {
+    return this.#bookkeeping((client, s) => readSetAside(client, s, name, options.kind));
+  }
+
+  applySetAside(name: string, batch: RetryBatch, guard: BatchGuard): Promise<boolean> {
+    this.#assertWritable();
+    return applySetAside(this.connection, name, batch, guard);
+  }
+
+  /** LISTEN for the read schema's notifications: its trigger sends one per changed row. */
+  async watchChanges(): Promise<ChangeWatch> {
+    const schema = this.connection.schema;
+    const watch = await new NotificationWatch(
+      this.connection.pool.options,
+      CHECKPOINTS_CHANNEL,
+      (payload) => payload === schema,
+    ).start();
+    this.#watches.add(watch);
+    return {
+      next: (timeoutMs, signal) => watch.next(timeoutMs, signal),
+      close: async () => {
+        this.#watches.delete(watch);
+        await watch.close();
+      },
+    };
+  }
+
   /** A rebuild still open loses its connection; the next rebuild drops its scratch schema. */
   async close(): Promise<void> {
     for (const build of this.#builds) build.discard();
     this.#builds.clear();
     const queries = await this.#queries?.catch(() => undefined);
     if (queries && queries !== this.connection) await queries.pool.end();
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
     await this.connection.pool.end();
   }
 

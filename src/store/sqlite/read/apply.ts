@@ -6,10 +6,16 @@ import {
   type MaterializedView,
   type SqlStatement,
 } from '../../../core/projection.js';
-import { HandlerFailure, type BatchGuard, type ProjectionBatch } from '../../../core/ports.js';
+import {
+  HandlerFailure,
+  type BatchGuard,
+  type ProjectionBatch,
+  type RetryBatch,
+} from '../../../core/ports.js';
 import { translateSqliteError } from '../errors.js';
 import { refillMaterializedViews } from './matviews.js';
 import { type Db, prepared } from '../statements.js';
+import { deleteSetAside, writeSetAside } from './set-aside.js';
 
 const CHECKPOINT_MOVED = Symbol('checkpoint moved');
 
@@ -50,6 +56,7 @@ export function applyBatch(
       if (prepared(db, IS_AT_CHECKPOINT).get(...key) === undefined) throw CHECKPOINT_MOVED;
       const lastApplied = applyEvents(db, path, batch);
       if (lastApplied) refreshMaterializedViews(db, path, batch.materializedViews, lastApplied);
+      writeSetAside(db, name, batch.setAside ?? [], guard.at);
       const { changes } = prepared(db, MOVE_CHECKPOINT).run({
         name,
         from: batch.from,
@@ -67,17 +74,46 @@ export function applyBatch(
   }
 }
 
+const IS_CURRENT = `SELECT 1 FROM eventlite_projections
+  WHERE name = ? AND version = ? AND definition_hash = ?`;
+
+/**
+ * Applies set-aside events again (`projections retry`) in ONE transaction: their statements,
+ * the materialized views, and their rows removed, except for those the batch sets aside once
+ * more, whose rows are updated. No checkpoint moves: they are behind it.
+ */
+export function applySetAside(
+  db: Db,
+  path: string,
+  name: string,
+  batch: RetryBatch,
+  guard: BatchGuard,
+): boolean {
+  return db
+    .transaction(() => {
+      if (prepared(db, IS_CURRENT).get(name, guard.version, guard.definitionHash) === undefined) {
+        return false;
+      }
+      const lastApplied = applyEvents(db, path, batch);
+      if (lastApplied) refreshMaterializedViews(db, path, batch.materializedViews, lastApplied);
+      deleteSetAside(
+        db,
+        name,
+        batch.events.map((event) => event.position),
+      );
+      writeSetAside(db, name, batch.setAside ?? [], guard.at);
+      return true;
+    })
+    .immediate();
+}
+
 /**
  * Runs each event's statements inside whatever transaction is open, and returns the last event
  * that ran any (undefined when none did). A failure is the projection's (HandlerFailure, naming
  * the event), unless SQLite says it is the machine's: a full disk or a lock timeout passes
  * through as our error.
  */
-export function applyEvents(
-  db: Db,
-  path: string,
-  batch: ProjectionBatch,
-): RecordedEvent | undefined {
+export function applyEvents(db: Db, path: string, batch: RetryBatch): RecordedEvent | undefined {
   let lastApplied: RecordedEvent | undefined;
   for (const event of batch.events) {
     try {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../../core/events.js';
-import { HandlerFailure, type ProjectionSchema, type ScratchBuild } from '../../../core/ports.js';
+import type { ProjectionSchema, ScratchBuild } from '../../../core/ports.js';
 import { applyEvents, refreshMaterializedViews } from './apply.js';
 import { markRebuilding } from './registry.js';
 import { withStoreErrors } from '../errors.js';
@@ -47,17 +47,14 @@ export async function startRebuild(
     throw error;
   }
   return {
+    // A batch that fails rolls back; the runner may apply it again without the failed event
+    // (a projection's onError), or abandon the build.
     apply: (batch) =>
       guard(() => {
-        try {
-          const last = scratch.transaction(() => applyEvents(scratch, location, batch))();
-          lastApplied = last ?? lastApplied;
-        } catch (error) {
-          if (error instanceof HandlerFailure) discard();
-          throw error;
-        }
+        const last = scratch.transaction(() => applyEvents(scratch, location, batch))();
+        lastApplied = last ?? lastApplied;
       }),
-    swapIn: async (checkpoint, swappedAt) => {
+    swapIn: async (checkpoint, swappedAt, setAside = []) => {
       try {
         await guard(() =>
           scratch.transaction(() =>
@@ -65,7 +62,9 @@ export async function startRebuild(
           )(),
         );
         scratch.close();
-        await guard(() => swapInRebuiltTables(db, path, schema, { checkpoint, at: swappedAt }));
+        await guard(() =>
+          swapInRebuiltTables(db, path, schema, { checkpoint, at: swappedAt, setAside }),
+        );
       } finally {
         discard();
       }

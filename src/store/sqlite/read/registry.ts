@@ -1,5 +1,6 @@
 import type { ProjectionFailure, ProjectionRow, ProjectionSchema } from '../../../core/ports.js';
 import { type Db, pluck, prepared } from '../statements.js';
+import { deleteSetAside, setAsideCountColumns } from './set-aside.js';
 
 // The read database's bookkeeping rows (`eventlite_projections`, `eventlite_projection_objects`):
 // every statement that touches them is here.
@@ -10,15 +11,16 @@ const ROW_COLUMNS = `name, version, definition_hash AS definitionHash, schema_ha
   rebuilding_since AS rebuildingSince, last_run_at AS lastRunAt`;
 
 export function readProjectionRow(db: Db, name: string): ProjectionRow | undefined {
-  return prepared(db, `SELECT ${ROW_COLUMNS} FROM eventlite_projections WHERE name = ?`).get(
-    name,
-  ) as ProjectionRow | undefined;
+  return prepared(
+    db,
+    `SELECT ${ROW_COLUMNS}, ${setAsideCountColumns(db)} FROM eventlite_projections p WHERE name = ?`,
+  ).get(name) as ProjectionRow | undefined;
 }
 
 export function readProjectionRows(db: Db): ProjectionRow[] {
   return prepared(
     db,
-    `SELECT ${ROW_COLUMNS} FROM eventlite_projections ORDER BY name`,
+    `SELECT ${ROW_COLUMNS}, ${setAsideCountColumns(db)} FROM eventlite_projections p ORDER BY name`,
   ).all() as ProjectionRow[];
 }
 
@@ -75,6 +77,7 @@ export function writeSetupFailedRow(
 export function deleteProjectionRows(db: Db, name: string): void {
   prepared(db, `DELETE FROM eventlite_projection_objects WHERE projection = ?`).run(name);
   prepared(db, `DELETE FROM eventlite_projections WHERE name = ?`).run(name);
+  deleteSetAside(db, name);
 }
 
 export function adoptDefinitionHash(db: Db, name: string, definitionHash: string): void {

@@ -17,7 +17,7 @@ export const READ_DB_APPLICATION_ID = 0x45564c52;
  * works the same in a file of its own and inside the store. A separate file is still claimed
  * with its own application_id, so a foreign SQLite file is refused rather than written into.
  */
-export const READ_SCHEMA_VERSION = 1;
+export const READ_SCHEMA_VERSION = 2;
 
 const READ_DB_SPEC: SchemaSpec = {
   kind: 'read database',
@@ -53,6 +53,19 @@ const BOOKKEEPING_DDL = `
     projection TEXT NOT NULL,
     type       TEXT NOT NULL
   );
+  -- Read schema 2: events a projection's handler failed on, set aside by its onError policy
+  -- ('park': to apply again with projections retry; 'skip': given up on, on record).
+  CREATE TABLE IF NOT EXISTS eventlite_projection_set_aside (
+    projection   TEXT    NOT NULL,
+    position     INTEGER NOT NULL,
+    stream       TEXT    NOT NULL,
+    type         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('parked', 'skipped')),
+    error        TEXT    NOT NULL,
+    attempts     INTEGER NOT NULL,
+    set_aside_at TEXT    NOT NULL,
+    PRIMARY KEY (projection, position)
+  ) WITHOUT ROWID;
 `;
 
 /** Brings the bookkeeping tables to READ_SCHEMA_VERSION; refuses a newer file. */

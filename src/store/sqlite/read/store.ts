@@ -2,16 +2,21 @@ import { existsSync } from 'node:fs';
 import { StoreBusyError } from '../../../core/errors.js';
 import type {
   BatchGuard,
+  ChangeWatch,
   ProjectionBatch,
   ProjectionFailure,
   ProjectionRow,
   ProjectionSchema,
   QueryParams,
   ReadStore,
+  RetryBatch,
   ScratchBuild,
 } from '../../../core/ports.js';
+import type { SetAsideKind, SetAsideRow } from '../../../core/set-aside.js';
 import { QUERY_PAGE_SIZE } from '../../../core/ports.js';
-import { applyBatch } from './apply.js';
+import { applyBatch, applySetAside } from './apply.js';
+import { readSetAside } from './set-aside.js';
+import { FileChangeWatch } from '../watch.js';
 import {
   adoptDefinitionHash,
   deleteProjectionRows,
@@ -190,6 +195,18 @@ export class SqliteReadStore implements ReadStore {
 
   columns() {
     return this.guard(() => readColumns(this.db, this.isStore));
+  }
+
+  setAsideEvents(name: string, options: { kind?: SetAsideKind } = {}): Promise<SetAsideRow[]> {
+    return this.guard(() => readSetAside(this.db, name, options.kind));
+  }
+
+  applySetAside(name: string, batch: RetryBatch, guard: BatchGuard): Promise<boolean> {
+    return this.guard(() => applySetAside(this.db, this.location, name, batch, guard));
+  }
+
+  async watchChanges(): Promise<ChangeWatch> {
+    return new FileChangeWatch(this.file === ':memory:' ? undefined : this.file);
   }
 
   async close(): Promise<void> {

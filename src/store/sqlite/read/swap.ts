@@ -1,4 +1,6 @@
 import type { ProjectionSchema } from '../../../core/ports.js';
+import type { SetAsideEvent } from '../../../core/set-aside.js';
+import { deleteSetAside, writeSetAside } from './set-aside.js';
 import { readOwnedObjects, writeOwnedObjects, writeProjectionRow } from './registry.js';
 import { markMaterializedViews } from './matviews.js';
 import {
@@ -16,14 +18,14 @@ const SCRATCH = 'eventlite_rebuild';
  * In one transaction on the read database: drop the projection's old objects, recreate its
  * objects from the scratch file's schema (the SQL its setup produced there), copy the rows (a
  * materialized view's table, refilled in the scratch file, is copied like any other), add the
- * views, and reset its row to the rebuilt checkpoint. Tables are filled before their
+ * views, and reset its row to the rebuilt checkpoint and its set-aside events to the build's. Tables are filled before their
  * indexes and triggers are created: faster, and no trigger fires on copied rows.
  */
 export function swapInRebuiltTables(
   db: Db,
   scratchPath: string,
   projection: ProjectionSchema,
-  built: { checkpoint: number; at: string },
+  built: { checkpoint: number; at: string; setAside: readonly SetAsideEvent[] },
 ): void {
   // ATTACH cannot run inside a transaction.
   db.prepare(`ATTACH DATABASE ? AS ${SCRATCH}`).run(scratchPath);
@@ -42,6 +44,8 @@ export function swapInRebuiltTables(
         markMaterializedViews(created, projection.materializedViews),
       );
       writeProjectionRow(db, projection, built.checkpoint, built.at);
+      deleteSetAside(db, projection.name);
+      writeSetAside(db, projection.name, built.setAside, built.at);
     }).immediate();
   } finally {
     db.exec(`DETACH DATABASE ${SCRATCH}`);
