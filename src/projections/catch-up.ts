@@ -8,11 +8,14 @@ import {
   type EventStore,
   type ProjectionBatch,
   type ProjectionFailure,
+  type ProjectionRow,
   type ReadStore,
+  type RetryBatch,
   type SetupFailure,
 } from '../core/ports.js';
 import { statementsFor, type Projection, type SqlStatement } from '../core/projection.js';
 import type { DefinitionHashes } from './definition.js';
+import { applyWithPolicy, parkedStreamsOf, type ParkedStreams } from './on-error.js';
 
 export const DEFAULT_BATCH_SIZE = 2000;
 
@@ -71,18 +74,28 @@ export async function catchUpProjection(
 ): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const target = Math.min(await stores.events.head(), options.until ?? Infinity);
-  const start = await currentCheckpoint(stores.read, projection, hashes);
+  const parked = new ParkedStreamsTracker(stores.read, projection);
+  let row = await currentRow(stores.read, projection, hashes);
+  const start = row.checkpoint;
   let checkpoint = start;
   while (checkpoint < target && !options.signal?.aborted) {
-    const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
-    const trace = traceBatch(batch, projection, options);
+    const streams = await parked.streams(row);
+    const next = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
     const guard = {
       version: projection.version,
       definitionHash: hashes.definition,
       at: options.now(),
     };
+    let trace = () => {};
     try {
-      const won = await stores.read.applyBatch(projection.name, batch, guard);
+      // A copy: what this batch parks counts once it has committed (the row then says so).
+      const { result: won, batch } = await applyWithPolicy(
+        projection,
+        next,
+        new Map(streams),
+        (attempt) => stores.read.applyBatch(projection.name, attempt, guard),
+        { prepare: (attempt) => (trace = traceBatch(attempt, projection, options)) },
+      );
       if (won) {
         trace();
         options.onApplied?.(projection.name, batch.events);
@@ -92,7 +105,8 @@ export async function catchUpProjection(
       throw await failProjection(stores.read, projection, error, 'catch-up', options.now());
     }
     // Whether this runner's batch won or another runner's did, carry on from the stored value.
-    checkpoint = await currentCheckpoint(stores.read, projection, hashes);
+    row = await currentRow(stores.read, projection, hashes);
+    checkpoint = row.checkpoint;
     options.onProgress?.({
       projection: projection.name,
       done: Math.min(checkpoint, target) - start,
@@ -113,18 +127,43 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function currentCheckpoint(
+async function currentRow(
   read: ReadStore,
   projection: Projection,
   hashes: DefinitionHashes,
-): Promise<number> {
+): Promise<ProjectionRow> {
   const row = await read.projectionRow(projection.name);
   if (!row || row.version !== projection.version || row.definitionHash !== hashes.definition) {
     throw new StoreError(
       `projection "${projection.name}" was replaced by another process with a different definition; run again`,
     );
   }
-  return row.checkpoint;
+  return row;
+}
+
+/**
+ * The projection's parked streams, read again whenever its row's count of parked events is
+ * not the one they were read at: another runner (or this one's last batch) parked some. The
+ * row is read with the checkpoint, in one statement, so a batch built from that checkpoint
+ * knows every stream parked before it.
+ */
+class ParkedStreamsTracker {
+  #streams: ParkedStreams = new Map();
+  #count = 0;
+
+  constructor(
+    private readonly read: ReadStore,
+    private readonly projection: Projection,
+  ) {}
+
+  async streams(row: ProjectionRow): Promise<ParkedStreams> {
+    if (row.parked !== this.#count) {
+      const rows = await this.read.setAsideEvents(this.projection.name, { kind: 'parked' });
+      this.#streams = parkedStreamsOf(rows);
+      this.#count = row.parked;
+    }
+    return this.#streams;
+  }
 }
 
 /**
@@ -194,7 +233,7 @@ export async function nextBatch(
  * what reports them once the batch has committed (a batch that rolls back is never reported).
  */
 export function traceBatch(
-  batch: ProjectionBatch,
+  batch: RetryBatch,
   projection: Projection,
   options: Pick<CatchUpOptions, 'onTrace'>,
 ): () => void {

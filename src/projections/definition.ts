@@ -91,8 +91,10 @@ function sha256(text: string): string {
  * One exception keeps "fix the handler, run again" working: when a catch-up failed and only
  * handler sources or the module's files changed since (same version, same tables), the fix
  * applies from the failing event on, because every event before it was projected correctly
- * by the old code. `its handlers changed` covers the module's files too: the row keeps one
- * hash for both, so which of them changed cannot be told apart.
+ * by the old code. The same holds while events are set aside (`onError: 'skip' | 'park'`):
+ * the fix applies from the checkpoint on, and `projections retry` applies the parked events
+ * with it. `its handlers changed` covers the module's files too: the row keeps one hash for
+ * both, so which of them changed cannot be told apart.
  */
 export function staleReason(
   row: ProjectionRow,
@@ -104,10 +106,14 @@ export function staleReason(
   }
   if (row.schemaHash !== hashes.schema) return 'its setup or views changed';
   if (row.definitionHash === hashes.definition) return undefined;
-  if (isFixAfterFailure(row)) return undefined;
+  if (isFixAfterFailure(row) || hasSetAside(row)) return undefined;
   return upcastingOf(projection) === undefined
     ? 'its handlers changed'
     : "its handlers or its events' upcasters changed";
+}
+
+export function hasSetAside(row: ProjectionRow): boolean {
+  return row.parked + row.skipped > 0;
 }
 
 export function isFixAfterFailure(row: ProjectionRow): boolean {

@@ -12,6 +12,8 @@ import {
   type Stores,
 } from './catch-up.js';
 import type { DefinitionHashes } from './definition.js';
+import { applyWithPolicy, type ParkedStreams } from './on-error.js';
+import type { SetAsideEvent } from '../core/set-aside.js';
 
 /**
  * Rebuilds a projection from event 1 without ever showing a half-built table: the read store
@@ -36,17 +38,25 @@ export async function rebuildProjection(
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const target = Math.min(await stores.events.head(), options.until ?? Infinity);
     let checkpoint = 0;
+    // What the build sets aside replaces the projection's set-aside events when it swaps in.
+    const parked: ParkedStreams = new Map();
+    const setAside: SetAsideEvent[] = [];
     while (checkpoint < target) {
       if (options.signal?.aborted) {
         await build.abandon();
         return undefined;
       }
-      const batch = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
-      const trace = traceBatch(batch, projection, options);
-      await asProjectionFailure(stores, projection, options, () => build.apply(batch));
+      const next = await nextBatch(stores.events, projection, checkpoint, target, batchSize);
+      let trace = () => {};
+      const { batch } = await asProjectionFailure(stores, projection, options, () =>
+        applyWithPolicy(projection, next, parked, (attempt) => build.apply(attempt), {
+          prepare: (attempt) => (trace = traceBatch(attempt, projection, options)),
+        }),
+      );
+      setAside.push(...(batch.setAside ?? []));
       trace();
       options.onApplied?.(projection.name, batch.events);
-      checkpoint = batch.to;
+      checkpoint = next.to;
       options.onProgress?.({
         projection: projection.name,
         done: checkpoint,
@@ -58,7 +68,7 @@ export async function rebuildProjection(
     }
     // The swap refreshes materialized views first, which may fail on the data.
     await asProjectionFailure(stores, projection, options, () =>
-      build.swapIn(checkpoint, options.now()),
+      build.swapIn(checkpoint, options.now(), setAside),
     );
     return checkpoint;
   } catch (error) {

@@ -9,6 +9,7 @@ import {
 } from './catch-up.js';
 import {
   definitionHashes,
+  hasSetAside,
   isFixAfterFailure,
   staleReason,
   type DefinitionHashes,
@@ -149,6 +150,11 @@ async function prepareProjection(
       `projection "${projection.name}": handlers changed since it failed at event ${row.failedPosition}; continuing from checkpoint ${row.checkpoint}`,
     );
     await stores.read.adoptDefinitionHash(projection.name, hashes.definition);
+  } else if (row.definitionHash !== hashes.definition && hasSetAside(row)) {
+    options.onNotice?.(
+      `projection "${projection.name}": handlers changed while ${setAsideCount(row)} set aside; continuing from checkpoint ${row.checkpoint} (apply them again with "eventlite projections retry ${projection.name}")`,
+    );
+    await stores.read.adoptDefinitionHash(projection.name, hashes.definition);
   }
   return { ready: true, rebuilt: false };
 }
@@ -168,4 +174,12 @@ async function createProjection(
     await stores.read.markSetupFailed(schema, setupFailureRecord(error, 'setup'), options.now());
     throw setupFailedError(projection, error);
   }
+}
+
+/** "2 events parked and 1 skipped", as a notice says it. */
+export function setAsideCount(row: { parked: number; skipped: number }): string {
+  const events = (count: number) => `${count} event${count === 1 ? '' : 's'}`;
+  if (row.skipped === 0) return `${events(row.parked)} parked`;
+  if (row.parked === 0) return `${events(row.skipped)} skipped`;
+  return `${events(row.parked)} parked and ${row.skipped} skipped`;
 }

@@ -13,6 +13,9 @@ export interface ProjectionState {
   head: number;
   lag: number;
   lastRunAt: string | null;
+  /** Events set aside by its onError policy, still on record. */
+  parked: number;
+  skipped: number;
   /** Why it is stale, or what it failed on; null otherwise. */
   detail: string | null;
 }
@@ -39,6 +42,8 @@ export function projectionStates(
       head,
       lag: Math.max(head - checkpoint, 0),
       lastRunAt: row?.lastRunAt ?? null,
+      parked: row?.parked ?? 0,
+      skipped: row?.skipped ?? 0,
       detail,
     };
   });

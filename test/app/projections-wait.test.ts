@@ -22,6 +22,8 @@ function readStore(checkpoints: number[]): ReadStore {
       const checkpoint = checkpoints[Math.min(looks++, checkpoints.length - 1)]!;
       return new Map([['summary', projectionRowFor(projection, { checkpoint })]]);
     },
+    // Wakes at once, as if a checkpoint moved before every look.
+    watchChanges: async () => ({ next: async () => {}, close: async () => {} }),
   } as unknown as ReadStore;
 }
 

@@ -42,6 +42,8 @@ export function projectionRow(
     rebuildingPid: null,
     rebuildingSince: null,
     lastRunAt: null,
+    parked: 0,
+    skipped: 0,
     ...overrides,
   };
 }
