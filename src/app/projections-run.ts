@@ -13,7 +13,7 @@ import type { Projection } from '../core/projection.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
 import { adoptReadModels, claimReadModels } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
-import { sleep } from './sleep.js';
+import { FALLBACK_CHECK_MS } from './follow.js';
 
 export interface RunProjectionsOptions {
   /** Projections to run, in this order (default: all the domain defines). */
@@ -84,8 +84,9 @@ export function rebuildProjections(
 }
 
 /**
- * Runs the projections, then keeps them caught up until the context's signal aborts. Idle
- * cost is one change-marker look on the store per poll.
+ * Runs the projections, then keeps them caught up until the context's signal aborts. Idle, it
+ * waits on the store's ChangeWatch and looks by itself once per `pollMs` (one change-marker
+ * read).
  */
 export async function followProjections(
   ctx: AppContext,
@@ -95,20 +96,25 @@ export async function followProjections(
   const stores = storesOf(ctx);
   await claimReadModels(stores.events, stores.read);
   const runOptions = runnerOptions(ctx, options);
-  // Taken before the first catch-up, which stops at the head as it was when it began: a
-  // commit made while it runs must still count as new, or it waits for the next commit.
-  let seen = await ctx.store.changeMarker();
-  await runRunner(stores, selected, runOptions);
-  const hashes = selected.map((projection) => definitionHashes(projection));
-  while (!ctx.signal?.aborted) {
-    await sleep(options.pollMs ?? 100, ctx.signal);
-    const current = await ctx.store.changeMarker();
-    if (current === seen) continue;
-    seen = current;
-    for (const [index, projection] of selected.entries()) {
-      if (ctx.signal?.aborted) break;
-      await keepUp(stores, projection, hashes[index]!, runOptions);
+  const watch = await ctx.store.watchChanges();
+  try {
+    // Taken before the first catch-up, which stops at the head as it was when it began: a
+    // commit made while it runs must still count as new, or it waits for the next commit.
+    let seen = await ctx.store.changeMarker();
+    await runRunner(stores, selected, runOptions);
+    const hashes = selected.map((projection) => definitionHashes(projection));
+    while (!ctx.signal?.aborted) {
+      await watch.next(options.pollMs ?? FALLBACK_CHECK_MS, ctx.signal);
+      const current = await ctx.store.changeMarker();
+      if (current === seen) continue;
+      seen = current;
+      for (const [index, projection] of selected.entries()) {
+        if (ctx.signal?.aborted) break;
+        await keepUp(stores, projection, hashes[index]!, runOptions);
+      }
     }
+  } finally {
+    await watch.close();
   }
 }
 

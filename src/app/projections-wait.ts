@@ -1,10 +1,11 @@
 import { InterruptedError, ProjectionFailedError, TimeoutError } from '../core/errors.js';
-import type { ProjectionRow, ReadStore } from '../core/ports.js';
+import type { ChangeWatch, ProjectionRow, ReadStore } from '../core/ports.js';
 import type { Projection } from '../core/projection.js';
 import { staleReason } from '../projections/index.js';
 import { domainOf, type AppContext } from './context.js';
 import { checkReadModelsOrigin } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
+import { FALLBACK_CHECK_MS } from './follow.js';
 import { sleep } from './sleep.js';
 
 /** A wait with no timeout given ends after this long: nothing may be running the projections. */
@@ -14,6 +15,10 @@ export interface WaitOptions {
   names?: readonly string[];
   /** Default DEFAULT_WAIT_TIMEOUT_MS; Infinity waits for as long as it takes. */
   timeoutMs?: number;
+  /**
+   * How often to look again when nothing wakes the wait: the read models' ChangeWatch wakes
+   * it when a checkpoint moves; before they exist, this is a plain poll.
+   */
   pollMs?: number;
   /**
    * Milliseconds now, for the deadline; default the system's. Not the context's clock: that
@@ -49,6 +54,7 @@ export async function waitForProjections(
   const deadline = now() + timeoutMs;
   let read = ctx.read;
   let opened: ReadStore | undefined;
+  let watch: ChangeWatch | undefined;
   let first: ReadonlyMap<string, number> | undefined;
   let checked = false;
   // Opened first: a query database that is no replica of the read database fails at once.
@@ -60,6 +66,8 @@ export async function waitForProjections(
         await checkReadModelsOrigin(ctx.store, read);
         checked = true;
       }
+      // Watching before the rows are read: a checkpoint moved after that wakes the wait.
+      if (read && !watch) watch = await read.watchChanges();
       const rows = read ? await read.projectionRows() : new Map<string, ProjectionRow>();
       const behind = projectionsBehind(rows, projections, head);
       if (behind.length === 0) {
@@ -77,9 +85,14 @@ export async function waitForProjections(
         if (ctx.signal?.aborted) throw new InterruptedError();
         if (now() >= deadline) throw timedOut(head, timeoutMs, behind, first);
       }
-      await sleep(options.pollMs ?? 50, ctx.signal);
+      // The watch wakes on the read database's checkpoints; a standby's replay it cannot see.
+      const left = Math.max(deadline - now(), 0);
+      if (watch && behind.length > 0) {
+        await watch.next(Math.min(options.pollMs ?? FALLBACK_CHECK_MS, left), ctx.signal);
+      } else await sleep(options.pollMs ?? 50, ctx.signal);
     }
   } finally {
+    await watch?.close();
     await opened?.close();
     await replica?.close();
   }

@@ -24,4 +24,5 @@ export const EXIT_CODE_OF: Record<ErrorCode, number> = {
   INTERRUPTED: EXIT.interrupted,
   PROJECTION_FAILED: EXIT.failure,
   DOMAIN: EXIT.failure,
+  SUBSCRIBER_FAILED: EXIT.failure,
 };

@@ -45,6 +45,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   test: async () => (await import('./commands/test-specs.js')).registerTest,
   check: async () => (await import('./commands/check.js')).registerCheck,
   projections: async () => (await import('./commands/projection-commands.js')).registerProjections,
+  subscribe: async () => (await import('./commands/subscribe.js')).registerSubscribe,
+  subscriptions: async () => (await import('./commands/subscriptions.js')).registerSubscriptions,
   query: async () => (await import('./commands/query.js')).registerQuery,
   tables: async () => (await import('./commands/tables.js')).registerTables,
   diagram: async () => (await import('./commands/diagram.js')).registerDiagram,

@@ -1,6 +1,6 @@
 import { EXIT } from './exit-codes.js';
 
-type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** The signal that stopped the command, for its exit code; reset for each command line. */
 let received: StopSignal | undefined;
@@ -27,6 +27,11 @@ let received: StopSignal | undefined;
 // - A command that runs no user code once its domain module is loaded, and waits or follows
 //   (`log --follow`, `projections wait`), takes the signal here, stops between two reads,
 //   flushes, and exits with the code itself.
+// - `subscribe` runs the user's code in another process (the consumer command, in a process
+//   group of its own, so that Ctrl-C at a terminal reaches eventlite alone). The first signal
+//   lets the running batch finish and be acknowledged, then ends with 130 or 143; a second
+//   one is passed on to the consumer's group, whose batch is then delivered again next time
+//   (see gracefulStop).
 
 /**
  * An AbortSignal that fires on Ctrl-C or SIGTERM, for commands that run no user code and run
@@ -42,6 +47,37 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   process.once('SIGTERM', onSignal);
   return {
     signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * Two AbortSignals for a command that can finish what it is doing before it stops: `stop`
+ * fires on the first Ctrl-C or SIGTERM (`onStop` says what will happen), `force` on the next
+ * one, its reason the signal's name, to pass on.
+ */
+export function gracefulStop(onStop: (signal: StopSignal) => void): {
+  stop: AbortSignal;
+  force: AbortSignal;
+  dispose: () => void;
+} {
+  const stop = new AbortController();
+  const force = new AbortController();
+  const onSignal = (signal: StopSignal) => {
+    received ??= signal;
+    if (!stop.signal.aborted) {
+      stop.abort();
+      onStop(signal);
+    } else force.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stop: stop.signal,
+    force: force.signal,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

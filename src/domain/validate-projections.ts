@@ -10,6 +10,8 @@ type Fail = (problem: string) => never;
 /** Names the read stores can both take unquoted: PostgreSQL folds to lower case, 63 bytes. */
 const VIEW_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+const ON_ERROR = ['stop', 'skip', 'park'] as const;
+
 export function validateProjections(value: unknown, fail: Fail): void {
   if (!Array.isArray(value)) fail(`projections must be a list, got ${describe(value)}`);
   const names = new Set<string>();
@@ -17,7 +19,7 @@ export function validateProjections(value: unknown, fail: Fail): void {
   (value as unknown[]).forEach((projection, index) => {
     if (!isObject(projection))
       fail(`projection ${index + 1} must be an object, got ${describe(projection)}`);
-    const { name, version, setup, views, materializedViews, on, onLifecycle } =
+    const { name, version, setup, views, materializedViews, on, onLifecycle, onError } =
       projection as Record<string, unknown>;
     if (typeof name !== 'string' || name === '') fail(`projection ${index + 1} has no name`);
     const where = `projection "${name}"`;
@@ -37,6 +39,9 @@ export function validateProjections(value: unknown, fail: Fail): void {
         }
         viewOwners.set(view, name as string);
       });
+    }
+    if (onError !== undefined && !(ON_ERROR as readonly unknown[]).includes(onError)) {
+      fail(`${where}: onError must be one of ${ON_ERROR.join(', ')}, got ${describe(onError)}`);
     }
     if (!isObject(on)) fail(`${where} has no on: { EventType: (event) => statements }`);
     for (const [type, handler] of Object.entries(on as object)) {

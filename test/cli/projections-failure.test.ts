@@ -69,6 +69,8 @@ describe.each(backends())('a projection whose handler throws, on $name', (backen
         head: EVENTS,
         lag: EVENTS - LAST_GOOD_BATCH_END,
         lastRunAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        parked: 0,
+        skipped: 0,
         detail: `at event ${FAILING_POSITION} (stream "account-a46", type MoneyDeposited): cannot project amount 50`,
       },
     ]);

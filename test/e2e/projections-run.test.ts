@@ -33,6 +33,8 @@ for (const backend of backends()) {
           head: EVENTS,
           lag: EVENTS,
           lastRunAt: null,
+          parked: 0,
+          skipped: 0,
           detail: 'never run',
         },
       ]);

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { CAUGHT_UP, followLog, readLogEvents } from '../../app/log.js';
 import type { RecordedEvent } from '../../core/events.js';
-import { InterruptedError } from '../../core/errors.js';
+import { correlationIdOf } from '../../app/correlation.js';
+import { InputError, InterruptedError } from '../../core/errors.js';
+import type { ReadLogOptions } from '../../core/ports.js';
+import { parseSince } from '../../core/since.js';
+import { validateCategory } from '../../core/stream-names.js';
 import { parsePositiveInteger } from '../../core/input.js';
 import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
 import type { CliIo } from '../io.js';
@@ -15,6 +19,10 @@ interface LogFlags extends FormatFlags {
   from?: string;
   limit?: string;
   type: string[];
+  category?: string;
+  streamPrefix?: string;
+  correlationId?: string;
+  since?: string;
   follow?: boolean;
   upcast?: boolean;
 }
@@ -27,6 +35,19 @@ export function registerLog(program: Command, io: CliIo): void {
       .option('--from <position>', 'start at this position (inclusive)')
       .option('--limit <n>', 'at most this many events')
       .option('--type <type>', 'only events of this type (repeatable)', collect, [])
+      .option(
+        '--category <category>',
+        'only streams of this category (the name before its first "-")',
+      )
+      .option('--stream-prefix <prefix>', 'only streams whose name starts with this')
+      .option(
+        '--correlation-id <id>',
+        "one command's events (their metadata's correlationId) and what they caused (causationId)",
+      )
+      .option(
+        '--since <time>',
+        'only events recorded at or after this time (2026-11-26T10:00:00Z, 2026-11-26) or this long ago (15m, 2h, 7d)',
+      )
       .option('--follow', 'keep printing new events until interrupted')
       .option(
         '--upcast',
@@ -36,11 +57,12 @@ export function registerLog(program: Command, io: CliIo): void {
   ).action(async (flags: LogFlags, command: Command) => {
     const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const options = {
+    const options: ReadLogOptions = {
       from: flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from),
       limit: flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit),
       types: flags.type,
       upcast: flags.upcast === true,
+      ...filterFlags(flags, run.ctx.clock),
     };
     if (!flags.follow) {
       await withApp(run, { store: 'existing' }, (app) =>
@@ -80,6 +102,25 @@ async function* watchedWhileIdle(
     yield page;
     if (page === CAUGHT_UP) reader.start();
   }
+}
+
+/** --category, --stream-prefix, --correlation-id and --since, checked. */
+function filterFlags(flags: LogFlags, clock: (() => Date) | undefined): ReadLogOptions {
+  const options: ReadLogOptions = {};
+  if (flags.category !== undefined)
+    options.category = validateCategory('--category', flags.category);
+  if (flags.streamPrefix !== undefined) {
+    if (flags.streamPrefix === '') throw new InputError('--stream-prefix must not be empty');
+    options.streamPrefix = flags.streamPrefix;
+  }
+  if (flags.correlationId !== undefined) {
+    options.correlationId = correlationIdOf(flags.correlationId);
+  }
+  if (flags.since !== undefined) {
+    // "15m" means before now as the clock says: --clock moves it along with recordedAt.
+    options.since = parseSince('--since', flags.since, (clock ?? (() => new Date()))());
+  }
+  return options;
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -10,7 +10,18 @@ import { domainLoader, withApp } from '../with-app.js';
 import { printRows } from '../output/print.js';
 import { StyledCell } from '../output/styled.js';
 
-const COLUMNS = ['name', 'version', 'status', 'checkpoint', 'head', 'lag', 'lastRunAt', 'detail'];
+const COLUMNS = [
+  'name',
+  'version',
+  'status',
+  'checkpoint',
+  'head',
+  'lag',
+  'parked',
+  'skipped',
+  'lastRunAt',
+  'detail',
+];
 
 /** `projections`: the list; its subcommands (run, wait, rebuild) are added by the caller. */
 export function registerProjectionsList(program: Command, io: CliIo): Command {
