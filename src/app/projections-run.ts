@@ -10,6 +10,7 @@ import {
 } from '../projections/index.js';
 import { InputError } from '../core/errors.js';
 import type { Projection } from '../core/projection.js';
+import type { SetAsideEvent } from '../core/set-aside.js';
 import { domainOf, isoClockOf, readStoreOf, type AppContext } from './context.js';
 import { adoptReadModels, claimReadModels } from './read-models-origin.js';
 import { selectProjections } from './select-projections.js';
@@ -30,6 +31,8 @@ export interface RunProjectionsOptions {
   onResult?: (result: RunResult) => void;
   /** `--trace`: each event of each committed batch, its statements and the rows they changed. */
   onTrace?: (trace: EventTrace) => void;
+  /** Each event a committed batch set aside (the projection's onError: 'skip' or 'park'). */
+  onSetAside?: (projection: string, event: SetAsideEvent) => void;
 }
 
 /**
@@ -132,6 +135,9 @@ function runnerOptions(ctx: AppContext, options: RunProjectionsOptions) {
     onNotice: options.onNotice,
     onResult: options.onResult,
     onTrace: options.onTrace,
+    onApplied: (projection: string, _events: unknown, setAside: readonly SetAsideEvent[]) => {
+      for (const event of setAside) options.onSetAside?.(projection, event);
+    },
     now: isoClockOf(ctx),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../core/ports.js';
 import { statementsFor, type Projection, type SqlStatement } from '../core/projection.js';
 import type { DefinitionHashes } from './definition.js';
+import type { SetAsideEvent } from '../core/set-aside.js';
 import { applyWithPolicy, parkedStreamsOf, type ParkedStreams } from './on-error.js';
 
 export const DEFAULT_BATCH_SIZE = 2000;
@@ -49,8 +50,15 @@ export interface CatchUpOptions {
    * handler gave and the rows each changed. Only committed batches are told of.
    */
   onTrace?: (trace: EventTrace) => void;
-  /** After each batch this runner committed (catch-up or rebuild): the events it applied. */
-  onApplied?: (projection: string, events: readonly RecordedEvent[]) => void;
+  /**
+   * After each batch this runner committed (catch-up or rebuild): the events it applied, and
+   * those it set aside (onError 'skip' or 'park').
+   */
+  onApplied?: (
+    projection: string,
+    events: readonly RecordedEvent[],
+    setAside: readonly SetAsideEvent[],
+  ) => void;
   /** ISO time for `last_run_at`, from the edge. */
   now: () => string;
 }
@@ -98,7 +106,7 @@ export async function catchUpProjection(
       );
       if (won) {
         trace();
-        options.onApplied?.(projection.name, batch.events);
+        options.onApplied?.(projection.name, batch.events, batch.setAside ?? []);
       }
     } catch (error) {
       if (!(error instanceof HandlerFailure)) throw error;

@@ -14,4 +14,3 @@ export { runProjections, type RunOptions, type RunResult } from './runner.js';
 export { projectionStates, type ProjectionState, type ProjectionStatus } from './status.js';
 export { retrySetAside, type RetryOptions, type RetryResult } from './retry.js';
 export { hasSetAside } from './definition.js';
-export { setAsideCount } from './runner.js';

@@ -55,7 +55,7 @@ export async function rebuildProjection(
       );
       setAside.push(...(batch.setAside ?? []));
       trace();
-      options.onApplied?.(projection.name, batch.events);
+      options.onApplied?.(projection.name, batch.events, batch.setAside ?? []);
       checkpoint = next.to;
       options.onProgress?.({
         projection: projection.name,

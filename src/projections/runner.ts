@@ -35,6 +35,9 @@ export interface RunResult {
   checkpoint: number;
   /** Events this run applied to its tables (a rebuild's included). */
   events: number;
+  /** Events this run set aside by the projection's onError (a rebuild's included). */
+  parked: number;
+  skipped: number;
   /** Whether its tables were rebuilt from event 1. */
   rebuilt: boolean;
   /** ok: caught up to the target; interrupted: stopped between batches. */
@@ -76,11 +79,13 @@ async function runOne(
   options: RunOptions,
 ): Promise<RunResult> {
   let events = 0;
+  const setAside = { parked: 0, skipped: 0 };
   const counting: RunOptions = {
     ...options,
-    onApplied(name, applied) {
+    onApplied(name, applied, aside) {
       events += applied.length;
-      options.onApplied?.(name, applied);
+      for (const event of aside) setAside[event.kind] += 1;
+      options.onApplied?.(name, applied, aside);
     },
   };
   const hashes = definitionHashes(projection);
@@ -90,6 +95,8 @@ async function runOne(
     from: before?.checkpoint ?? 0,
     checkpoint: before?.checkpoint ?? 0,
     events: 0,
+    parked: 0,
+    skipped: 0,
     rebuilt: false,
     status: 'ok',
     error: null,
@@ -98,18 +105,25 @@ async function runOne(
     const prepared = await prepareProjection(stores, projection, hashes, counting);
     result.rebuilt = prepared.rebuilt;
     if (prepared.from !== undefined) result.from = prepared.from;
-    if (!prepared.ready) return { ...result, events, status: 'interrupted' };
+    if (!prepared.ready) return { ...result, events, ...setAside, status: 'interrupted' };
     const kept = await keepUp(stores, projection, hashes, counting);
     result.checkpoint = kept.checkpoint;
     if (kept.rebuilt) Object.assign(result, { rebuilt: true, from: 0 });
-    if (kept.interrupted) return { ...result, events, status: 'interrupted' };
+    if (kept.interrupted) return { ...result, events, ...setAside, status: 'interrupted' };
     const target = Math.min(await stores.events.head(), options.until ?? Infinity);
     const stopped = options.signal?.aborted && result.checkpoint < target;
-    return { ...result, events, status: stopped ? 'interrupted' : 'ok' };
+    return { ...result, events, ...setAside, status: stopped ? 'interrupted' : 'ok' };
   } catch (error) {
     if (!(error instanceof ProjectionFailedError)) throw error;
     const row = await stores.read.projectionRow(projection.name);
-    return { ...result, checkpoint: row?.checkpoint ?? 0, events, status: 'failed', error };
+    return {
+      ...result,
+      checkpoint: row?.checkpoint ?? 0,
+      events,
+      ...setAside,
+      status: 'failed',
+      error,
+    };
   }
 }
 
@@ -152,7 +166,7 @@ async function prepareProjection(
     await stores.read.adoptDefinitionHash(projection.name, hashes.definition);
   } else if (row.definitionHash !== hashes.definition && hasSetAside(row)) {
     options.onNotice?.(
-      `projection "${projection.name}": handlers changed while ${setAsideCount(row)} set aside; continuing from checkpoint ${row.checkpoint} (apply them again with "eventlite projections retry ${projection.name}")`,
+      `projection "${projection.name}": handlers changed while events are set aside (${setAsideCount(row)}); continuing from checkpoint ${row.checkpoint} (apply them again with "eventlite projections retry ${projection.name}")`,
     );
     await stores.read.adoptDefinitionHash(projection.name, hashes.definition);
   }
@@ -176,10 +190,10 @@ async function createProjection(
   }
 }
 
-/** "2 events parked and 1 skipped", as a notice says it. */
+/** "2 parked, 1 skipped", as a notice says it. */
 export function setAsideCount(row: { parked: number; skipped: number }): string {
-  const events = (count: number) => `${count} event${count === 1 ? '' : 's'}`;
-  if (row.skipped === 0) return `${events(row.parked)} parked`;
-  if (row.parked === 0) return `${events(row.skipped)} skipped`;
-  return `${events(row.parked)} parked and ${row.skipped} skipped`;
+  const parts: string[] = [];
+  if (row.parked > 0) parts.push(`${row.parked} parked`);
+  if (row.skipped > 0) parts.push(`${row.skipped} skipped`);
+  return parts.join(', ');
 }

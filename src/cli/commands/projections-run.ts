@@ -130,6 +130,13 @@ async function runCommand(
     onNotice: (text) => progress.notice(text),
     onResult: (result) => results.push(result),
     onTrace,
+    // Nothing is set aside silently: each event a handler failed on, with its error.
+    onSetAside: (projection, event) => {
+      if (event.attempts === 0) return;
+      progress.notice(
+        `projection "${projection}": ${event.kind} event ${event.position} (stream "${event.stream}", type ${event.type}): ${event.error}`,
+      );
+    },
   };
   const results: RunResult[] = [];
   // No signal handler (see signals.ts): Ctrl-C or SIGTERM ends the run at once, even in a
@@ -163,7 +170,9 @@ async function reportResults(
   format: Format | undefined,
 ): Promise<void> {
   for (const result of results) {
-    if (result.status !== 'failed') run.note(`${result.name}: at position ${result.checkpoint}`);
+    if (result.status !== 'failed') {
+      run.note(`${result.name}: at position ${result.checkpoint}${setAsideNote(result)}`);
+    }
   }
   if (format === undefined) return;
   const rows = results.map((result) => ({
@@ -176,4 +185,14 @@ async function reportResults(
     error: result.error?.message ?? null,
   }));
   await printRows(run.out, format, rows, RESULT_COLUMNS);
+}
+
+/** "; 2 events parked, 1 skipped (eventlite projections parked NAME)", or nothing. */
+function setAsideNote(result: RunResult): string {
+  if (result.parked + result.skipped === 0) return '';
+  const parts = [];
+  if (result.parked > 0) parts.push(`${result.parked} parked`);
+  if (result.skipped > 0) parts.push(`${result.skipped} skipped`);
+  const events = result.parked + result.skipped === 1 ? 'event' : 'events';
+  return `; ${events} set aside: ${parts.join(', ')} (eventlite projections parked ${result.name})`;
 }
