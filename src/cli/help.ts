@@ -35,6 +35,8 @@ export const EXAMPLES: Record<string, readonly string[]> = {
   log: [
     'eventlite log --format table',
     'eventlite log --from 100 --type MoneyDeposited',
+    'eventlite log --category account --since 2h',
+    'eventlite log --correlation-id 7f3c9a2e-5b1d-4e8f-a6c4-2d9b8e1f0a37 --format table',
     'eventlite log --follow --format ndjson | jq .type',
   ],
   export: [
@@ -76,6 +78,26 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite projections drop account_summary',
     'eventlite projections drop account_summary --yes',
   ],
+  'projections parked': [
+    'eventlite projections parked account_summary',
+    'eventlite projections parked account_summary --format json',
+  ],
+  'projections retry': [
+    'eventlite projections retry account_summary',
+    'eventlite projections retry account_summary --skipped',
+  ],
+  subscribe: [
+    'eventlite subscribe copy -- jq -c .',
+    "eventlite subscribe webhook --follow -- curl --fail -sS --data-binary @- -H 'Content-Type: application/x-ndjson' https://example.com/events",
+    'eventlite subscribe search --category account --member 0 --of 3 --on-error park --follow -- ./index-batch.sh',
+  ],
+  subscriptions: ['eventlite subscriptions', 'eventlite subscriptions webhook --format json'],
+  'subscriptions parked': ['eventlite subscriptions parked search'],
+  'subscriptions retry': [
+    'eventlite subscriptions retry search',
+    'eventlite subscriptions retry search --skipped',
+  ],
+  'subscriptions drop': ['eventlite subscriptions drop search --yes'],
   'projections wait': [
     'eventlite projections wait',
     'eventlite projections wait orders --timeout 30 || echo "still behind"',
