@@ -7,6 +7,15 @@ import { Wakeup } from '../wakeup.js';
 const POLL_WITHOUT_WATCH_MS = 100;
 
 /**
+ * After a write to the files, wake again this long after it (ms). A commit writes its frames
+ * to the `-wal` file (the watch sees that) and only then, after their fsync, publishes them in
+ * the `-shm` index, which is memory-mapped and so seen by no watch: a follower woken by the
+ * write often looks too early, finds PRAGMA data_version unchanged, and would otherwise sleep
+ * until its fallback check. Each extra wake costs one data_version read.
+ */
+const SETTLE_WAKES_MS = [2, 10, 40, 150, 400];
+
+/**
  * Wakes on a change to a SQLite file: a commit in WAL mode writes the `-wal` file, a
  * checkpoint the file itself. The folder is watched rather than the files (inotify on Linux,
  * no polling), so a `-wal` file made or removed meanwhile is still seen. A wake may be for
@@ -16,6 +25,7 @@ const POLL_WITHOUT_WATCH_MS = 100;
 export class FileChangeWatch implements ChangeWatch {
   readonly #wakeup = new Wakeup();
   #watcher: FSWatcher | undefined;
+  #settling: NodeJS.Timeout[] = [];
 
   /** `file` undefined (a store in memory): nothing else can commit, only the timeout wakes. */
   constructor(file: string | undefined) {
@@ -24,7 +34,7 @@ export class FileChangeWatch implements ChangeWatch {
     try {
       // Not persistent: a watch alone must not keep a finished command alive.
       this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        if (name === null || names.has(name.toString())) this.#wakeup.notify();
+        if (name === null || names.has(name.toString())) this.#changed();
       });
       this.#watcher.on('error', () => this.#stop());
     } catch {
@@ -41,8 +51,21 @@ export class FileChangeWatch implements ChangeWatch {
     this.#stop();
   }
 
+  /** Wakes now, and again as the commit behind the write may become visible (see above). */
+  #changed(): void {
+    this.#wakeup.notify();
+    for (const timer of this.#settling) clearTimeout(timer);
+    this.#settling = SETTLE_WAKES_MS.map((ms) => {
+      const timer = setTimeout(() => this.#wakeup.notify(), ms);
+      timer.unref();
+      return timer;
+    });
+  }
+
   #stop(): void {
     this.#watcher?.close();
     this.#watcher = undefined;
+    for (const timer of this.#settling) clearTimeout(timer);
+    this.#settling = [];
   }
 }
