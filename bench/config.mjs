@@ -78,6 +78,10 @@ export function readConfig(env = process.env, argv = process.argv.slice(2)) {
      * the median is reported. One by default: a PostgreSQL catch-up of 1M events takes minutes.
      */
     backendRounds: positiveInteger(env, 'BENCH_BACKEND_ROUNDS', 1),
+    /** Appends whose latency to a following subscriber is measured, one each 100 ms. */
+    followEvents: positiveInteger(env, 'BENCH_FOLLOW_EVENTS', 50),
+    /** How long an idle follower's CPU is measured for. */
+    followIdleMs: positiveInteger(env, 'BENCH_FOLLOW_IDLE_MS', 10_000),
     only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((name) => name.trim()) : undefined,
   };
 }

@@ -37,5 +37,6 @@ function formatValue(value, unit) {
   if (unit === 'ev/s') return `${Math.round(value).toLocaleString('en-US')} ev/s`;
   if (unit === 'cmd/s') return `${Math.round(value).toLocaleString('en-US')} cmd/s`;
   if (unit === 'MiB') return `${value.toFixed(1)} MiB`;
+  if (unit === '% of a core') return `${value.toFixed(2)}%`;
   return `${value.toFixed(1)} ${unit}`;
 }

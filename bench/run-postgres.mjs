@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as append from './backend-append.mjs';
+import * as follow from './backend-follow.mjs';
 import * as importMeasure from './backend-import.mjs';
 import * as importScaling from './backend-import-scaling.mjs';
 import * as logMeasure from './backend-log.mjs';
@@ -15,7 +16,7 @@ import * as writers from './backend-writers.mjs';
 import { seconds } from './fixtures.mjs';
 import { withBenchCluster } from './postgres.mjs';
 
-export const MEASURES = [importMeasure, append, logMeasure, projections, writers, importScaling];
+export const MEASURES = [importMeasure, append, logMeasure, projections, writers, importScaling, follow];
 const AGAINST_RAW = new Set([writers.name, importScaling.name]);
 
 /** Runs the measures; returns their rows, the server's version and the load after each. */

@@ -9,6 +9,7 @@ import * as append from './measure-append.mjs';
 import * as appendFile from './measure-append-file.mjs';
 import * as commands from './measure-commands.mjs';
 import * as execInProcess from './measure-exec-inprocess.mjs';
+import * as follow from './measure-follow.mjs';
 import * as importMeasure from './measure-import.mjs';
 import * as logMeasure from './measure-log.mjs';
 import * as projections from './measure-projections.mjs';
@@ -29,6 +30,7 @@ const SQLITE_MEASURES = [
   table,
   projections,
   upcast,
+  follow,
 ];
 
 const config = readConfig();
