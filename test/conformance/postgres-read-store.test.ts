@@ -117,6 +117,7 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
     );
     expect(tables.rows.map((row) => row.tablename)).toEqual([
       'eventlite_projection_objects',
+      'eventlite_projection_set_aside',
       'eventlite_projections',
       'eventlite_query_login',
       'eventlite_read_meta',
@@ -173,7 +174,7 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
       ),
     );
     const message =
-      /\(schema eventlite_read\) holds read models from a newer eventlite \(read schema 99; this version reads up to 1\); upgrade eventlite$/;
+      /\(schema eventlite_read\) holds read models from a newer eventlite \(read schema 99; this version reads up to 2\); upgrade eventlite$/;
     await expect(openPostgresReadStore(database.url, { mode: 'write' })).rejects.toThrow(message);
     await expect(openPostgresReadStore(database.url, { mode: 'read' })).rejects.toThrow(message);
   });

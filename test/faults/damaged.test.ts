@@ -243,7 +243,7 @@ describe('a damaged read database, with the store fine', () => {
       expectRefused(
         result,
         1,
-        /^error: eventlite\.read\.db holds read models from a newer eventlite \(read schema 99; this version reads up to 1\); upgrade eventlite\n$/,
+        /^error: eventlite\.read\.db holds read models from a newer eventlite \(read schema 99; this version reads up to 2\); upgrade eventlite\n$/,
         args.join(' '),
       );
       expect(snapshot(dir)).toEqual(before);
