@@ -136,13 +136,16 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
     expect(await fingerprints()).toEqual(before);
   });
 
-  it('reset stops log --follow and projections run --follow with a clear line', async () => {
+  it('reset stops log --follow, projections run --follow and subscribe --follow with a clear line', async () => {
     const start = (args: string[]) => {
       const child = startCli(['--domain', 'domain.mjs', ...args], { cwd: dir, env: store.env });
       return { child, done: collect(child) };
     };
     const log = start(['log', '--follow', '--format', 'ndjson']);
     const runner = start(['projections', 'run', '--follow']);
+    const subscriber = start(['--quiet', 'subscribe', 'mirror', '--follow', '--', 'cat']);
+    let delivered = '';
+    subscriber.child.stdout!.on('data', (chunk: Buffer) => (delivered += chunk.toString()));
     let printed = '';
     log.child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     // Both following: an event appended now is printed by the log and applied by the runner.
@@ -150,13 +153,23 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
     const applied = async () =>
       (await cli(['query', 'SELECT count(*) AS n FROM beta_rows', '--format', 'csv'])).stdout;
     for (let tries = 0; tries < 300; tries += 1) {
-      if (printed.split('\n').length === 5 && (await applied()) === 'n\n4\n') break;
+      if (
+        printed.split('\n').length === 5 &&
+        delivered.split('\n').length === 5 &&
+        (await applied()) === 'n\n4\n'
+      ) {
+        break;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect([printed.split('\n').length, await applied()]).toEqual([5, 'n\n4\n']);
+    expect([printed.split('\n').length, delivered.split('\n').length, await applied()]).toEqual([
+      5,
+      5,
+      'n\n4\n',
+    ]);
     expect((await cli(['reset', '--yes'])).code).toBe(0);
     const stopped = `error: the store at ${shown(store.db)} was reset or deleted while this command was following it; stopped (run it again to follow the new store)\n`;
-    const [logged, ran] = await Promise.all([log.done, runner.done]);
+    const [logged, ran, subscribed] = await Promise.all([log.done, runner.done, subscriber.done]);
     expect([logged.code, logged.stdout.split('\n').length, logged.stderr]).toEqual([
       1,
       5,
@@ -167,6 +180,7 @@ describe.each(backends())('reset and projections drop, on $name', (backend) => {
       ),
     ]);
     expect([ran.code, ran.stderr]).toEqual([1, stopped]);
+    expect([subscribed.code, subscribed.stderr]).toEqual([1, stopped]);
   });
 
   it('projections drop NAME --yes drops its tables and checkpoint; the next run builds it afresh', async () => {

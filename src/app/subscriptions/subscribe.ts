@@ -103,6 +103,9 @@ export async function subscribe(
         continue;
       }
       if (!watch) break;
+      // Fails with one clear line when the store was reset or deleted meanwhile, as
+      // `log --follow` does, rather than follow a store that is gone.
+      await ctx.store.changeMarker();
       await watch.next(options.pollMs ?? FALLBACK_CHECK_MS, ctx.signal);
     }
   } finally {
