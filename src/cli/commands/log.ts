@@ -57,7 +57,7 @@ export function registerLog(program: Command, io: CliIo): void {
   ).action(async (flags: LogFlags, command: Command) => {
     const run = startRun(command, io);
     const format = formatOf(run, flags, DATA_FORMATS);
-    const options: ReadLogOptions = {
+    const options = {
       from: flags.from === undefined ? undefined : parsePositiveInteger('--from', flags.from),
       limit: flags.limit === undefined ? undefined : parsePositiveInteger('--limit', flags.limit),
       types: flags.type,
