@@ -125,12 +125,10 @@ const MIGRATIONS: readonly string[] = [
   `,
   APPEND_FUNCTION_REFUSING_DELETED,
   `
-  -- Written to run again harmlessly over a store that has it (a store set back to an older
-  -- schema version by hand, as a test does).
   -- Subscriptions (eventlite subscribe): each consumer group member's checkpoint, the last
   -- position its consumer acknowledged, kept in the store for any machine that reaches it.
   -- The filter is fixed when the subscription is made.
-  CREATE TABLE IF NOT EXISTS eventlite.subscriptions (
+  CREATE TABLE eventlite.subscriptions (
     name       text    COLLATE "C" NOT NULL,
     member     integer NOT NULL CHECK (member >= 0),
     group_size integer NOT NULL CHECK (group_size >= 1 AND member < group_size),
@@ -142,7 +140,7 @@ const MIGRATIONS: readonly string[] = [
   );
   -- Events a subscription's consumer failed on, set aside (parked or skipped) so that the rest
   -- could go on. queued: redelivered before new events (eventlite subscriptions retry).
-  CREATE TABLE IF NOT EXISTS eventlite.subscription_set_aside (
+  CREATE TABLE eventlite.subscription_set_aside (
     subscription text    COLLATE "C" NOT NULL,
     position     bigint  NOT NULL,
     member       integer NOT NULL,
@@ -159,13 +157,12 @@ const MIGRATIONS: readonly string[] = [
   -- eventlite_events instead of polling. A statement trigger, so that every way of inserting
   -- events notifies, once per statement; PostgreSQL delivers it at commit, and a transaction's
   -- identical notifications as one.
-  CREATE OR REPLACE FUNCTION eventlite.notify_followers() RETURNS trigger LANGUAGE plpgsql AS $$
+  CREATE FUNCTION eventlite.notify_followers() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     PERFORM pg_notify('eventlite_events', '');
     RETURN NULL;
   END
   $$;
-  DROP TRIGGER IF EXISTS events_notify_followers ON eventlite.events;
   CREATE TRIGGER events_notify_followers AFTER INSERT ON eventlite.events
     FOR EACH STATEMENT EXECUTE FUNCTION eventlite.notify_followers();
   `,

@@ -105,12 +105,10 @@ const STORE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   `
-  -- Written to run again harmlessly over a store that has it (a store set back to an older
-  -- schema version by hand, as a test does).
   -- Subscriptions (eventlite subscribe): each consumer group member's checkpoint, the last
   -- position its consumer acknowledged. Kept in the store, so that any machine that reaches the
   -- store can run the consumer. The filter is fixed when the subscription is made.
-  CREATE TABLE IF NOT EXISTS eventlite_subscriptions (
+  CREATE TABLE eventlite_subscriptions (
     name       TEXT    NOT NULL,
     member     INTEGER NOT NULL CHECK (member >= 0),
     group_size INTEGER NOT NULL CHECK (group_size >= 1 AND member < group_size),
@@ -122,7 +120,7 @@ const STORE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   -- Events a subscription's consumer failed on, set aside (parked or skipped) so that the rest
   -- could go on. queued: redelivered before new events (eventlite subscriptions retry).
-  CREATE TABLE IF NOT EXISTS eventlite_subscription_set_aside (
+  CREATE TABLE eventlite_subscription_set_aside (
     subscription TEXT    NOT NULL,
     position     INTEGER NOT NULL,
     member       INTEGER NOT NULL,
