@@ -16,7 +16,15 @@ import * as writers from './backend-writers.mjs';
 import { seconds } from './fixtures.mjs';
 import { withBenchCluster } from './postgres.mjs';
 
-export const MEASURES = [importMeasure, append, logMeasure, projections, writers, importScaling, follow];
+export const MEASURES = [
+  importMeasure,
+  append,
+  logMeasure,
+  projections,
+  writers,
+  importScaling,
+  follow,
+];
 const AGAINST_RAW = new Set([writers.name, importScaling.name]);
 
 /** Runs the measures; returns their rows, the server's version and the load after each. */

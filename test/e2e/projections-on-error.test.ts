@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { parseNdjson, runCli, tempDir } from '../helpers/cli.js';
+import { parseNdjson, spawnCli, tempDir } from '../helpers/cli.js';
 
 // A projection's onError, through the built binary on each backend: with 'park' a failing
 // event is set aside with its stream's later events (the stream's row stays as it was) and the
@@ -24,11 +24,10 @@ function domain(onError: 'park' | 'skip', broken: boolean): string {
   deciders: {
     account: {
       category: 'account',
-      commands: ['Deposit'],
       streamId: (command) => command.data.account,
       initialState: () => null,
       evolve: (state) => state,
-      decide: (command) => [{ type: 'Deposited', data: command.data }],
+      decide: { Deposit: (command) => [{ type: 'Deposited', data: command.data }] },
     },
   },
   projections: [{
@@ -55,7 +54,7 @@ for (const backend of backends()) {
     let folder: ReturnType<typeof tempDir>;
     let store: StoreUnderTest;
     const cli = (args: string[]) =>
-      runCli(['--domain', 'domain.mjs', ...args], { cwd: folder.dir, env: store.env });
+      spawnCli(['--domain', 'domain.mjs', ...args], { cwd: folder.dir, env: store.env });
     const write = (onError: 'park' | 'skip', broken: boolean) =>
       writeFileSync(join(folder.dir, 'domain.mjs'), domain(onError, broken));
     const balances = async () => {
@@ -99,7 +98,7 @@ for (const backend of backends()) {
       );
       writeFileSync(join(folder.dir, 'log.ndjson'), `${lines.join('\n')}\n`);
       expect(
-        (await runCli(['import', 'log.ndjson'], { cwd: folder.dir, env: store.env })).code,
+        (await spawnCli(['import', 'log.ndjson'], { cwd: folder.dir, env: store.env })).code,
       ).toBe(0);
     });
     afterEach(async () => {
@@ -152,7 +151,7 @@ for (const backend of backends()) {
         // A later event of a parked stream waits too.
         expect(
           (
-            await runCli(['append', 'account-1', 'Deposited', '{"amount":40}'], {
+            await spawnCli(['append', 'account-1', 'Deposited', '{"amount":40}'], {
               cwd: folder.dir,
               env: store.env,
             })

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { collect, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { collect, spawnCli, startCli, tempDir } from '../helpers/cli.js';
 import {
   checkpointOf,
   deliveredIn,
@@ -149,7 +149,7 @@ for (const backend of backends()) {
         for (const index of [0, 1, 2]) {
           expect(await checkpointOf(store, folder.dir, 'grp', index)).toBe(180);
         }
-        const listed = await runCli(['subscriptions', 'grp', '--format', 'json'], {
+        const listed = await spawnCli(['subscriptions', 'grp', '--format', 'json'], {
           cwd: folder.dir,
           env: store.env,
         });

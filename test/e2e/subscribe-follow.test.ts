@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { collect, runCli, shellStatus, startCli, tempDir } from '../helpers/cli.js';
+import { collect, spawnCli, shellStatus, startCli, tempDir } from '../helpers/cli.js';
 import { checkpointOf, deliveredIn, importEvents, sleep } from './subscribe-helpers.js';
 
 // `subscribe --follow` through the built binary, on each backend: new events reach the
@@ -47,7 +47,7 @@ for (const backend of backends()) {
         const ended = collect(follower);
         await until(() => deliveredIn(path('got.ndjson')).length === 10, 'the first ten events');
         for (const n of [1, 2, 3]) {
-          const appended = await runCli(['append', `live-${n}`, 'Noted', '{}'], {
+          const appended = await spawnCli(['append', `live-${n}`, 'Noted', '{}'], {
             cwd: folder.dir,
             env: store.env,
           });
@@ -120,7 +120,7 @@ for (const backend of backends()) {
         expect(shellStatus(result)).toBe(130);
         expect(Date.now() - started).toBeLessThan(60_000);
         expect(await checkpointOf(store, folder.dir, 'stuck')).toBe(0);
-        const again = await runCli(
+        const again = await spawnCli(
           ['subscribe', 'stuck', '--', 'sh', '-c', 'cat >> again.ndjson'],
           {
             cwd: folder.dir,
@@ -152,7 +152,7 @@ for (const backend of backends()) {
         );
         const ended = collect(follower);
         await until(() => deliveredIn(path('got.ndjson')).length === 10, 'the first ten events');
-        const cli = (args: string[]) => runCli(args, { cwd: folder.dir, env: store.env });
+        const cli = (args: string[]) => spawnCli(args, { cwd: folder.dir, env: store.env });
         await cli(['append', 'order-9', 'Poison', '{}']);
         await cli(['append', 'order-9', 'Noted', '{}']);
         await cli(['append', 'order-8', 'Noted', '{}']);

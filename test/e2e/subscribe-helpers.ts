@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { StoreUnderTest } from '../helpers/backends.js';
-import { parseNdjson, runCli } from '../helpers/cli.js';
+import { parseNdjson, spawnCli } from '../helpers/cli.js';
 
 // What the spawned subscription tests share: a store filled through `import`, the consumer's
 // record of what it was handed, and the checks that at-least-once delivery must pass.
@@ -44,13 +44,13 @@ export async function importEvents(
 ): Promise<void> {
   const file = join(dir, `import-${first}.ndjson`);
   writeFileSync(file, exportLines(count, streams, first));
-  const result = await runCli(['import', file], { cwd: dir, env: store.env });
+  const result = await spawnCli(['import', file], { cwd: dir, env: store.env });
   expect(result.code, result.stderr).toBe(0);
 }
 
 /** The events of the store, as `log` gives them. */
 export async function storedEvents(store: StoreUnderTest, dir: string): Promise<Delivered[]> {
-  const log = await runCli(['log', '--format', 'ndjson'], { cwd: dir, env: store.env });
+  const log = await spawnCli(['log', '--format', 'ndjson'], { cwd: dir, env: store.env });
   expect(log.code, log.stderr).toBe(0);
   return parseNdjson(log.stdout) as Delivered[];
 }
@@ -68,7 +68,7 @@ export async function checkpointOf(
   name: string,
   member = 0,
 ): Promise<number> {
-  const listed = await runCli(['subscriptions', name, '--format', 'json'], {
+  const listed = await spawnCli(['subscriptions', name, '--format', 'json'], {
     cwd: dir,
     env: store.env,
   });

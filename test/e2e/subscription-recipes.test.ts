@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, type StoreUnderTest } from '../helpers/backends.js';
-import { cliEnv, parseNdjson, runCli, tempDir } from '../helpers/cli.js';
+import { cliEnv, parseNdjson, spawnCli, tempDir } from '../helpers/cli.js';
 import { eventliteOnPath, recipe, startRedis, toolsPresent } from './recipe-tools.js';
 import { deliveredIn, messageDbMember, storedEvents } from './subscribe-helpers.js';
 
@@ -58,7 +58,7 @@ for (const backend of backends()) {
         ...store.env,
         PATH: `${eventliteOnPath(folder.dir)}:${process.env.PATH}`,
       });
-      const cli = (args: string[]) => runCli(args, { cwd: folder.dir, env: store.env });
+      const cli = (args: string[]) => spawnCli(args, { cwd: folder.dir, env: store.env });
       expect((await cli(['init', '--example', 'bank'])).code).toBe(0);
       expect((await cli(['replay', 'scenario.ndjson', '--keep-going', '--quiet'])).code).toBe(0);
     });
@@ -98,7 +98,7 @@ for (const backend of backends()) {
         } finally {
           await new Promise((resolve) => server.close(resolve));
         }
-        const log = await runCli(['log', '--format', 'ndjson'], {
+        const log = await spawnCli(['log', '--format', 'ndjson'], {
           cwd: folder.dir,
           env: store.env,
         });
@@ -114,8 +114,8 @@ for (const backend of backends()) {
         expect(copied.status, copied.stderr).toBe(0);
         // Again, with nothing new: nothing is delivered, nothing is imported twice.
         expect((await run(recipe('replica'))).status).toBe(0);
-        const source = await runCli(['export'], { cwd: folder.dir, env: store.env });
-        const replica = await runCli(['--db', 'replica.db', 'export'], { cwd: folder.dir });
+        const source = await spawnCli(['export'], { cwd: folder.dir, env: store.env });
+        const replica = await spawnCli(['--db', 'replica.db', 'export'], { cwd: folder.dir });
         expect(replica.stdout).toBe(source.stdout);
         expect(parseNdjson(source.stdout)).toHaveLength(7);
       },
@@ -159,7 +159,7 @@ for (const backend of backends()) {
           const first = await run(recipe('redis'), { REDIS_PORT: port });
           expect(first.status, first.stderr).toBe(0);
           // A later deposit, and the same recipe again: the hash follows.
-          const deposit = await runCli(['exec', 'Deposit', '{"accountId":"acc-1","amount":5}'], {
+          const deposit = await spawnCli(['exec', 'Deposit', '{"accountId":"acc-1","amount":5}'], {
             cwd: folder.dir,
             env: store.env,
           });

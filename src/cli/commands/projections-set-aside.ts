@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { projectionSetAside, retryProjection } from '../../app/projections-set-aside.js';
 import { selectProjections } from '../../app/select-projections.js';
 import type { SetAsideRow } from '../../core/set-aside.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS } from '../formats.js';
-import { type CliIo, domainLoader, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
+import { DATA_FORMATS, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { domainLoader, withApp } from '../with-app.js';
+import { printRows } from '../output/print.js';
 import { withParentFormat } from './subscriptions.js';
 
 const COLUMNS = ['position', 'stream', 'type', 'kind', 'attempts', 'at', 'error'];

@@ -14,8 +14,10 @@ import { parseNonNegativeInteger, parsePositiveInteger, validateName } from '../
 import type { ErrorPolicy } from '../../core/set-aside.js';
 import { validateCategory } from '../../core/stream-names.js';
 import { canonical, type SubscriptionFilter } from '../../core/subscriptions.js';
-import type { OutStream } from '../fd-stream.js';
-import { type CliIo, startRun, withApp } from '../io.js';
+import type { OutStream } from '../output/fd-stream.js';
+import type { CliIo } from '../io.js';
+import { startRun } from '../run.js';
+import { withApp } from '../with-app.js';
 import { gracefulStop } from '../signals.js';
 import { collect } from './log.js';
 

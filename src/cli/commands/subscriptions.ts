@@ -8,10 +8,11 @@ import {
 import { validateSubscriptionName } from '../../app/subscriptions/subscribe.js';
 import type { SetAsideRow } from '../../core/set-aside.js';
 import { confirm } from '../confirm.js';
-import { withFormatOptions } from '../format-options.js';
-import { DATA_FORMATS, type FormatFlags } from '../formats.js';
-import { type CliIo, formatOf, startRun, withApp } from '../io.js';
-import { printRows } from '../print.js';
+import { DATA_FORMATS, type FormatFlags, withFormatOptions } from '../output/formats.js';
+import type { CliIo } from '../io.js';
+import { formatOf, startRun } from '../run.js';
+import { withApp } from '../with-app.js';
+import { printRows } from '../output/print.js';
 
 const COLUMNS = [
   'name',
