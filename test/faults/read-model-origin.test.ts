@@ -2,6 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPEND_FUNCTION } from '../../src/store/postgres/append-function.js';
+import { PG_STORE_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
+import { STORE_SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import {
   checkpointAt,
   defaultReadDb,
@@ -64,53 +67,75 @@ async function setStoreId(db: string, dir: string, id: string): Promise<void> {
 }
 
 /**
- * Takes a store back to schema 2, as an eventlite from before the store id (schema 3) wrote it:
- * what every later migration added goes too, or opening it would run those migrations again
- * over what they made. A new migration adds its undoing here.
+ * What each migration after schema 2 made, undone, newest first (named by what it made, not by
+ * its number, so that migrations can be renumbered at a merge). A store taken back to schema 2
+ * must lose all of it, or opening it would run those migrations again over what they made: a
+ * new migration adds its undoing at the top (the test after downgradeToBeforeStoreId checks).
  */
+const UNDO_AFTER_SCHEMA_2 = {
+  sqlite: [
+    'DROP TABLE eventlite_subscriptions; DROP TABLE eventlite_subscription_set_aside',
+    `DROP TABLE eventlite_deleted_streams;
+     DROP TABLE eventlite_keys;
+     DROP TABLE eventlite_forgotten_keys;
+     DROP TRIGGER events_are_append_only_update;
+     DROP TRIGGER events_are_append_only_delete;
+     CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+     BEGIN
+       SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused');
+     END;
+     CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+     BEGIN
+       SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
+     END;
+     DROP TABLE eventlite_lifecycle_permit`,
+    'ALTER TABLE events DROP COLUMN schema_version',
+    'DROP TABLE eventlite_store',
+  ],
+  postgres: [
+    `DROP TABLE eventlite.subscriptions, eventlite.subscription_set_aside;
+     DROP TRIGGER events_notify_followers ON eventlite.events;
+     DROP FUNCTION eventlite.notify_followers`,
+    `DROP FUNCTION eventlite.append_events; ${APPEND_FUNCTION}`,
+    `DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
+     DROP TRIGGER events_are_append_only_update ON eventlite.events;
+     DROP TRIGGER events_are_append_only_delete ON eventlite.events;
+     CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
+       FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+     CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
+       FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
+     DROP FUNCTION eventlite.refuse_unaudited_change`,
+    'DROP FUNCTION eventlite.append_events',
+    'ALTER TABLE eventlite.events DROP COLUMN schema_version',
+    'ALTER TABLE eventlite.meta DROP COLUMN store_id',
+  ],
+};
+
+/** Takes a store back to schema 2, as an eventlite from before the store id (schema 3) wrote it. */
 async function downgradeToBeforeStoreId(db: string, dir: string): Promise<void> {
   if (isPgUrl(db)) {
     await withPg(db, (client) =>
-      client.query(`
-        DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
-        DROP TRIGGER events_are_append_only_update ON eventlite.events;
-        DROP TRIGGER events_are_append_only_delete ON eventlite.events;
-        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
-          FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
-        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON eventlite.events
-          FOR EACH STATEMENT EXECUTE FUNCTION eventlite.refuse_change();
-        DROP FUNCTION eventlite.refuse_unaudited_change;
-        DROP FUNCTION eventlite.append_events;
-        ALTER TABLE eventlite.events DROP COLUMN schema_version;
-        ALTER TABLE eventlite.meta DROP COLUMN store_id;
-        UPDATE eventlite.meta SET schema_version = 2`),
+      client.query(
+        [...UNDO_AFTER_SCHEMA_2.postgres, 'UPDATE eventlite.meta SET schema_version = 2'].join(
+          ';\n',
+        ),
+      ),
     );
     return;
   }
   const raw = new Database(join(dir, db));
   try {
-    raw.exec(`
-      DROP TABLE eventlite_deleted_streams;
-      DROP TABLE eventlite_keys;
-      DROP TABLE eventlite_forgotten_keys;
-      DROP TRIGGER events_are_append_only_update;
-      DROP TRIGGER events_are_append_only_delete;
-      CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
-      BEGIN
-        SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused');
-      END;
-      CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
-      BEGIN
-        SELECT RAISE(ABORT, 'events are append-only: DELETE is refused');
-      END;
-      DROP TABLE eventlite_lifecycle_permit;
-      ALTER TABLE events DROP COLUMN schema_version;
-      DROP TABLE eventlite_store`);
+    raw.exec(UNDO_AFTER_SCHEMA_2.sqlite.join(';\n'));
     raw.pragma('user_version = 2');
   } finally {
     raw.close();
   }
 }
+
+it('the downgrade undoes every migration after schema 2, on both backends', () => {
+  expect(UNDO_AFTER_SCHEMA_2.sqlite).toHaveLength(STORE_SCHEMA_VERSION - 2);
+  expect(UNDO_AFTER_SCHEMA_2.postgres).toHaveLength(PG_STORE_SCHEMA_VERSION - 2);
+});
 
 describe.each(backends())('read models and the store they come from, on $name', (backend) => {
   const { dir, cleanup } = tempDir();
