@@ -83,13 +83,15 @@ export async function waitForProjections(
       } else {
         first ??= checkpointsOf(behind);
         if (ctx.signal?.aborted) throw new InterruptedError();
-        if (now() >= deadline) throw timedOut(head, timeoutMs, behind, first);
+        const left = deadline - now();
+        if (left <= 0) throw timedOut(head, timeoutMs, behind, first);
+        // The watch wakes on the read database's checkpoints; a standby's replay it cannot see.
+        if (watch) {
+          await watch.next(Math.min(options.pollMs ?? FALLBACK_CHECK_MS, left), ctx.signal);
+          continue;
+        }
       }
-      // The watch wakes on the read database's checkpoints; a standby's replay it cannot see.
-      const left = Math.max(deadline - now(), 0);
-      if (watch && behind.length > 0) {
-        await watch.next(Math.min(options.pollMs ?? FALLBACK_CHECK_MS, left), ctx.signal);
-      } else await sleep(options.pollMs ?? 50, ctx.signal);
+      await sleep(options.pollMs ?? 50, ctx.signal);
     }
   } finally {
     await watch?.close();
