@@ -173,8 +173,9 @@ describe.runIf(enabled)('PostgreSQL read store', () => {
         "UPDATE eventlite_read.eventlite_read_meta SET value = '99' WHERE key = 'schema_version'",
       ),
     );
-    const message =
-      /\(schema eventlite_read\) holds read models from a newer eventlite \(read schema 99; this version reads up to 2\); upgrade eventlite$/;
+    const message = new RegExp(
+      `\\(schema eventlite_read\\) holds read models from a newer eventlite \\(read schema 99; this version reads up to ${READ_SCHEMA_VERSION}\\); upgrade eventlite$`,
+    );
     await expect(openPostgresReadStore(database.url, { mode: 'write' })).rejects.toThrow(message);
     await expect(openPostgresReadStore(database.url, { mode: 'read' })).rejects.toThrow(message);
   });

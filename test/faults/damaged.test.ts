@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READ_SCHEMA_VERSION } from '../../src/store/sqlite/read/schema.js';
 import { BIN, cliEnv, tempDir, type CliResult } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { bankFolderWithReadModels, type Folder } from '../helpers/bank-folder.js';
@@ -243,7 +244,9 @@ describe('a damaged read database, with the store fine', () => {
       expectRefused(
         result,
         1,
-        /^error: eventlite\.read\.db holds read models from a newer eventlite \(read schema 99; this version reads up to 2\); upgrade eventlite\n$/,
+        new RegExp(
+          `^error: eventlite\\.read\\.db holds read models from a newer eventlite \\(read schema 99; this version reads up to ${READ_SCHEMA_VERSION}\\); upgrade eventlite\n$`,
+        ),
         args.join(' '),
       );
       expect(snapshot(dir)).toEqual(before);
