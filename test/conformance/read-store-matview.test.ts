@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { RecordedEvent } from '../../src/core/events.js';
 import {
@@ -10,10 +9,9 @@ import {
 } from '../../src/core/ports.js';
 import type { MaterializedView, SqlStatement } from '../../src/core/projection.js';
 import { openPostgresReadStore } from '../../src/store/postgres/read/store.js';
-import { openSqliteReadStore } from '../../src/store/sqlite/index.js';
-import { tempDir } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import { event } from './read-store.suite.js';
+import { openSqliteReadHarness } from './sqlite-read-harness.js';
 
 // The ReadStore port's contract for per-dialect SQL and materialized views, on both adapters:
 // only the port is used. Where the SQL differs, each backend gets its own text, and the rows
@@ -295,21 +293,7 @@ function describeMatviews(label: string, open: () => Promise<Opened>): void {
   });
 }
 
-describeMatviews('SQLite', async () => {
-  const folder = tempDir();
-  const location = {
-    readDbPath: join(folder.dir, 'store.read.db'),
-    storePath: join(folder.dir, 'store.db'),
-  };
-  const read = openSqliteReadStore(location, { mode: 'write' })!;
-  return {
-    read,
-    async cleanup() {
-      await read.close();
-      folder.cleanup();
-    },
-  };
-});
+describeMatviews('SQLite', openSqliteReadHarness);
 
 if (inject('pgServerUrl') !== null) {
   describeMatviews('PostgreSQL', async () => {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { EventStore } from '../../src/core/ports.js';
-import { openSqliteEventStore, openSqliteReadStore } from '../../src/store/sqlite/index.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { describeSetAside } from './set-aside.suite.js';
+import { openSqliteReadHarness } from './sqlite-read-harness.js';
 import { describeSubscriptionPorts } from './subscriptions.suite.js';
 
 // The same suites as PostgreSQL's, on SQLite files: a second connection is a second open.
@@ -24,19 +25,4 @@ describeSubscriptionPorts('SQLite', async () => {
   };
 });
 
-describeSetAside('SQLite', async () => {
-  const folder = tempDir();
-  const location = {
-    readDbPath: join(folder.dir, 'store.read.db'),
-    storePath: join(folder.dir, 'store.db'),
-  };
-  const read = openSqliteReadStore(location, { mode: 'write' })!;
-  return {
-    read,
-    readOnly: async () => openSqliteReadStore(location, { mode: 'read' }),
-    async cleanup() {
-      await read.close();
-      folder.cleanup();
-    },
-  };
-});
+describeSetAside('SQLite', openSqliteReadHarness);
