@@ -1,6 +1,7 @@
 import type { EventRowToWrite } from '../../core/batch.js';
 import type pg from 'pg';
 import { storedEventFromRow, type StoredEvent } from '../../core/recorded-event.js';
+import type { SetAsideEvent } from '../../core/set-aside.js';
 
 // The SQL and row shapes of eventlite.events that more than one operation uses: what a read
 // selects and how its rows become events, and how the writers (append, import) insert.
@@ -85,4 +86,20 @@ export function eventFromInsertRow(row: EventInsertRow): StoredEvent {
     recordedAt: row.recordedAt,
     schemaVersion: row.schemaVersion,
   });
+}
+
+/**
+ * Set-aside events as the column arrays of an insert from `unnest(...)`, in the one order that
+ * both tables holding them take (a projection's in the read schema, a subscription's in the
+ * store's): position, stream, type, kind, error, attempts.
+ */
+export function setAsideColumns(events: readonly SetAsideEvent[]): unknown[][] {
+  return [
+    events.map((event) => event.position),
+    events.map((event) => event.stream),
+    events.map((event) => event.type),
+    events.map((event) => event.kind),
+    events.map((event) => event.error),
+    events.map((event) => event.attempts),
+  ];
 }

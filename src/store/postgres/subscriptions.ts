@@ -11,6 +11,7 @@ import {
 import type { PgTarget } from './connection.js';
 import { withPgErrors } from './errors.js';
 import { EVENTS_CHANNEL } from './schema.js';
+import { setAsideColumns } from './statements.js';
 import { inTransaction } from './transaction.js';
 
 // Subscriptions' bookkeeping in the store's schema: the same rows and statements as the SQLite
@@ -103,12 +104,7 @@ export class PgSubscriptions implements SubscriptionStore {
           name,
           member,
           at,
-          events.map((event) => event.position),
-          events.map((event) => event.stream),
-          events.map((event) => event.type),
-          events.map((event) => event.kind),
-          events.map((event) => event.error),
-          events.map((event) => event.attempts),
+          ...setAsideColumns(events),
           events.map((event) => event.queued === true),
         ]);
       }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { SetAsideEvent, SetAsideKind, SetAsideRow } from '../../../core/set-aside.js';
+import { setAsideColumns } from '../statements.js';
 
 // The events each projection set aside (eventlite_projection_set_aside, read schema 2): the
 // same rows and statements as the SQLite read database's set-aside.ts. `s` is the quoted read
@@ -41,16 +42,7 @@ export async function writeSetAside(
      ON CONFLICT (projection, position) DO UPDATE SET kind = excluded.kind,
        error = excluded.error, attempts = a.attempts + excluded.attempts,
        set_aside_at = excluded.set_aside_at`,
-    [
-      projection,
-      at,
-      events.map((event) => event.position),
-      events.map((event) => event.stream),
-      events.map((event) => event.type),
-      events.map((event) => event.kind),
-      events.map((event) => event.error),
-      events.map((event) => event.attempts),
-    ],
+    [projection, at, ...setAsideColumns(events)],
   );
 }
 
