@@ -69,23 +69,13 @@ async function deliverSingle(
   parked: ParkedStreams,
 ): Promise<UnitOutcome> {
   const event = unit.events[0];
-  if (event === undefined) {
-    await acknowledge(session, unit, [], []);
-    return 'done';
-  }
-  const first = parked.get(event.stream);
-  if (first !== undefined && first.position < event.position) {
+  const first = event === undefined ? undefined : parked.get(event.stream);
+  if (event !== undefined && first !== undefined && first.position < event.position) {
     await acknowledge(session, { ...unit, events: [] }, [], [heldBehind(event, first)]);
     return 'done';
   }
-  const tried = await tryDelivery(session, unit.events);
-  if (tried.ok) {
-    await acknowledge(session, unit, unit.events, []);
-    return 'done';
-  }
-  if (tried.stopped) return 'stopped';
-  await setAsideFailed(session, unit, parked, tried);
-  return 'done';
+  // A unit of one event (or none) under `skip` or `park`: delivered, or set aside, as any unit.
+  return deliverUnit(session, unit, parked);
 }
 
 /** The unit's one event set aside as the policy says; its stream parked with `park`. */
