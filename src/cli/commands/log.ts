@@ -29,17 +29,13 @@ interface LogFlags extends FormatFlags {
 
 export function registerLog(program: Command, io: CliIo): void {
   withFormatOptions(
-    program
-      .command('log')
-      .description('print the global log in position order')
-      .option('--from <position>', 'start at this position (inclusive)')
-      .option('--limit <n>', 'at most this many events')
-      .option('--type <type>', 'only events of this type (repeatable)', collect, [])
-      .option(
-        '--category <category>',
-        'only streams of this category (the name before its first "-")',
-      )
-      .option('--stream-prefix <prefix>', 'only streams whose name starts with this')
+    withEventFilterOptions(
+      program
+        .command('log')
+        .description('print the global log in position order')
+        .option('--from <position>', 'start at this position (inclusive)')
+        .option('--limit <n>', 'at most this many events'),
+    )
       .option(
         '--correlation-id <id>',
         "one command's events (their metadata's correlationId) and what they caused (causationId)",
@@ -125,4 +121,15 @@ function filterFlags(flags: LogFlags, clock: (() => Date) | undefined): ReadLogO
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** --type, --category and --stream-prefix, which `log` and `subscribe` filter events by alike. */
+export function withEventFilterOptions(command: Command): Command {
+  return command
+    .option('--type <type>', 'only events of this type (repeatable)', collect, [])
+    .option(
+      '--category <category>',
+      'only streams of this category (the name before its first "-")',
+    )
+    .option('--stream-prefix <prefix>', 'only streams whose name starts with this');
 }

@@ -19,7 +19,7 @@ import type { CliIo } from '../io.js';
 import { startRun } from '../run.js';
 import { withApp } from '../with-app.js';
 import { gracefulStop } from '../signals.js';
-import { collect } from './log.js';
+import { withEventFilterOptions } from './log.js';
 
 interface SubscribeFlags {
   batch?: string;
@@ -39,25 +39,24 @@ interface SubscribeFlags {
 const POLICIES: readonly ErrorPolicy[] = ['stop', 'retry', 'skip', 'park'];
 
 export function registerSubscribe(program: Command, io: CliIo): void {
-  program
-    .command('subscribe')
-    .description(
-      'run a command on each batch of events, as NDJSON on its stdin; the checkpoint moves past a batch once the command exits 0',
-    )
-    .argument('<name>', 'the subscription: made on first use, its checkpoint kept in the store')
-    .argument('<command...>', 'the command and its arguments, after -- (run once per batch)')
-    .option('--batch <n>', `events per batch, one command run each (default ${DEFAULT_BATCH_SIZE})`)
-    .option('--follow', 'keep delivering as events arrive, until Ctrl-C or SIGTERM')
-    .option(
-      '--from <position>',
-      'where a new subscription starts: a position, or "end" for new events only (default 1)',
-    )
-    .option('--type <type>', 'only events of this type (repeatable)', collect, [])
-    .option(
-      '--category <category>',
-      'only streams of this category (the name before its first "-")',
-    )
-    .option('--stream-prefix <prefix>', 'only streams whose name starts with this')
+  withEventFilterOptions(
+    program
+      .command('subscribe')
+      .description(
+        'run a command on each batch of events, as NDJSON on its stdin; the checkpoint moves past a batch once the command exits 0',
+      )
+      .argument('<name>', 'the subscription: made on first use, its checkpoint kept in the store')
+      .argument('<command...>', 'the command and its arguments, after -- (run once per batch)')
+      .option(
+        '--batch <n>',
+        `events per batch, one command run each (default ${DEFAULT_BATCH_SIZE})`,
+      )
+      .option('--follow', 'keep delivering as events arrive, until Ctrl-C or SIGTERM')
+      .option(
+        '--from <position>',
+        'where a new subscription starts: a position, or "end" for new events only (default 1)',
+      ),
+  )
     .option(
       '--include-system',
       "also the store's own streams ($…: the audit events of deletes and redactions)",
