@@ -128,7 +128,7 @@ t eventlite --db elsewhere.db read a
       'account-acc-1 account-acc-2',
       'account-acc-2',
       'account_summary',
-      'run rebuild wait drop account_summary',
+      'run rebuild wait drop parked retry account_summary',
       'account_summary',
       'account_summary',
       '',
