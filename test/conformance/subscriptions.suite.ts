@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sealValue } from '../../src/app/seal.js';
 import type { RecordedEvent } from '../../src/core/events.js';
 import type { EventStore } from '../../src/core/ports.js';
 import type { SubscriptionFilter } from '../../src/core/subscriptions.js';
@@ -37,7 +38,7 @@ export function describeSubscriptionPorts(label: string, open: () => Promise<Ope
     const positions = async (options: Parameters<EventStore['readLog']>[0]) =>
       (await collect(store.readLog(options))).map((event) => event.position);
 
-    /** 1 account-1, 2 account-2+eu, 3 accountx-1, 4 account, 5 order-1, 6 $eventlite, 7 account-1 */
+    /** 1 account-1, 2 account-2+eu, 3 accountx-1, 4 account, 5 order-1, 6 $audit, 7 account-1 */
     async function mixedLog(): Promise<void> {
       const streams = ['account-1', 'account-2+eu', 'accountx-1', 'account', 'order-1'];
       for (const [index, stream] of streams.entries()) {
@@ -45,7 +46,7 @@ export function describeSubscriptionPorts(label: string, open: () => Promise<Ope
           now: () => T(index),
         });
       }
-      await store.append('$eventlite', [{ type: 'StreamDeleted', data: {} }], { now: () => T(5) });
+      await store.append('$audit', [{ type: 'Noted', data: {} }], { now: () => T(5) });
       await store.append('account-1', [{ type: 'B', data: {} }], { now: () => T(6) });
     }
 
@@ -54,7 +55,7 @@ export function describeSubscriptionPorts(label: string, open: () => Promise<Ope
         await mixedLog();
         expect(await positions({ category: 'account' })).toEqual([1, 2, 4, 7]);
         expect(await positions({ category: 'order' })).toEqual([5]);
-        expect(await positions({ category: '$eventlite' })).toEqual([6]);
+        expect(await positions({ category: '$audit' })).toEqual([6]);
         expect(await positions({ category: 'acc' })).toEqual([]);
       });
 
@@ -117,6 +118,26 @@ export function describeSubscriptionPorts(label: string, open: () => Promise<Ope
         [7, 'account-1'],
       ]);
       expect(await store.readPositions([])).toEqual([]);
+    });
+
+    it('reads by position as readLog reads: sealed fields opened, a hard-deleted stream gone', async () => {
+      const keys = await store.subjectKeys(['ann']);
+      const name = sealValue('Ann', keys.get('ann')!);
+      await store.append('person-1', [{ type: 'Person', data: { id: 'ann', name } }]);
+      await store.append('soft-1', [{ type: 'A', data: {} }]);
+      await store.append('hard-1', [{ type: 'A', data: {} }]);
+      await store.deleteStream('soft-1', { hard: false });
+      await store.deleteStream('hard-1', { hard: true });
+      const logged = await collect(store.readLog());
+      const events = await store.readPositions([1, 2, 3]);
+      expect(events.map((event) => [event.position, event.stream])).toEqual([
+        [1, 'person-1'],
+        [2, 'soft-1'],
+      ]);
+      expect(events[0]!.data).toEqual({ id: 'ann', name: 'Ann' });
+      expect(events.map((event) => event.data)).toEqual(
+        logged.filter((event) => event.position <= 3).map((event) => event.data),
+      );
     });
 
     describe('subscriptions', () => {

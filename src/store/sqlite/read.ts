@@ -149,11 +149,16 @@ function logFilterSql(options: ReadLogOptions): { sql: string; params: unknown[]
   return { sql, params };
 }
 
-/** The events at `positions`, in position order: one statement whatever their number. */
+/**
+ * The events at `positions`, in position order: one statement whatever their number. Sealed
+ * fields are opened, as every read but export's opens them.
+ */
 export function eventsAt(db: Db, path: string, positions: readonly number[]): StoredEvent[] {
   if (positions.length === 0) return [];
-  const rows = withStoreErrors(path, () =>
-    preparedRaw(db, STORE_SQL.eventsAt).all(JSON.stringify(positions)),
-  ) as EventArray[];
+  const rows = withStoreErrors(path, () => {
+    const found = preparedRaw(db, STORE_SQL.eventsAt).all(JSON.stringify(positions));
+    openSealedRows(db, found as unknown[][], DATA);
+    return found as EventArray[];
+  });
   return rows.map(eventFromArray);
 }
