@@ -165,9 +165,13 @@ if (PG_OFF) {
     it('a store of schema 3 gets schema versions, then the append function, when opened', async () => {
       await (await open(true)).close();
       // As eventlite left it before both: no schema_version column, no append function, and
-      // none of what later migrations made (the lifecycle's tables, triggers and function).
+      // none of what later migrations made (the subscriptions' tables, trigger and function;
+      // the lifecycle's tables, triggers and function).
       await admin.query(
-        `DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
+        `DROP TABLE eventlite.subscriptions, eventlite.subscription_set_aside;
+         DROP TRIGGER events_notify_followers ON eventlite.events;
+         DROP FUNCTION eventlite.notify_followers;
+         DROP TABLE eventlite.deleted_streams, eventlite.keys, eventlite.forgotten_keys;
          DROP TRIGGER events_are_append_only_update ON eventlite.events;
          DROP TRIGGER events_are_append_only_delete ON eventlite.events;
          CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON eventlite.events
