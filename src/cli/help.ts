@@ -33,10 +33,8 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite read account-acc-1 --backwards --format json',
   ],
   log: [
-    'eventlite log --format table',
-    'eventlite log --from 100 --type MoneyDeposited',
+    'eventlite log --from 100 --type MoneyDeposited --format table',
     'eventlite log --category account --since 2h',
-    'eventlite log --correlation-id 7f3c9a2e-5b1d-4e8f-a6c4-2d9b8e1f0a37 --format table',
     'eventlite log --follow --format ndjson | jq .type',
   ],
   export: [
@@ -92,12 +90,18 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     'eventlite subscribe search --category account --member 0 --of 3 --on-error park --follow -- ./index-batch.sh',
   ],
   subscriptions: ['eventlite subscriptions', 'eventlite subscriptions webhook --format json'],
-  'subscriptions parked': ['eventlite subscriptions parked search'],
+  'subscriptions parked': [
+    'eventlite subscriptions parked search',
+    'eventlite subscriptions parked search --format json',
+  ],
   'subscriptions retry': [
     'eventlite subscriptions retry search',
     'eventlite subscriptions retry search --skipped',
   ],
-  'subscriptions drop': ['eventlite subscriptions drop search --yes'],
+  'subscriptions drop': [
+    'eventlite subscriptions drop search',
+    'eventlite subscriptions drop search --yes',
+  ],
   'projections wait': [
     'eventlite projections wait',
     'eventlite projections wait orders --timeout 30 || echo "still behind"',

@@ -196,7 +196,7 @@ t eventlite --clock ""
     expect([run.status, run.stderr]).toEqual([0, '']);
     expect(run.stdout.split('\n').slice(0, 5)).toEqual([
       'projections',
-      'run rebuild',
+      'run rebuild retry',
       'table json ndjson csv tsv markdown',
       'bash zsh fish',
       '',
