@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { InputError } from '../core/errors.js';
 import { hasControlCharacter, quoteText } from '../core/input.js';
 
@@ -7,7 +7,13 @@ import { hasControlCharacter, quoteText } from '../core/input.js';
  * DEL: it is printed back in `log`), or a new UUID: ids come from the edge, not the core.
  */
 export function correlationIdOf(given: string | undefined): string {
-  if (given === undefined) return randomUUID();
+  // Required here, not imported at the top: `log --correlation-id` loads this module and
+  // starts without node:crypto (scripts/startup/README.md, rule 2).
+  if (given === undefined) {
+    return (
+      createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
+    ).randomUUID();
+  }
   if (given === '' || given.length > 200 || hasControlCharacter(given)) {
     throw new InputError(
       `--correlation-id must be 1 to 200 printable characters, got ${quoteText(given)}`,
